@@ -1,0 +1,75 @@
+"""Shared fixtures: real media made with ffmpeg, the bundled sample, and a fake engine seam."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pipeline import audio, transcribe
+from pipeline.types import Segment, Transcript, Word
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "recordings" / "sample"
+SHARED_SPEECH = ROOT.parent / "shared" / "speech"
+
+
+def ffmpeg(*args: str) -> None:
+    subprocess.run([audio.ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
+
+
+@pytest.fixture(scope="session")
+def sample_m4a() -> Path:
+    return SAMPLE / "meeting.m4a"
+
+
+@pytest.fixture
+def tone_m4a(tmp_path: Path) -> Path:
+    """Two seconds of a 440 Hz tone in AAC/MP4, as Zoom writes audio."""
+    out = tmp_path / "tone.m4a"
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=2:sample_rate=48000", "-ac", "2", "-c:a", "aac", str(out))
+    return out
+
+
+# Whisper-like output of a short meeting: odd spaces, no punctuation, spoken closings.
+SCRIPT = [
+    (0.5, 4.0, "สวัสดีครับ ขอเปิดการประชุม"),
+    (4.5, 9.0, "เข้าสู่ระเบียบวาระที่ 1 เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ"),
+    (9.5, 14.0, "ประธานแจ้งว่าโครงการ ลดฝุ่น PM2.5 เริ่มแล้วในเขตบางรัก"),
+    (14.5, 17.0, "ที่ประชุมรับทราบนะครับ"),
+    (17.5, 22.0, "ต่อไปเป็นวาระที่ 4 เรื่องเพื่อพิจารณา"),
+    (22.5, 28.0, "ขอให้สำนักสิ่งแวดล้อมจัดทำแผนงาน ภายในวันที่ 30 เมษายน 2569"),
+    (28.5, 33.0, "ถ้าไม่มีผู้ใดเห็นเป็นอย่างอื่น ถือว่าที่ประชุมเห็นชอบตามที่เสนอนะครับ"),
+]
+
+
+class FakeEngine:
+    """Stands in for faster-whisper at the engine seam; counts calls so tests see what reran."""
+
+    calls = 0
+
+    def __init__(self, settings: transcribe.Settings) -> None:
+        self.settings = settings
+
+    def transcribe(self, samples, duration, progress) -> Transcript:  # noqa: ANN001
+        FakeEngine.calls += 1
+        segments = []
+        for i, (start, end, text) in enumerate(SCRIPT):
+            pieces = text.split(" ")
+            step = (end - start) / len(pieces)
+            words = [Word(start + k * step, start + (k + 1) * step, (" " if k else "") + p) for k, p in enumerate(pieces)]
+            segments.append(Segment(id=i, start=start, end=end, text=text, words=words))
+        if progress:
+            progress(duration, duration)
+        return Transcript(language="th", duration=duration, segments=segments)
+
+
+@pytest.fixture
+def fake_engine(monkeypatch: pytest.MonkeyPatch) -> type[FakeEngine]:
+    """Register the fake through the real engine table and make it the default engine."""
+    monkeypatch.setitem(transcribe.ENGINES, "fake", FakeEngine)
+    monkeypatch.setattr(transcribe.Settings, "engine", "fake")
+    monkeypatch.setattr(transcribe, "model_identity", lambda name: f"fake:{name}")
+    FakeEngine.calls = 0
+    return FakeEngine
