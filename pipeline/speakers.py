@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from pipeline.errors import MinutesError
+from pipeline.errors import choose
 from pipeline.types import Recording, Segment, Transcript
 
 UNKNOWN = "unknown: one mixed track, no speaker data"
@@ -29,8 +29,5 @@ ENGINES: dict[str, Callable[[Transcript, Recording], list[Segment]]] = {"none": 
 
 def assign(transcript: Transcript, recording: Recording, engine: str = "none") -> Transcript:
     """A new transcript whose segments carry speaker labels from the named engine."""
-    try:
-        label = ENGINES[engine]
-    except KeyError:
-        raise MinutesError(f"unknown speaker engine '{engine}'. Available: {', '.join(sorted(ENGINES))}") from None
+    label = choose(ENGINES, engine, "speaker")
     return replace(transcript, segments=label(transcript, recording))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline import audio
-from pipeline.errors import MinutesError
+from pipeline.errors import MinutesError, choose
 from pipeline.types import Audio, Segment, Transcript, Word
 
 EMBEDDED = "base"
@@ -97,8 +97,8 @@ def resolve(name: str) -> str:
     if path.is_dir() or looks_like_path:
         if not (path / "model.bin").is_file():
             raise MinutesError(
-                f"{path}: not a CTranslate2 Whisper model folder (needs model.bin, config.json, "
-                "tokenizer.json); convert one with ct2-transformers-converter or pass a model name"
+                f"{path}: not a CTranslate2 Whisper model folder (needs model.bin, config.json, tokenizer.json); "
+                "pass --model a name (base, large-v3) or a folder made by ct2-transformers-converter"
             )
         return str(path)
     if name == EMBEDDED:
@@ -189,13 +189,7 @@ ENGINES: dict[str, Callable[[Settings], Engine]] = {"faster-whisper": FasterWhis
 
 
 def engine(settings: Settings) -> Engine:
-    try:
-        factory = ENGINES[settings.engine]
-    except KeyError:
-        raise MinutesError(
-            f"unknown transcription engine '{settings.engine}'. Available: {', '.join(sorted(ENGINES))}"
-        ) from None
-    return factory(settings)
+    return choose(ENGINES, settings.engine, "transcription")(settings)
 
 
 def run(decoded: Audio, settings: Settings, progress: Progress | None = None) -> Transcript:

@@ -58,7 +58,9 @@ class FakeEngine:
         for i, (start, end, text) in enumerate(SCRIPT):
             pieces = text.split(" ")
             step = (end - start) / len(pieces)
-            words = [Word(start + k * step, start + (k + 1) * step, (" " if k else "") + p) for k, p in enumerate(pieces)]
+            words = [
+                Word(start + k * step, start + (k + 1) * step, (" " if k else "") + p) for k, p in enumerate(pieces)
+            ]
             segments.append(Segment(id=i, start=start, end=end, text=text, words=words))
         if progress:
             progress(duration, duration)
@@ -67,9 +69,8 @@ class FakeEngine:
 
 @pytest.fixture
 def fake_engine(monkeypatch: pytest.MonkeyPatch) -> type[FakeEngine]:
-    """Register the fake through the real engine table and make it the default engine."""
-    monkeypatch.setitem(transcribe.ENGINES, "fake", FakeEngine)
-    monkeypatch.setattr(transcribe.Settings, "engine", "fake")
+    """Put the fake in the real engine table under the default engine's name."""
+    monkeypatch.setitem(transcribe.ENGINES, "faster-whisper", FakeEngine)
     monkeypatch.setattr(transcribe, "model_identity", lambda name: f"fake:{name}")
     FakeEngine.calls = 0
     return FakeEngine

@@ -19,8 +19,22 @@ def test_decodes_aac_stereo_48k_to_16k_mono(tone_m4a: Path, tmp_path: Path) -> N
 
 def test_parts_play_one_after_another(tone_m4a: Path, tmp_path: Path) -> None:
     video = tmp_path / "zoom_1.mp4"
-    ffmpeg("-f", "lavfi", "-i", "testsrc=duration=1:size=64x48:rate=5", "-f", "lavfi",
-           "-i", "sine=duration=1:sample_rate=44100", "-shortest", "-c:v", "mpeg4", "-c:a", "aac", str(video))
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=duration=1:size=64x48:rate=5",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=duration=1:sample_rate=44100",
+        "-shortest",
+        "-c:v",
+        "mpeg4",
+        "-c:a",
+        "aac",
+        str(video),
+    )
     result = audio.decode([str(tone_m4a), str(video)], tmp_path / "out.wav")
     assert result.duration == pytest.approx(3.0, abs=0.1)
 
