@@ -534,8 +534,7 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, chair: set[str]
     item = AgendaItem(number=draft.number, title=draft.title, notes=list(draft.notes))
     item.segment_ids = [s.id for s in segments]
     item.found = bool(draft.heard or draft.parts) if planned else True
-    if not item.found:
-        item.notes.append("ไม่พบการเปิดวาระนี้ในบันทึกเสียง โปรดตรวจสอบ")
+    if not item.found:  # the renderer tells the reviewer; found=False is the fact
         return item
     if planned and not draft.heard:
         item.notes.append("ไม่ได้ยินการเปิดวาระนี้ ข้อความช่วงก่อนวาระถัดไปจึงจัดไว้ในวาระนี้")
@@ -545,10 +544,8 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, chair: set[str]
 
     resolution = _resolution(draft, chair)
     used: list[int] = []
-    if resolution:
+    if resolution:  # none heard stays None; the renderer asks the reviewer for it
         item.resolution, item.resolution_segment_ids, used = resolution
-    else:
-        item.notes.append("ไม่ได้ยินมติที่ประชุมของวาระนี้ โปรดเติมหากมี")
 
     for part in draft.parts:
         item.actions.extend(_actions(part, meeting_date, item.notes))
