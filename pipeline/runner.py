@@ -265,7 +265,7 @@ def _run(rec: Recording, planned: Any, options: Options, ws: Workspace, progress
             return step("text", text_key, lambda: thai.clean(raw()), Transcript)
 
         def labelled() -> Transcript:
-            return speakers.assign(text(), rec, options.speakers)
+            return speakers.assign(text(), rec, options.speakers, dataclasses.replace(decoded(), path=str(wav)))
 
         audio_meta = decoded
 

@@ -97,6 +97,17 @@ class Segment:
     speaker_source: str | None = None
     words: list[Word] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    overlapping: list[str] = field(default_factory=list)  # others heard speaking at the same time
+
+
+@dataclass
+class Turn:
+    """A stretch of time one speaker holds, as a speaker engine found it."""
+
+    start: float
+    end: float
+    speaker: str
+    source: str  # how the engine knows: "zoom track", "diarisation", ...
 
 
 @dataclass
