@@ -155,6 +155,7 @@ class Minutes:
     style: str = "summarised"
     engine: str = ""
     notes: list[str] = field(default_factory=list)
+    reviewed: str | None = None  # who marked the draft reviewed, and when
 
 
 T = TypeVar("T")
