@@ -13,6 +13,7 @@ import subprocess
 import threading
 import warnings
 import wave
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +54,7 @@ def decode(parts: list[str], dest: Path) -> Audio:
     """Decode `parts` in order into `dest` (16 kHz mono WAV). Raises MinutesError on bad input."""
     exe = ffmpeg_exe()
     created = None
+    lengths: list[float] = []  # where each part ends up on the joined timeline (chat times need it)
     with wave.open(str(dest), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
@@ -60,11 +62,12 @@ def decode(parts: list[str], dest: Path) -> Audio:
         for part in parts:
             stderr = _decode_part(exe, part, out)
             created = created or _creation_time(stderr)
+            lengths.append(round(out.tell() / SAMPLE_RATE - sum(lengths), 3))
     with wave.open(str(dest), "rb") as check:
         frames = check.getnframes()
     if frames == 0:
         raise MinutesError(f"{parts[0]}: the recording holds no sound (0 s of audio); check the file")
-    return Audio(path=str(dest), duration=frames / SAMPLE_RATE, created=created)
+    return Audio(path=str(dest), duration=frames / SAMPLE_RATE, created=created, parts=lengths)
 
 
 def _decode_part(exe: str, part: str, out: wave.Wave_write) -> str:
@@ -124,7 +127,79 @@ def _creation_time(stderr: str) -> str | None:
 
 
 def load(path: str | Path) -> np.ndarray:
-    """The decoded WAV as float32 samples in [-1, 1], as faster-whisper expects."""
-    with wave.open(str(path), "rb") as w:
-        data = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
-    return data.astype(np.float32) / 32768.0
+    """The decoded WAV as float32 samples in [-1, 1], as faster-whisper expects.
+
+    The whole file: fine for a clip; for a meeting use `Samples`, which reads a stretch at a time.
+    """
+    return Samples(path).read(0.0, None)
+
+
+class Samples:
+    """16 kHz mono audio read one stretch at a time, so a 3-hour meeting never sits in memory whole.
+
+    Backed by the decoded WAV on disk, or by an array (tests, clips already in memory).
+    """
+
+    def __init__(self, path: str | Path | None = None, array: np.ndarray | None = None) -> None:
+        if (path is None) == (array is None):
+            raise ValueError("give a WAV path or an array")
+        self.path = None if path is None else Path(path)
+        self.array = None if array is None else np.asarray(array, dtype=np.float32)
+        if self.path is not None:
+            with wave.open(str(self.path), "rb") as w:
+                if (w.getnchannels(), w.getsampwidth(), w.getframerate()) != (1, 2, SAMPLE_RATE):
+                    raise MinutesError(f"{self.path}: not 16 kHz mono 16-bit audio; decode it again (--force)")
+                self.frames = w.getnframes()
+        else:
+            self.frames = len(self.array)
+
+    @property
+    def duration(self) -> float:
+        return self.frames / SAMPLE_RATE
+
+    def read(self, start: float, end: float | None) -> np.ndarray:
+        """float32 samples in [-1, 1] from `start` to `end` seconds (None: to the end)."""
+        first = min(max(int(round(start * SAMPLE_RATE)), 0), self.frames)
+        last = self.frames if end is None else min(max(int(round(end * SAMPLE_RATE)), first), self.frames)
+        if self.array is not None:
+            return self.array[first:last]
+        with wave.open(str(self.path), "rb") as w:
+            w.setpos(first)
+            data = np.frombuffer(w.readframes(last - first), dtype=np.int16)
+        return data.astype(np.float32) / 32768.0
+
+    def blocks(self, seconds: float) -> Iterator[np.ndarray]:
+        """The whole audio as consecutive blocks of `seconds` (the last one shorter)."""
+        step = int(seconds * SAMPLE_RATE)
+        for first in range(0, self.frames, step):
+            yield self.read(first / SAMPLE_RATE, (first + step) / SAMPLE_RATE)
+
+
+VAD_WINDOW = 512  # samples per Silero VAD decision (32 ms)
+_VAD_CONTEXT = 64  # samples of the previous window the model sees before each window
+
+
+def speech_probabilities(samples: Samples, block_seconds: float = 256.0) -> np.ndarray:
+    """Silero VAD's speech probability for every 32 ms window, read block by block.
+
+    The model faster-whisper ships is used, fed exactly as faster-whisper feeds it (each window
+    with the last 64 samples of the one before), but a block at a time: memory stays flat on
+    long meetings, and the result equals faster-whisper's whole-file computation.
+    """
+    from faster_whisper.vad import get_vad_model
+
+    session = get_vad_model().session
+    state = np.zeros((1, 1, 128), dtype=np.float32), np.zeros((1, 1, 128), dtype=np.float32)
+    context = np.zeros(_VAD_CONTEXT, dtype=np.float32)
+    step = VAD_WINDOW * int(block_seconds * SAMPLE_RATE / VAD_WINDOW)
+    out: list[np.ndarray] = []
+    for block in samples.blocks(step / SAMPLE_RATE):
+        if len(block) % VAD_WINDOW:
+            block = np.pad(block, (0, VAD_WINDOW - len(block) % VAD_WINDOW))
+        windows = block.reshape(-1, VAD_WINDOW)
+        before = np.concatenate([context[None, :], windows[:-1, -_VAD_CONTEXT:]])
+        context = windows[-1, -_VAD_CONTEXT:].copy()
+        probs, h, c = session.run(None, {"input": np.concatenate([before, windows], 1), "h": state[0], "c": state[1]})
+        state = (h, c)
+        out.append(np.asarray(probs, dtype=np.float32).reshape(-1))
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)

@@ -47,6 +47,20 @@ def _main(
         raise typer.Exit()
 
 
+SUMMARY_HELP = (
+    "Minutes engine: rules (offline), or llm (an OpenAI-compatible server: set MINUTES_LLM_URL and "
+    "MINUTES_LLM_MODEL; every claim it makes is checked against the recording)."
+)
+STYLE_HELP = "verbatim (every utterance), summarised (the points of discussion) or resolutions (resolutions only)."
+TEMPLATES_HELP = "Folder whose minutes.md.j2, minutes.html.j2 or minutes.docx (Word) replace the built-in ones."
+GLOSSARY_HELP = (
+    "glossary.yaml: names and terms as they must be written, hinted to the model and corrected in the transcript "
+    "(repeatable; default: a glossary.yaml beside the recording)."
+)
+DIGITS_HELP = "How numbers are written: arabic (0-9) or thai (๐-๙; the minutes too)."
+VOICES_HELP = "Voice library: a folder of <name>/*.wav|m4a; diarised speakers whose voice it knows get that name."
+
+
 @app.command()
 def run(
     path: Annotated[Path, typer.Argument(help="Audio/video file, a recording folder, or a transcript.json.")],
@@ -59,17 +73,35 @@ def run(
     compute_type: Annotated[
         str, typer.Option(help="CTranslate2 compute type (auto: int8 on CPU, float16 on GPU).")
     ] = "auto",
-    speakers: Annotated[str, typer.Option(help="Speaker engine.")] = "none",
-    summary: Annotated[str, typer.Option(help="Minutes engine.")] = "rules",
-    templates: Annotated[Optional[Path], typer.Option(help="Folder whose templates override the defaults.")] = None,  # noqa: UP045
+    speakers: Annotated[
+        str,
+        typer.Option(
+            help="Speaker engine: auto (Zoom tracks, else Zoom's timeline/VTT, else diarisation if installed, "
+            "else none), tracks, hints, diarize, pyannote, none."
+        ),
+    ] = "auto",
+    summary: Annotated[str, typer.Option(help=SUMMARY_HELP)] = "rules",
+    style: Annotated[str, typer.Option(help=STYLE_HELP)] = "summarised",
+    templates: Annotated[Optional[Path], typer.Option(help=TEMPLATES_HELP)] = None,  # noqa: UP045
     thai_digits: Annotated[bool, typer.Option("--thai-digits", help="Write numbers in Thai digits (๐-๙).")] = False,
     force: Annotated[bool, typer.Option("--force", help="Redo every stage, even those already done.")] = False,
+    direct_messages: Annotated[
+        bool, typer.Option("--direct-messages", help="Include the Zoom chat's direct messages (left out by default).")
+    ] = False,
+    glossary: Annotated[Optional[list[Path]], typer.Option(help=GLOSSARY_HELP)] = None,  # noqa: UP045
+    digits: Annotated[str, typer.Option(help=DIGITS_HELP)] = "arabic",
+    num_speakers: Annotated[Optional[int], typer.Option(help="Diarisation: exactly this many speakers.")] = None,  # noqa: UP045
+    min_speakers: Annotated[Optional[int], typer.Option(help="Diarisation: at least this many speakers.")] = None,  # noqa: UP045
+    max_speakers: Annotated[Optional[int], typer.Option(help="Diarisation: at most this many speakers.")] = None,  # noqa: UP045
+    voices: Annotated[Optional[Path], typer.Option(help=VOICES_HELP)] = None,  # noqa: UP045
 ) -> None:
     """Turn one recording into draft minutes: transcript, minutes.md and minutes.docx."""
-    from pipeline import runner
+    from pipeline import diarize, runner
 
     if device not in ("auto", "cpu", "cuda"):
         _fail(MinutesError(f"unknown device '{device}'. Available: auto, cpu, cuda"))
+    if digits not in ("arabic", "thai"):
+        _fail(MinutesError(f"unknown digits '{digits}'. Available: arabic, thai"))
     options = runner.Options(
         out=out,
         meeting=meeting,
@@ -78,10 +110,15 @@ def run(
         compute_type=compute_type,
         speakers=speakers,
         summary=summary,
+        style=style,
         templates=templates,
         thai_digits=thai_digits,
         force=force,
+        direct_messages=direct_messages,
     )
+    options.glossary, options.digits = list(glossary or []), digits
+    options.diarization = diarize.Settings(num_speakers, min_speakers, max_speakers, str(voices) if voices else None)
+    options.thai_digits = options.thai_digits or digits == "thai"  # Thai digits asked for: the minutes too
     try:
         with _AudioProgress() as progress:
             result = runner.run(path, options, progress=progress)
@@ -92,6 +129,161 @@ def run(
     for f in result.files:
         if f.name.startswith("minutes."):
             typer.echo(f"  {f}")
+    _say_speakers(result.out_dir / "run.json")
+
+
+@app.command()
+def render(
+    outdir: Annotated[Path, typer.Argument(help="A folder `minutes run` wrote for a recording (OUT/<recording-id>).")],
+    style: Annotated[str, typer.Option(help=STYLE_HELP)] = "summarised",
+    templates: Annotated[Optional[Path], typer.Option(help=TEMPLATES_HELP)] = None,  # noqa: UP045
+    thai_digits: Annotated[bool, typer.Option("--thai-digits", help="Write numbers in Thai digits (๐-๙).")] = False,
+) -> None:
+    """Render minutes.md, .html and .docx again from the stored results, in seconds (no transcription)."""
+    from pipeline import runner
+
+    options = runner.Options(style=style, templates=templates, thai_digits=thai_digits)
+    try:
+        result = runner.render_stored(outdir, options)
+    except MinutesError as exc:
+        _fail(exc)
+    typer.echo(f"{result.out_dir}: rendered ({options.style}) in {result.stages['render']['seconds']:.1f} s")
+    for f in result.files:
+        typer.echo(f"  {f}")
+
+
+@app.command()
+def speakers(
+    outdir: Annotated[Path, typer.Argument(help="A folder `minutes run` wrote for a recording (OUT/<recording-id>).")],
+    rename: Annotated[
+        list[str], typer.Option(help='"ผู้พูด 2=นายสมชาย ใจดี": give a speaker a name (repeatable).')
+    ] = [],  # noqa: B006 - typer reads the default, never mutates it
+) -> None:
+    """List the speakers of a drafted recording, or rename them and draft again (no transcription)."""
+    from pipeline import voices
+
+    try:
+        if rename:
+            files = voices.rename(outdir, voices.parse_renames(rename))
+            typer.echo(f"{outdir}: renamed {len(rename)} speaker(s)")
+            for f in files:
+                typer.echo(f"  {f}")
+            return
+        for name, seconds in voices.speaking_time(outdir).items():
+            typer.echo(f"{name}\t{seconds:.0f} s")
+    except MinutesError as exc:
+        _fail(exc)
+
+
+def _say_speakers(run_json: Path) -> None:
+    """One line on where the speaker names came from (run.json has the details)."""
+    import json
+
+    report = json.loads(run_json.read_text(encoding="utf-8")).get("speakers") or {}
+    if report.get("used"):
+        why = f": {report['why']}" if report.get("why") else ""
+        passed = "; ".join(f"{k} passed over: {v}" for k, v in (report.get("passed_over") or {}).items())
+        typer.echo(f"  speakers from {report['used']}{why}" + (f" ({passed})" if passed else ""))
+
+
+@app.command()
+def inspect(
+    path: Annotated[Path, typer.Argument(help="A Zoom recording folder (local or a downloaded cloud set), or a file.")],
+    meeting: Annotated[Optional[Path], typer.Option(help="meeting.yaml (default: one beside the recording).")] = None,  # noqa: UP045
+) -> None:
+    """Show what a recording folder holds, what a run will use, and what is missing."""
+    from pipeline import discover
+
+    try:
+        typer.echo(discover.format_inventory(discover.inventory(path, meeting)), nl=False)
+    except MinutesError as exc:
+        _fail(exc)
+
+
+@app.command()
+def batch(
+    root: Annotated[Path, typer.Argument(help="Folder tree of recordings: media files and Zoom folders, nested.")],
+    out: Annotated[Path, typer.Option(help="Output root: OUT/<recording-id>/, OUT/catalog.db.")] = Path("outputs"),
+    jobs: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(help="Recordings at once (default: 1 locally, every CPU of the Ray cluster with ray)."),
+    ] = None,
+    executor: Annotated[str, typer.Option(help="local, or ray for a Ray cluster.")] = "local",
+    address: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Address of a running Ray cluster (default: start a local Ray)."),
+    ] = None,
+    model: Annotated[str, typer.Option(help="Whisper model, as for `minutes run`.")] = "base",
+    device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
+    compute_type: Annotated[str, typer.Option(help="CTranslate2 compute type.")] = "auto",
+    speakers: Annotated[Optional[str], typer.Option(help="Speaker engine, as for `minutes run`.")] = None,  # noqa: UP045
+    summary: Annotated[Optional[str], typer.Option(help="Minutes engine, as for `minutes run`.")] = None,  # noqa: UP045
+    templates: Annotated[Optional[Path], typer.Option(help="Folder whose templates override the defaults.")] = None,  # noqa: UP045
+    thai_digits: Annotated[bool, typer.Option("--thai-digits", help="Write numbers in Thai digits (๐-๙).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Redo every stage of every recording.")] = False,
+) -> None:
+    """Draft minutes for every recording under ROOT; rerun it to resume. Exit 1 if any recording failed."""
+    from pipeline import batch as batches
+    from pipeline import runner
+
+    if device not in ("auto", "cpu", "cuda"):
+        _fail(MinutesError(f"unknown device '{device}'. Available: auto, cpu, cuda"))
+    # Engines left unnamed keep runner.Options' defaults, the same as `minutes run` has.
+    engines = {k: v for k, v in {"speakers": speakers, "summary": summary}.items() if v is not None}
+    options = runner.Options(
+        out=out,
+        model=model,
+        device=device,
+        compute_type=compute_type,
+        templates=templates,
+        thai_digits=thai_digits,
+        force=force,
+        **engines,
+    )
+    try:
+        report = batches.run(
+            root, options, jobs=jobs, executor=executor, address=address, display=batches.ConsoleProgress()
+        )
+    except MinutesError as exc:
+        _fail(exc)
+    typer.echo(batches.summary(report))
+    raise typer.Exit(1 if report.failed else 0)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find, Thai or English; all must be in one passage.")],
+    out: Annotated[Path, typer.Option(help="Output root holding catalog.db.")] = Path("outputs"),
+    kind: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option("--in", help="Only these passages: transcript, resolution, action, summary, title, meeting."),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many passages.")] = 20,
+) -> None:
+    """Find meetings by what was said or resolved, with the times to listen to. Exit 1 if nothing matched."""
+    from pipeline import catalog
+
+    try:
+        with catalog.Catalog(out, create=False) as cat:
+            result = cat.search(query, limit=limit, kinds=kind)
+    except MinutesError as exc:
+        _fail(exc)
+    typer.echo(catalog.describe(result))
+    raise typer.Exit(0 if result.hits else 1)
+
+
+@app.command()
+def status(
+    out: Annotated[Path, typer.Option(help="Output root holding catalog.db.")] = Path("outputs"),
+) -> None:
+    """The state of an archive: recordings done, failed and in work, audio hours, the last batch."""
+    from pipeline import batch as batches
+
+    try:
+        state = batches.status(out)
+    except MinutesError as exc:
+        _fail(exc)
+    typer.echo(batches.describe(state))
 
 
 class _AudioProgress:
@@ -119,6 +311,69 @@ class _AudioProgress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+@app.command()
+def evaluate(
+    sets: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Argument(
+            help="Evaluation sets: folders with manifest.tsv (clips with transcripts, e.g. ../shared/speech) or "
+            "reference.tsv (a recording, e.g. recordings/sample). Default: the bundled sample."
+        ),
+    ] = None,
+    model: Annotated[str, typer.Option(help="Whisper model, as for `minutes run`.")] = "base",
+    device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
+    compute_type: Annotated[str, typer.Option(help="CTranslate2 compute type.")] = "auto",
+    glossary: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(help="glossary.yaml: adds a column with it hinted to the model and corrected in the text."),
+    ] = None,
+    compose: Annotated[
+        float,
+        typer.Option(help="Also compose a recording this many minutes long from the sets' clips, with pauses of up "
+        "to 2 minutes, noise and tones between them, and score it (coverage and invented text too)."),
+    ] = 0.0,
+    baseline: Annotated[bool, typer.Option(help="Score plain faster-whisper beside ours (same model).")] = True,
+    per_clip: Annotated[bool, typer.Option("--per-clip", help="A line for every clip too.")] = False,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Also write the scores as JSON here.")] = None,  # noqa: UP045
+) -> None:
+    """Measure transcripts: CER and WER (newmm words) of ours beside plain faster-whisper, same model."""
+    from pipeline import evaluate as scoring
+    from pipeline import transcribe
+
+    if device not in ("auto", "cpu", "cuda"):
+        _fail(MinutesError(f"unknown device '{device}'. Available: auto, cpu, cuda"))
+    settings = transcribe.Settings(model=model, device=device, compute_type=compute_type)
+    chosen = list(sets or [Path(__file__).resolve().parent.parent / "recordings" / "sample"])
+    try:
+        rows = scoring.run(
+            chosen, settings, glossary, compose, ("raw", "raw+vad") if baseline else (), per_item=per_clip
+        )
+    except MinutesError as exc:
+        _fail(exc)
+    typer.echo(scoring.table(rows, model), nl=False)
+    if json_out:
+        json_out.write_text(scoring.as_json(rows, model), encoding="utf-8")
+
+
+@app.command()
+def review(
+    out_dir: Annotated[Path, typer.Argument(help="A recording's output folder (OUT/<recording-id>).")],
+    static: Annotated[bool, typer.Option("--static", help="Write a read-only review.html instead of serving.")] = False,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 0,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open the browser.")] = False,
+) -> None:
+    """Check the draft against the recording in the browser; every edit is saved at once."""
+    from pipeline import review as review_page
+
+    try:
+        if static:
+            typer.echo(str(review_page.write_static(out_dir)))
+        else:
+            review_page.serve(out_dir, port=port, open_browser=not no_browser)
+    except MinutesError as exc:
+        _fail(exc)
 
 
 def main() -> None:

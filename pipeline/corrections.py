@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,11 @@ def load(out_dir: Path) -> Corrections:
         return from_dict(Corrections, json.loads(path.read_text(encoding="utf-8")))
     except (json.JSONDecodeError, UnicodeDecodeError, TypeError) as exc:
         raise MinutesError(f"{path}: unreadable corrections ({type(exc).__name__}); restore it from a backup") from None
+
+
+def key(fixes: Corrections) -> str:
+    """What the corrections contribute to a stage key: their content."""
+    return hashlib.sha256(json.dumps(to_dict(fixes), ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def append(out_dir: Path, edit: Edit) -> Corrections:

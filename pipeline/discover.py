@@ -1,21 +1,31 @@
-"""A path the user names -> Recording: which media parts, which meeting.yaml, when it started."""
+"""A path the user names -> Recording: which media parts, which meeting.yaml, when it started,
+and, for a Zoom folder (local or a downloaded cloud set), every companion Zoom left beside them.
+
+`inventory` describes a folder for `minutes inspect`: what was found, what will be used, what is
+missing, and which speaker source a run would take.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline import zoom
 from pipeline.errors import MinutesError
-from pipeline.types import Recording
+from pipeline.thaidate import BANGKOK
+from pipeline.types import Meeting, Recording
 
 AUDIO_EXTS = {".m4a", ".mp3", ".wav", ".ogg", ".oga", ".opus", ".flac", ".aac", ".wma", ".amr"}
 VIDEO_EXTS = {".mp4", ".webm", ".mkv", ".mov", ".avi", ".m4v", ".wmv", ".3gp"}
 MEDIA_EXTS = AUDIO_EXTS | VIDEO_EXTS
 MEETING_FILES = ("meeting.yaml", "meeting.yml")
 # `YYYY-MM-DD HH.MM.SS <topic> <meeting id>`, per the Zoom local-recording reference.
-ZOOM_FOLDER = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2}) (\d{2})\.(\d{2})\.(\d{2})\s+(.*?)(?:\s+(\d{9,11}))?$")
+ZOOM_FOLDER = zoom.FOLDER_NAME
+# Media names only Zoom's local client writes.
+ZOOM_MEDIA = re.compile(r"^(zoom_\d+\.mp4|audio_only\.m4a|audio\d+\.m4a|video\d+\.mp4)$", re.IGNORECASE)
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')  # not allowed in Windows file names
 
 
@@ -35,7 +45,7 @@ def find(path: str | Path) -> Recording:
             f"{path}: not a recording this tool reads; give an audio/video file "
             f"({', '.join(sorted(e[1:] for e in MEDIA_EXTS))}), a folder, or a transcript.json"
         )
-    rec = Recording(id=recording_id(path.stem), path=str(path), parts=[str(path)])
+    rec = Recording(id=recording_id(path.stem), path=str(path), parts=[str(path)], kind="file")
     rec.meeting_file = _meeting_beside(path.parent)
     _date_from_folder_name(rec, path.parent)
     return rec
@@ -48,22 +58,95 @@ def recording_id(name: str) -> str:
 
 
 def _from_folder(folder: Path) -> Recording:
-    if any(folder.glob("*.zoom")):
+    unconverted = sorted(folder.glob(f"*{zoom.UNCONVERTED}"))
+    if unconverted:
         raise MinutesError(
-            f"{folder}: this Zoom recording was never converted; double-click the .zoom file "
+            f"{folder}: this Zoom recording was never converted ({unconverted[0].name}); double-click the .zoom file "
             "(Zoom converts it to mp4/m4a), then run again"
         )
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in MEDIA_EXTS)
-    # Audio-only files are smaller and hold the same sound: prefer them over the video.
-    audio = [p for p in files if p.suffix.lower() in AUDIO_EXTS]
-    parts = audio or files
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    media = [p for p in files if p.suffix.lower() in MEDIA_EXTS]
+    tracks = _tracks(folder)
+    parts, left_out = _parts(media)
     if not parts:
-        raise MinutesError(f"{folder}: no audio or video file found in this folder; point at the recording itself")
-    parts = sorted(parts, key=_part_order)
-    rec = Recording(id=recording_id(folder.name), path=str(folder), parts=[str(p) for p in parts])
+        found = f"; found only {zoom.TRACKS_FOLDER}/ tracks, which need the mixed recording beside them"
+        found = found if tracks else ""
+        raise MinutesError(
+            f"{folder}: no audio or video file found in this folder; expected a Zoom recording "
+            f"(audio*.m4a, zoom_0.mp4, GMT*_Recording.m4a ...) or any audio/video file{found}"
+        )
+    rec = Recording(id=recording_id(folder.name), path=str(folder), parts=[str(p) for p in parts], kind="folder")
     rec.meeting_file = _meeting_beside(folder)
-    _date_from_folder_name(rec, folder)
+    rec.tracks = [str(t) for t in tracks]
+    rec.unused = [p.name for p in left_out]
+    for path in files:
+        if path.suffix.lower() in MEDIA_EXTS or path.name.lower() in MEETING_FILES:
+            continue
+        kind = zoom.classify(path)
+        attribute = {
+            "chat": "chat_file",
+            "participants": "participants_file",
+            "timeline": "timeline_file",
+            "transcript_vtt": "transcript_vtt",
+            "cc_vtt": "cc_vtt",
+        }.get(kind or "")
+        if attribute and getattr(rec, attribute) is None:
+            setattr(rec, attribute, str(path))
+        elif kind:
+            rec.unused.append(path.name)  # Zoom's, but not needed (playlists, config, a second copy)
+    name = zoom.parse_folder_name(folder.name)
+    cloud = next((zoom.cloud_start(p.name) for p in parts if zoom.cloud_start(p.name)), None)
+    if name:
+        rec.kind, rec.topic, rec.meeting_id = "zoom local", name.topic, name.meeting_id
+        rec.started, rec.started_source = name.started.isoformat(), "Zoom folder name"
+    elif cloud:
+        rec.kind = "zoom cloud"
+        rec.started = cloud.astimezone(BANGKOK).replace(tzinfo=None).isoformat()
+        rec.started_source = "Zoom cloud file name (GMT)"
+    elif tracks or any(ZOOM_MEDIA.match(p.name) for p in parts):
+        rec.kind = "zoom local"
+    if rec.participants_file and not rec.meeting_id:
+        digits = re.search(r"\d{9,11}", Path(rec.participants_file).name)
+        rec.meeting_id = digits[0] if digits else ""
+    if rec.kind == "folder" and (rec.chat_file or rec.participants_file or rec.timeline_file or rec.transcript_vtt):
+        rec.kind = "zoom cloud"  # Zoom's companions beside media with other names: a downloaded set
     return rec
+
+
+def _tracks(folder: Path) -> list[Path]:
+    """The per-participant tracks in `Audio Record/` (any capitalisation), in name order."""
+    for sub in folder.iterdir():
+        if sub.is_dir() and sub.name.casefold() == zoom.TRACKS_FOLDER.casefold():
+            return sorted(p for p in sub.iterdir() if p.is_file() and p.suffix.lower() in MEDIA_EXTS)
+    return []
+
+
+def _parts(media: list[Path]) -> tuple[list[Path], list[Path]]:
+    """(the parts that make the meeting, in order; media files left out).
+
+    Audio-only files are smaller and hold the same sound as the video: they are preferred, unless
+    there are several of either kind and their total lengths differ (then the longer set is the
+    whole meeting). Cloud sets hold several views of one recording (gallery, speaker, audio): one
+    file per GMT start time is taken.
+    """
+    cloud: dict[str, list[Path]] = {}
+    for path in media:
+        match = zoom.CLOUD_NAME.search(path.name)
+        if match:
+            cloud.setdefault(match[0], []).append(path)
+    if cloud:
+        chosen = [min(group, key=lambda p: (p.suffix.lower() not in AUDIO_EXTS, p.stat().st_size, p.name))
+                  for _, group in sorted(cloud.items())]
+        return chosen, [p for p in media if p not in chosen]
+    audio = sorted((p for p in media if p.suffix.lower() in AUDIO_EXTS), key=_part_order)
+    video = sorted((p for p in media if p.suffix.lower() in VIDEO_EXTS), key=_part_order)
+    if audio and video and max(len(audio), len(video)) > 1:
+        audio_length = sum(zoom.probe(p)[0] for p in audio)
+        video_length = sum(zoom.probe(p)[0] for p in video)
+        if video_length > audio_length + 2.0:
+            return video, audio
+    parts = audio or video
+    return parts, [p for p in media if p not in parts]
 
 
 def _part_order(path: Path) -> tuple[int, str]:
@@ -91,7 +174,7 @@ def _from_transcript(path: Path) -> Recording:
     ):
         raise MinutesError(f'{path}: not a transcript.json; it needs "segments": [{{"start", "end", "text"}}, ...]')
     name = data.get("recording") or (path.parent.name if path.stem == "transcript" else path.stem)
-    rec = Recording(id=recording_id(name), path=str(path), transcript_file=str(path))
+    rec = Recording(id=recording_id(name), path=str(path), transcript_file=str(path), kind="transcript")
     rec.meeting_file = _meeting_beside(path.parent)
     return rec
 
@@ -104,12 +187,174 @@ def _meeting_beside(folder: Path) -> str | None:
 
 
 def _date_from_folder_name(rec: Recording, folder: Path) -> None:
-    match = ZOOM_FOLDER.match(folder.name)
-    if not match:
-        return
-    try:
-        started = dt.datetime(*(int(g) for g in match.groups()[:6]))
-    except ValueError:
-        return
-    rec.started = started.isoformat()
-    rec.started_source = "Zoom folder name"
+    name = zoom.parse_folder_name(folder.name)
+    if name:
+        rec.started, rec.started_source = name.started.isoformat(), "Zoom folder name"
+
+
+# --------------------------------------------------------------------------------------------
+# What a folder holds, for `minutes inspect`
+
+
+@dataclass
+class Row:
+    what: str
+    found: str  # file name(s), or "-"
+    status: str  # what a run does with it, or why it is not used, or what is missing
+
+
+@dataclass
+class Inventory:
+    path: str
+    heading: list[str] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+
+
+KINDS = {
+    "zoom local": "Zoom local recording",
+    "zoom cloud": "Zoom cloud recording (downloaded set)",
+    "folder": "folder with a recording",
+    "file": "recording file",
+    "transcript": "transcript.json (minutes are drafted from it, without transcribing)",
+}
+
+
+def inventory(path: str | Path, meeting_file: str | Path | None = None) -> Inventory:
+    """What `path` holds, what a run will use, what is missing, and which speaker source it takes.
+
+    Reads every companion and checks each per-participant track against the mixed recording
+    (which is decoded into a temporary folder for it); nothing is written beside the recording.
+    """
+    import tempfile
+
+    from pipeline import audio, meeting, speakers, tracks
+
+    rec = find(path)
+    inv = Inventory(str(path), [KINDS.get(rec.kind, rec.kind)])
+    if rec.started:
+        inv.heading.append(f"started {rec.started.replace('T', ' ')} (from the {rec.started_source})")
+    if rec.topic or rec.meeting_id:
+        inv.heading.append(f"topic: {rec.topic or '-'}; meeting id: {rec.meeting_id or '-'}")
+    planned = meeting.load(meeting_file or rec.meeting_file)
+    words = zoom.ChatWords.from_config(planned.chat_words)
+    roster = None
+    if rec.participants_file:
+        roster = zoom.parse_participants(rec.participants_file)
+        rejoined = sum(1 for p in roster.people if p.sessions > 1)
+        inv.rows.append(Row("participants report", _name(rec.participants_file),
+                            f"{len(roster.people)} people" + (f" ({rejoined} rejoined, merged)" if rejoined else "")))
+    elif rec.kind.startswith("zoom"):
+        inv.rows.append(Row("participants report", "-", "missing: absentees cannot be told (download it from the "
+                            "Zoom web portal: Reports > Usage > Participants, and put it in this folder)"))
+    directory = meeting.Directory(planned, roster or (zoom.roster(rec, words) if rec.kind.startswith("zoom") else None))
+    if rec.transcript_file:
+        inv.rows.insert(0, Row("transcript", _name(rec.transcript_file), "used: minutes drafted from it"))
+        return inv
+    lengths = [zoom.probe(p)[0] for p in rec.parts]
+    for i, (part, length) in enumerate(zip(rec.parts, lengths, strict=True)):
+        place = f"part {i + 1} of {len(rec.parts)}, " if len(rec.parts) > 1 else ""
+        inv.rows.insert(i, Row("mixed recording", _name(part), f"used: {place}{length:.1f} s"))
+    for name in rec.unused:
+        inv.rows.append(Row("not needed", name, "not used (the same recording in another form, or player files)"))
+    choice: tuple[str, str] | None = None  # (speaker engine, why), best source first
+    passed = "no Zoom speaker data"
+    if rec.tracks:
+        with tempfile.TemporaryDirectory(prefix="minutes-inspect-") as tmp:
+            decoded = audio.decode(rec.parts, Path(tmp) / "mixed.wav")
+            checks, _ = tracks.analyse(rec.tracks, decoded.path)
+        for check in checks:
+            who = f" -> {directory.name(check.name)}" if check.status == "aligned" else ""
+            inv.rows.append(Row("participant track", f"{zoom.TRACKS_FOLDER}/{_name(check.file)}",
+                                f"{check.status}: {check.reason}{who}"))
+        bad = [c for c in checks if c.status == "not aligned"]
+        if bad:
+            passed = f"{len(bad)} of {len(checks)} tracks do not line up with the mixed recording"
+        elif not any(c.status == "aligned" for c in checks):
+            passed = "no speech on the per-participant tracks"
+        else:
+            choice = ("tracks", f"{sum(c.status == 'aligned' for c in checks)} per-participant tracks line up")
+    elif rec.kind == "zoom local":
+        inv.rows.append(Row("participant tracks", "-", "missing: turn on 'Record a separate audio file of each "
+                            "participant who speaks' in Zoom's recording settings to name speakers from them"))
+    hints = None
+    if rec.timeline_file:
+        turns = zoom.parse_timeline(rec.timeline_file)
+        people = sorted({directory.name(t.speaker) for t in turns})
+        inv.rows.append(Row("timeline JSON", _name(rec.timeline_file),
+                            f"{len(turns)} speaker turns of {len(people)} people: {', '.join(people)}"))
+        hints = hints or (turns and "Zoom's timeline JSON")
+    for label, vtt in (("transcript VTT", rec.transcript_vtt), ("captions VTT", rec.cc_vtt)):
+        if vtt:
+            cues = zoom.parse_vtt(vtt)
+            named = sum(1 for c in cues if c.speaker)
+            inv.rows.append(Row(label, _name(vtt), f"{len(cues)} cues, {named} with a speaker name "
+                                "(a hint for speaker turns; its Thai text is not used)"))
+            hints = hints or (named and f"speaker names in {_name(vtt)}")
+    if rec.kind == "zoom cloud" and not rec.timeline_file:
+        inv.rows.append(Row("timeline JSON", "-", "missing (needs Zoom's 'add a timestamp' recording setting)"))
+    if rec.chat_file:
+        chat = zoom.parse_chat(rec.chat_file, words=words)
+        direct = sum(m.direct for m in chat.messages)
+        status = f"{chat.dialect} dialect: {len(chat.messages) - direct} messages for the minutes' appendix"
+        status += f", {direct} direct messages left out (--direct-messages includes them)" if direct else ""
+        status += f", {chat.reactions} reactions dropped" if chat.reactions else ""
+        status += f", {chat.unread} lines not understood" if chat.unread else ""
+        inv.rows.append(Row("chat", _name(rec.chat_file), status))
+    elif rec.kind.startswith("zoom"):
+        inv.rows.append(Row("chat", "-", "missing (no chat was saved)"))
+    if rec.meeting_file or meeting_file:
+        inv.rows.append(Row("meeting.yaml", _name(meeting_file or rec.meeting_file), _members(planned, roster)))
+    else:
+        inv.rows.append(Row("meeting.yaml", "-", "missing: the minutes' heading and names will be blanks to fill"))
+    if choice is None and hints:
+        choice = ("hints", hints)
+    if choice is None:
+        fallback = next(n for n in speakers.AUTO_ORDER[2:] if n in speakers.ENGINES)
+        what = {"diarize": " (voices told apart in the mixed recording)", "none": " (no speaker names)"}
+        choice = (fallback, passed + what.get(fallback, ""))
+    inv.rows.append(Row("speakers", "-", f"{choice[0]}: {choice[1]}"))
+    return inv
+
+
+def _name(path: str | Path) -> str:
+    return Path(path).name
+
+
+def _members(planned: Meeting, roster: zoom.Roster | None) -> str:
+    from pipeline import meeting
+
+    people = [planned.chair, *planned.members, *planned.members_present, *planned.members_absent]
+    names = list(dict.fromkeys(p.name for p in people if p is not None))
+    if not names:
+        return "no members listed (add 'members' to tell who was absent)"
+    if roster is None:
+        return f"{len(names)} member{'s' if len(names) > 1 else ''} listed"
+    directory = meeting.Directory(planned, roster)
+    on_roster = {p.name for e in roster.people for p in [directory.person(e.name)] if p}
+    absent = [n for n in names if n not in on_roster]
+    return f"{len(names) - len(absent)} of {len(names)} members on the roster" + (
+        f"; not on it: {', '.join(absent)}" if absent else ""
+    )
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: Thai vowel and tone marks take none."""
+    return sum(
+        0 if unicodedata.category(c) in ("Mn", "Me", "Cf") else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
+
+
+def format_inventory(inv: Inventory) -> str:
+    """The inventory as a plain-text table (aligned for Thai too)."""
+    header = Row("what", "file", "status")
+    rows = [header, *inv.rows]
+    widths = [max(_width(getattr(r, col)) for r in rows) for col in ("what", "found")]
+    lines = [inv.path, *(f"  {h}" for h in inv.heading), ""]
+    for i, row in enumerate(rows):
+        cells = [row.what, row.found]
+        lines.append("  " + "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))
+                     + "  " + row.status)
+        if i == 0:
+            lines.append("  " + "  ".join("-" * w for w in widths) + "  " + "-" * 6)
+    return "\n".join(lines) + "\n"

@@ -8,6 +8,7 @@ both carry the same official elements in the same order (see reference/thai-minu
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -17,20 +18,24 @@ from typing import Any
 import jinja2
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from pipeline import thaidate
 from pipeline.errors import MinutesError
 from pipeline.thaidate import BLANK
-from pipeline.types import AgendaItem, Minutes, Person, Segment, Transcript
+from pipeline.types import AgendaItem, ChatMessage, Minutes, Person, Segment, Transcript
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 MARKDOWN_TEMPLATE = "minutes.md.j2"
+HTML_TEMPLATE = "minutes.html.j2"
+DOCX_TEMPLATE = "minutes.docx"
 
 FONT = "TH Sarabun New"
 FONT_SIZE = Pt(16)
@@ -64,6 +69,8 @@ MINUTE_TAKER = "ผู้จดรายงานการประชุม"
 REVIEWER = "ผู้ตรวจรายงานการประชุม"
 DOC_COMMENT = "ร่างรายงานการประชุม จัดทำโดย thai-minutes"
 FIXED_TIMESTAMP = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+# The three styles of Thai minutes (reference/thai-minutes.md): จดละเอียด, จดย่อ, จดแต่มติ.
+STYLES = ("verbatim", "summarised", "resolutions")
 
 
 # --------------------------------------------------------------------------------------------
@@ -77,15 +84,28 @@ class PersonLine:
 
 
 @dataclass
+class Line:
+    """A line the minutes show, who said it (when known) and where it is in the recording."""
+
+    text: str
+    span: str = ""  # "[00:03:10]" or "[00:03:10–00:03:15]"; "" when unknown
+    who: str = ""
+
+    def __str__(self) -> str:  # so that a template may print a line as plain text
+        return f"{self.who}: {self.text}" if self.who else self.text
+
+
+@dataclass
 class ItemView:
     number: str
     title: str
     span: str  # "[00:03:10–00:07:45]" in the recording, or ""
-    summary: list[str]  # paragraphs
-    actions: list[str]
+    summary: list[Line]  # the discussion as the style has it: every utterance, the points, or none
+    actions: list[Line]
     notes: list[str]  # bracketed notes for the reviewer
     resolution: str
     resolution_note: str
+    resolution_span: str = ""
 
 
 @dataclass
@@ -112,6 +132,8 @@ class DocumentView:
     signatures: list[SignatureView]
     review_notes: list[str] = field(default_factory=list)
     created: dt.datetime = FIXED_TIMESTAMP  # the meeting's start (UTC) for the DOCX metadata
+    chat: list[ChatGroup] = field(default_factory=list)  # the Zoom chat appendix, by agenda item
+    style: str = "summarised"  # verbatim, summarised or resolutions (STYLES)
 
 
 def _text(value: str | None) -> str:
@@ -165,24 +187,55 @@ def _span(item: AgendaItem, transcript: Transcript) -> str:
     return f"[{clock(start)}–{clock(end)}]" if end is not None else f"[{clock(start)}]"
 
 
-def _item(item: AgendaItem, transcript: Transcript) -> ItemView:
+def _between(start: float | None, end: float | None) -> str:
+    if start is None:
+        return ""
+    return f"[{clock(start)}–{clock(end)}]" if end is not None and int(end) > int(start) else f"[{clock(start)}]"
+
+
+def _discussion(item: AgendaItem, transcript: Transcript, style: str) -> list[Line]:
+    """The item's discussion in `style`: every utterance with its speaker (verbatim), the points
+    that led to the resolution with who raised them (summarised), or nothing (resolutions)."""
+    if style == "resolutions":
+        return []
+    if style == "verbatim":
+        ids = set(item.segment_ids)
+        said = [s for s in transcript.segments if s.id in ids and s.text.strip()]
+        lines = [Line(" ".join(s.text.split()), _between(s.start, None), s.speaker or "") for s in said]
+        return lines or [Line(BLANK)]
+    lines: list[Line] = []
+    for point in item.discussion:
+        who = point.speaker or ""
+        if lines and lines[-1].who == who:  # one speaker's points in a row make one paragraph
+            lines[-1].text += " " + point.text
+            continue
+        lines.append(Line(point.text, _between(point.start, None), who))
+    if not lines:  # minutes.json written before points had speakers, or edited by hand
+        lines = [Line(p.strip()) for p in item.summary.splitlines() if p.strip()]
+    return lines or [Line(BLANK)]
+
+
+def _item(item: AgendaItem, transcript: Transcript, style: str = "summarised", parent: bool = False) -> ItemView:
+    """One item as shown. A `parent` (4 when 4.1 follows) with no resolution of its own gets no
+    resolution line: its sub-items carry them."""
     notes = ([] if item.found else [NOT_FOUND]) + [n for n in item.notes if n.strip()]
     actions = []
     for action in item.actions:
         text = f"{ASSIGN} {_text(action.assignee)} {_text(action.task)}"
         if action.due:
             text += f" {DUE} {_date(action.due)}"
-        actions.append(text)
-    resolution = _text(item.resolution)
+        actions.append(Line(text, _between(action.start, action.end)))
+    resolution = "" if parent and not item.resolution else _text(item.resolution)
     return ItemView(
         number=_text(item.number),
         title=_text(item.title),
         span=_span(item, transcript),
-        summary=[p.strip() for p in item.summary.splitlines() if p.strip()] or [BLANK],
+        summary=_discussion(item, transcript, style) if item.found else [],
         actions=actions,
         notes=[REVIEW_NOTE.format(n) for n in notes],
         resolution=resolution,
         resolution_note=REVIEW_NOTE.format(NO_RESOLUTION) if resolution == BLANK else "",
+        resolution_span=_between(item.resolution_start, item.resolution_end),
     )
 
 
@@ -191,8 +244,33 @@ def _signature(role: str, person: Person | None) -> SignatureView:
     return SignatureView(role, _text(person.name), _text(person.position))
 
 
-def document_view(minutes: Minutes, transcript: Transcript) -> DocumentView:
-    """Everything the minutes show, formatted and in order, with blanks for missing values."""
+def check_style(style: str) -> str:
+    """The style, or a one-line error listing the styles there are."""
+    if style not in STYLES:
+        raise MinutesError(f"unknown style '{style}'. Available: {', '.join(STYLES)}")
+    return style
+
+
+def _is_parent(item: AgendaItem, agenda: list[AgendaItem]) -> bool:
+    return any(other.number.startswith(item.number.rstrip(".") + ".") for other in agenda if other is not item)
+
+
+def check_templates(templates: Path | None) -> None:
+    """A --templates folder must exist (a typo would otherwise silently give the built-in look)."""
+    if templates is not None and not Path(templates).is_dir():
+        raise MinutesError(
+            f"{templates}: no such folder — give --templates a folder holding minutes.md.j2, "
+            "minutes.html.j2 or minutes.docx"
+        )
+
+
+def document_view(minutes: Minutes, transcript: Transcript, style: str = "summarised") -> DocumentView:
+    """Everything the minutes show, formatted and in order, with blanks for missing values.
+
+    `style` is one of STYLES: verbatim (every utterance with its speaker), summarised (the
+    points of discussion with who raised them; the default) or resolutions (resolutions and
+    assignments only). Every style keeps the resolutions, assignments and reviewer notes."""
+    check_style(style)
     m = minutes.meeting
     sources = [
         SOURCE_NOTE.format(field=SOURCE_FIELDS.get(key, key), source=source)
@@ -210,10 +288,12 @@ def document_view(minutes: Minutes, transcript: Transcript) -> DocumentView:
         attendees=_people(m.attendees),
         start=_time(m.start_time),
         end=_time(m.end_time),
-        items=[_item(item, transcript) for item in minutes.agenda],
+        items=[_item(item, transcript, style, _is_parent(item, minutes.agenda)) for item in minutes.agenda],
         signatures=[_signature(MINUTE_TAKER, m.minute_taker), _signature(REVIEWER, m.reviewer)],
         review_notes=[n for n in minutes.notes if n.strip()] + sources,
         created=_meeting_start(m.date, m.start_time),
+        chat=chat_appendix(minutes),
+        style=style,
     )
 
 
@@ -231,16 +311,17 @@ def _meeting_start(date: str, time: str) -> dt.datetime:
 
 
 # --------------------------------------------------------------------------------------------
-# Markdown
+# Markdown and HTML (Jinja2)
 
 
+@functools.lru_cache(maxsize=8)  # compiled templates are kept; Jinja reloads a file that changed
 def _environment(templates: Path | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(PACKAGE_TEMPLATES)]
     if templates is not None:
         loaders.insert(0, jinja2.FileSystemLoader(templates))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
-        autoescape=False,
+        autoescape=lambda name: bool(name and name.endswith(".html.j2")),  # Markdown is not escaped
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -254,9 +335,9 @@ def _environment(templates: Path | None) -> jinja2.Environment:
 def _template_error(
     name: str, filename: str | None, line: int | None, message: str, templates: Path | None
 ) -> MinutesError:
-    where = f"template {name}" + (f" line {line}" if line else "")
-    message = " ".join(str(message).split())
     own = filename is None or Path(filename).resolve().parent == PACKAGE_TEMPLATES.resolve()
+    where = f"template {name if own or not filename else filename}" + (f" line {line}" if line else "")
+    message = " ".join(str(message).split())
     advice = (
         "this is a bug in the built-in template"
         if own or templates is None
@@ -278,7 +359,10 @@ def _error_line(exc: BaseException, filename: str | None) -> int | None:
 def render_markdown(
     context: dict[str, Any], templates: Path | None = None, name: str = MARKDOWN_TEMPLATE
 ) -> str:
-    """Render template `name` (the user's `templates` dir first, then the package's)."""
+    """Render template `name` (the user's `templates` dir first, then the package's).
+
+    Any Jinja2 template renders this way: `minutes.md.j2`, `minutes.html.j2` (escaped as HTML).
+    A broken template raises MinutesError naming its file and line."""
     env = _environment(templates)
     try:
         template = env.get_template(name)
@@ -293,7 +377,54 @@ def render_markdown(
 
 
 # --------------------------------------------------------------------------------------------
-# DOCX
+# DOCX: a Word template holds the page, the headers and the styles; the code fills the body.
+#
+# The built-in templates/minutes.docx is made by `docx_template()` (and checked against it by the
+# tests). A secretary copies it into a --templates folder, changes the styles, margins or
+# headers in Word, and every later draft comes out that way. The order of the official elements
+# stays in code: it is the regulation's, not a matter of taste.
+
+# Paragraph styles (Thai names: a secretary sees them in Word's Styles pane) and their ids.
+STYLE_TITLE = "ชื่อรายงาน"  # the four heading lines: body, session, date, venue
+STYLE_HEADING = "หัวข้อรายงาน"  # ผู้มาประชุม..., เริ่ม/เลิกประชุมเวลา, each ระเบียบวาระ
+STYLE_PEOPLE = "รายชื่อผู้ประชุม"  # numbered name/position rows
+STYLE_BODY = "เนื้อความรายงาน"  # the discussion and มติที่ประชุม
+STYLE_ACTION = "การมอบหมาย"  # one assignment a line
+STYLE_NOTE = "หมายเหตุผู้ตรวจ"  # notes for the reviewer, to delete before certification
+STYLE_SIGNATURE = "ลงชื่อ"  # the signature blocks
+# Character styles
+STYLE_LABEL = "ป้ายรายงาน"  # bold labels: "มติที่ประชุม", "ผู้มาประชุม", ...
+STYLE_SOURCE = "เวลาในบันทึกเสียง"  # "[00:12:30]": where to listen
+STYLE_MARK = "ข้อความถึงผู้ตรวจ"  # highlighted note text
+STYLE_IDS = {
+    STYLE_TITLE: "MinutesTitle",
+    STYLE_HEADING: "MinutesHeading",
+    STYLE_PEOPLE: "MinutesPeople",
+    STYLE_BODY: "MinutesBody",
+    STYLE_ACTION: "MinutesAction",
+    STYLE_NOTE: "MinutesNote",
+    STYLE_SIGNATURE: "MinutesSignature",
+    STYLE_LABEL: "MinutesLabel",
+    STYLE_SOURCE: "MinutesSource",
+    STYLE_MARK: "MinutesMark",
+}
+PARAGRAPH_STYLES = (STYLE_TITLE, STYLE_HEADING, STYLE_PEOPLE, STYLE_BODY, STYLE_ACTION, STYLE_NOTE, STYLE_SIGNATURE)
+CHARACTER_STYLES = (STYLE_LABEL, STYLE_SOURCE, STYLE_MARK)
+# What each style is for, shown in the template's body (the renderer replaces the body).
+STYLE_SAMPLES = {
+    STYLE_TITLE: "รายงานการประชุม... ครั้งที่ ... เมื่อวันที่ ... ณ ... (สไตล์ “ชื่อรายงาน”)",
+    STYLE_HEADING: "ผู้มาประชุม / ระเบียบวาระที่ ... / เริ่มประชุมเวลา ... (สไตล์ “หัวข้อรายงาน”)",
+    STYLE_PEOPLE: "1.\tชื่อ\tตำแหน่ง\tหมายเหตุ (สไตล์ “รายชื่อผู้ประชุม”)",
+    STYLE_BODY: "ข้อความการประชุมและมติที่ประชุม (สไตล์ “เนื้อความรายงาน”)",
+    STYLE_ACTION: "มอบหมาย ... ภายในวันที่ ... (สไตล์ “การมอบหมาย”)",
+    STYLE_NOTE: "[หมายเหตุถึงผู้ตรวจ: ...] (สไตล์ “หมายเหตุผู้ตรวจ”)",
+    STYLE_SIGNATURE: "(ลงชื่อ) ...... ผู้จดรายงานการประชุม (สไตล์ “ลงชื่อ”)",
+}
+TEMPLATE_NOTE = (
+    "แม่แบบร่างรายงานการประชุมของ thai-minutes: แก้ไขสไตล์ ขอบกระดาษ และหัวกระดาษได้ใน Word "
+    "แล้วบันทึกเป็น minutes.docx ในโฟลเดอร์ที่ให้กับ --templates (เนื้อความในหน้านี้จะถูกแทนที่ด้วยรายงาน)"
+)
+_KINDS = {"b": STYLE_LABEL, "span": STYLE_SOURCE, "note": STYLE_MARK}
 
 
 def _set_fonts(rpr: Any) -> None:
@@ -318,6 +449,11 @@ def _set_fonts(rpr: Any) -> None:
     lang.set(qn("w:bidi"), "th-TH")
 
 
+def _bold(style: Any) -> None:
+    style.font.bold = True
+    style.element.get_or_add_rPr().get_or_add_bCs()  # bold for Thai (complex script) too
+
+
 def _setup_styles(doc: Any) -> None:
     styles = doc.styles
     _set_fonts(styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")))
@@ -333,8 +469,46 @@ def _setup_styles(doc: Any) -> None:
     tabs.add_tab_stop(TEXT_WIDTH // 2, WD_TAB_ALIGNMENT.CENTER)
     tabs.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
 
+    def paragraph_style(name: str) -> Any:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.style_id = STYLE_IDS[name]
+        style.base_style = normal
+        style.quick_style = True  # shown in Word's style gallery
+        return style
 
-def _setup_page(doc: Any, thai: bool) -> None:
+    title = paragraph_style(STYLE_TITLE)
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _bold(title)
+    heading = paragraph_style(STYLE_HEADING)
+    heading.paragraph_format.space_before = Pt(12)
+    heading.paragraph_format.keep_with_next = True
+    people = paragraph_style(STYLE_PEOPLE)
+    people.paragraph_format.left_indent = Cm(2)
+    people.paragraph_format.first_line_indent = Cm(-1)
+    for position in (2, 7.5, 12.5):
+        people.paragraph_format.tab_stops.add_tab_stop(Cm(position))
+    body = paragraph_style(STYLE_BODY)
+    body.paragraph_format.first_line_indent = Cm(2.5)
+    body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.THAI_JUSTIFY
+    action = paragraph_style(STYLE_ACTION)
+    action.paragraph_format.left_indent = Cm(2.5)
+    note = paragraph_style(STYLE_NOTE)
+    note.paragraph_format.left_indent = Cm(1)
+    signature = paragraph_style(STYLE_SIGNATURE)
+    signature.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    signature.paragraph_format.left_indent = Cm(6)
+    signature.paragraph_format.keep_with_next = True  # a signature block never splits over two pages
+
+    for name in CHARACTER_STYLES:
+        style = styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+        style.style_id = STYLE_IDS[name]
+        style.quick_style = True
+    _bold(styles[STYLE_LABEL])
+    styles[STYLE_SOURCE].font.color.rgb = RGBColor(0x80, 0x80, 0x80)
+    styles[STYLE_MARK].font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+def _setup_page(doc: Any) -> None:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -343,34 +517,101 @@ def _setup_page(doc: Any, thai: bool) -> None:
     section.different_first_page_header_footer = True
     # Page 1: only the draft mark. Later pages: `- ๒ -` centred, the draft mark on the right.
     first = section.first_page_header.paragraphs[0]
-    _run(first, f"\t\t{DRAFT}", bold=True)
+    _plain_run(first, f"\t\t{DRAFT}", bold=True)
     default = section.header.paragraphs[0]
-    _run(default, "\t- ")
-    _page_field(default, thai)
-    _run(default, " -\t")
-    _run(default, DRAFT, bold=True)
+    _plain_run(default, "\t- ")
+    _page_field(default)
+    _plain_run(default, " -\t")
+    _plain_run(default, DRAFT, bold=True)
 
 
-def _page_field(paragraph: Paragraph, thai: bool) -> None:
-    """A PAGE field; `\\* ThaiArabic` makes Word show the number in Thai digits."""
+def _page_field(paragraph: Paragraph) -> None:
+    """A PAGE field (`_thai_digits_in_headers` adds `\\* ThaiArabic` when asked)."""
     instruction = OxmlElement("w:instrText", {qn("xml:space"): "preserve"})
-    instruction.text = " PAGE \\* ThaiArabic " if thai else " PAGE "
+    instruction.text = " PAGE "
     paragraph.add_run()._r.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): "begin"}))
     paragraph.add_run()._r.append(instruction)
     paragraph.add_run()._r.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): "separate"}))
-    paragraph.add_run(thaidate.digits("2", thai))  # shown until Word updates the field
+    paragraph.add_run("2")  # shown until Word updates the field
     paragraph.add_run()._r.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): "end"}))
 
 
-def _run(paragraph: Paragraph, text: str, *, bold: bool = False, kind: str = "") -> None:
+def _plain_run(paragraph: Paragraph, text: str, *, bold: bool = False) -> None:
     run = paragraph.add_run(text)
     if bold:
         run.bold = True
         run._r.get_or_add_rPr().get_or_add_bCs()
-    if kind == "span":
-        run.font.color.rgb = RGBColor(0x80, 0x80, 0x80)
-    elif kind == "note":
-        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+def docx_template() -> bytes:
+    """The built-in Word template: A4, margins 3/2 cm, TH Sarabun New 16 pt, `- ๒ -` page numbers
+    from page 2 and `ร่าง` on every page, and one paragraph style per element of the minutes."""
+    doc = Document()
+    _setup_styles(doc)
+    _setup_page(doc)
+    _clear_body(doc)
+    note = doc.add_paragraph(TEMPLATE_NOTE, style=STYLE_NOTE)
+    note.runs[0].style = doc.styles[STYLE_MARK]
+    for name in PARAGRAPH_STYLES:
+        doc.add_paragraph(STYLE_SAMPLES[name], style=name)
+    sample = doc.add_paragraph(style=STYLE_BODY)
+    for name in CHARACTER_STYLES:
+        sample.add_run(f"สไตล์ตัวอักษร “{name}”", style=name)
+        sample.add_run(" ")
+    props = doc.core_properties
+    props.title, props.language, props.author = "แม่แบบรายงานการประชุม", "th-TH", "thai-minutes"
+    props.last_modified_by, props.comments, props.revision = "thai-minutes", TEMPLATE_NOTE, 1
+    props.created = props.modified = FIXED_TIMESTAMP
+    _drop_thumbnail(doc)
+    out = io.BytesIO()
+    doc.save(out)
+    return _repack(out.getvalue())
+
+
+def _open_template(templates: Path | None) -> Any:
+    """The user's minutes.docx from `templates` when there is one, else the built-in one, with
+    its body emptied; a file that is not a usable template is a one-line error."""
+    user = templates / DOCX_TEMPLATE if templates is not None else None
+    path = user if user is not None and user.is_file() else PACKAGE_TEMPLATES / DOCX_TEMPLATE
+    fix = (
+        f"save it from Word as a .docx based on the built-in one, or remove it from --templates {templates}"
+        if path == user
+        else "this is a bug in the built-in template"
+    )
+    try:
+        doc = Document(str(path))
+    except Exception as e:  # python-docx raises several kinds for a file that is not a .docx
+        raise MinutesError(f"template {path}: not a Word .docx file ({' '.join(str(e).split())}) — {fix}") from e
+    names = {s.name for s in doc.styles}
+    missing = [n for n in (*PARAGRAPH_STYLES, *CHARACTER_STYLES) if n not in names]
+    if missing:
+        raise MinutesError(
+            f"template {path}: has no style '{missing[0]}' (restyle the styles, do not delete them) — {fix}"
+        )
+    _clear_body(doc)
+    return doc
+
+
+def _clear_body(doc: Any) -> None:
+    """Remove everything but the page setup (the section properties) from the body."""
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+def _thai_digits_in_headers(doc: Any) -> None:
+    """Page numbers in Thai digits: Word's `\\* ThaiArabic` switch, and Thai digits in the text."""
+    for section in doc.sections:
+        for header in (section.header, section.first_page_header, section.even_page_header):
+            if header.is_linked_to_previous and section is not doc.sections[0]:
+                continue
+            element = header._element
+            for instruction in element.iter(qn("w:instrText")):
+                if "PAGE" in instruction.text and "ThaiArabic" not in instruction.text:
+                    instruction.text = instruction.text.rstrip() + " \\* ThaiArabic "
+            for text in element.iter(qn("w:t")):
+                text.text = thaidate.thai_digits(text.text or "")
 
 
 class _DocxWriter:
@@ -378,52 +619,81 @@ class _DocxWriter:
 
     def __init__(self, doc: Any, thai: bool) -> None:
         self.doc, self.thai = doc, thai
+        # Style ids looked up once: python-docx scans every style for each name it is given.
+        self.ids = {s.name: s.style_id for s in doc.styles}
+        # Paragraphs go before the section properties; python-docx would search the whole body
+        # for them at each paragraph, which makes a long verbatim draft quadratic.
+        self.body = doc.element.body
+        self.end = self.body.sectPr
 
     def add(
         self,
         *runs: str | tuple[str, str],
+        style: str = "",
         align: str = "",
         before: float = 0,
         indent: float = 0,
         first_line: float = 0,
         tabs: tuple[float, ...] = (),
     ) -> None:
-        """One paragraph; a run is text, or (text, kind) with kind "b", "span" or "note"."""
-        paragraph = self.doc.add_paragraph()
-        fmt = paragraph.paragraph_format
-        if align:
-            paragraph.alignment = getattr(WD_ALIGN_PARAGRAPH, align)
-        if before:
-            fmt.space_before = Pt(before)
-        if indent:
-            fmt.left_indent = Cm(indent)
-        if first_line:
-            fmt.first_line_indent = Cm(first_line)
-        for position in tabs:
-            fmt.tab_stops.add_tab_stop(Cm(position))
+        """One paragraph in `style`; a run is text, or (text, kind) with kind "b" (label),
+        "span" (time in the recording) or "note" (for the reviewer). The other arguments are
+        direct formatting over the style, for blocks the template has no style of its own for."""
+        # Built with lxml directly: python-docx's helpers search each element's children anew at
+        # every step, and a verbatim draft of a long meeting has thousands of paragraphs.
+        p = etree.SubElement(self.body, qn("w:p"))
+        if self.end is not None:
+            self.end.addprevious(p)
+        if style:
+            etree.SubElement(etree.SubElement(p, qn("w:pPr")), qn("w:pStyle")).set(qn("w:val"), self.ids[style])
+        if align or before or indent or first_line or tabs:
+            paragraph = Paragraph(p, self.doc._body)
+            fmt = paragraph.paragraph_format
+            if align:
+                paragraph.alignment = getattr(WD_ALIGN_PARAGRAPH, align)
+            if before:
+                fmt.space_before = Pt(before)
+            if indent:
+                fmt.left_indent = Cm(indent)
+            if first_line:
+                fmt.first_line_indent = Cm(first_line)
+            for position in tabs:
+                fmt.tab_stops.add_tab_stop(Cm(position))
         for run in runs:
             text, kind = (run, "") if isinstance(run, str) else run
-            if text:
-                _run(paragraph, thaidate.digits(text, self.thai), bold=kind == "b", kind=kind)
+            if not text:
+                continue
+            r = etree.SubElement(p, qn("w:r"))
+            if kind in _KINDS:
+                etree.SubElement(etree.SubElement(r, qn("w:rPr")), qn("w:rStyle")).set(
+                    qn("w:val"), self.ids[_KINDS[kind]]
+                )
+            for i, piece in enumerate(thaidate.digits(text, self.thai).split("\t")):
+                if i:
+                    etree.SubElement(r, qn("w:tab"))
+                if piece:
+                    t = etree.SubElement(r, qn("w:t"))
+                    t.text = piece
+                    t.set(qn("xml:space"), "preserve")
 
     def people(self, label: str, rows: list[PersonLine], empty: str) -> None:
-        self.add((label, "b"), before=12)
+        self.add((label, "b"), style=STYLE_HEADING)
         if not rows:
-            self.add(empty, indent=1)
+            self.add(empty, style=STYLE_PEOPLE)
         for row in rows:
-            self.add(
-                f"{row.number}.\t" + "\t".join(row.columns),
-                indent=1,
-                first_line=-1,
-                tabs=(1, 7.5, 12.5),
-            )
+            self.add(f"{row.number}.\t" + "\t".join(row.columns), style=STYLE_PEOPLE)
+
+    def lines(self, lines: list[Line], style: str) -> None:
+        for line in lines:
+            who = (f"{line.who}: ", "b") if line.who else ""
+            self.add(who, line.text, (f"  {line.span}", "span") if line.span else "", style=style)
 
 
-def render_docx(view: DocumentView, thai_digits: bool = False) -> bytes:
-    """The minutes as a DOCX (A4, TH Sarabun New 16 pt, `- ๒ -` page numbers, draft mark)."""
-    doc = Document()
-    _setup_styles(doc)
-    _setup_page(doc, thai_digits)
+def render_docx(view: DocumentView, thai_digits: bool = False, templates: Path | None = None) -> bytes:
+    """The minutes as a DOCX made from the Word template (`templates`/minutes.docx, else the built-in)."""
+    doc = _open_template(templates)
+    if thai_digits:
+        _thai_digits_in_headers(doc)
     w = _DocxWriter(doc, thai_digits)
     for text in (
         f"{TITLE}{view.body}",
@@ -431,36 +701,41 @@ def render_docx(view: DocumentView, thai_digits: bool = False) -> bytes:
         f"เมื่อวันที่ {view.date}" + (f" เวลา {view.time}" if view.time else ""),
         f"ณ {view.venue}",
     ):
-        w.add((text, "b"), align="CENTER")
+        w.add(text, style=STYLE_TITLE)
     w.people("ผู้มาประชุม", view.present, BLANK)
     w.people("ผู้ไม่มาประชุม", view.absent, NONE)
     if view.attendees:
         w.people("ผู้เข้าร่วมประชุม", view.attendees, NONE)
-    w.add(("เริ่มประชุมเวลา", "b"), f" {view.start}", before=12)
+    w.add(("เริ่มประชุมเวลา", "b"), f" {view.start}", style=STYLE_HEADING)
     for item in view.items:
         w.add(
             (f"ระเบียบวาระที่ {item.number} {item.title}", "b"),
             (f"  {item.span}" if item.span else "", "span"),
-            before=12,
+            style=STYLE_HEADING,
         )
-        for paragraph in item.summary:
-            w.add(paragraph, first_line=2.5)
-        for action in item.actions:
-            w.add(action, indent=1)
+        w.lines(item.summary, STYLE_BODY)
         for note in item.notes:
-            w.add((note, "note"))
-        w.add(("มติที่ประชุม", "b"), f" {item.resolution}", first_line=2.5)
+            w.add((note, "note"), style=STYLE_NOTE)
+        if item.resolution:
+            w.add(
+                ("มติที่ประชุม", "b"),
+                f" {item.resolution}",
+                (f"  {item.resolution_span}" if item.resolution_span else "", "span"),
+                style=STYLE_BODY,
+            )
         if item.resolution_note:
-            w.add((item.resolution_note, "note"))
-    w.add(("เลิกประชุมเวลา", "b"), f" {view.end}", before=12)
+            w.add((item.resolution_note, "note"), style=STYLE_NOTE)
+        w.lines(item.actions, STYLE_ACTION)
+    w.add(("เลิกประชุมเวลา", "b"), f" {view.end}", style=STYLE_HEADING)
     for signature in view.signatures:
-        w.add(f"(ลงชื่อ) {BLANK} {signature.role}", align="CENTER", indent=6, before=24)
-        w.add(f"({signature.name})", align="CENTER", indent=6)
-        w.add(signature.position, align="CENTER", indent=6)
+        w.add(f"(ลงชื่อ) {BLANK} {signature.role}", style=STYLE_SIGNATURE, before=24)
+        w.add(f"({signature.name})", style=STYLE_SIGNATURE)
+        w.add(signature.position, style=STYLE_SIGNATURE)
     if view.review_notes:
-        w.add((REVIEW_HEADING, "b"), before=24)
+        w.add((REVIEW_HEADING, "b"), style=STYLE_HEADING, before=24)
         for note in view.review_notes:
-            w.add(("- " + note, "note"))
+            w.add(("- " + note, "note"), style=STYLE_NOTE)
+    _chat_docx(w, view.chat)
     _set_core_properties(doc, view, thai_digits)
     _drop_thumbnail(doc)
     out = io.BytesIO()
@@ -511,14 +786,15 @@ def minutes_files(
     transcript: Transcript,
     templates: Path | None = None,
     thai_digits: bool = False,
+    style: str = "summarised",
 ) -> dict[str, bytes]:
-    """The draft minutes: {"minutes.md": ..., "minutes.docx": ...}.
+    """The draft minutes: {"minutes.md", "minutes.html", "minutes.docx"}.
 
-    `templates` is a user directory whose `minutes.md.j2` replaces the built-in one;
-    `thai_digits` writes every digit of the document as ๐-๙. Raises MinutesError with a one-line
-    message when a template is broken.
+    `templates` is a user directory whose `minutes.md.j2`, `minutes.html.j2` or `minutes.docx`
+    replace the built-in ones; `thai_digits` writes every digit of the document as ๐-๙; `style`
+    is one of STYLES. Raises MinutesError with a one-line message when a template is broken.
     """
-    view = document_view(minutes, transcript)
+    view = document_view(minutes, transcript, style)
     context = {
         "doc": view,
         "minutes": minutes,
@@ -526,9 +802,11 @@ def minutes_files(
         "transcript": transcript,
     }
     markdown = thaidate.digits(render_markdown(context, templates), thai_digits)
+    html = thaidate.digits(render_markdown(context, templates, HTML_TEMPLATE), thai_digits)
     return {
         "minutes.md": markdown.encode("utf-8"),
-        "minutes.docx": render_docx(view, thai_digits),
+        "minutes.html": html.encode("utf-8"),
+        "minutes.docx": render_docx(view, thai_digits, templates),
     }
 
 
@@ -550,6 +828,7 @@ def transcript_files(transcript: Transcript) -> dict[str, bytes]:
     """
     segments = [s for s in transcript.segments if s.text.strip()]
     txt = [f"[{clock(s.start)}] {_cue_text(s)}\n" for s in segments]
+    txt = _with_chat(txt, [s.start for s in segments], transcript.chat)
     srt, vtt = [], ["WEBVTT\n\n"]
     for n, s in enumerate(segments, 1):
         end = max(s.end, s.start)
@@ -562,3 +841,76 @@ def transcript_files(transcript: Transcript) -> dict[str, bytes]:
         "transcript.srt": "".join(srt).encode("utf-8"),
         "transcript.vtt": "".join(vtt).encode("utf-8"),
     }
+
+
+# --------------------------------------------------------------------------------------------
+# The Zoom chat: an appendix of the minutes, and lines of transcript.txt
+
+CHAT_HEADING = "ภาคผนวก ข้อความในช่องแชทระหว่างการประชุม"
+CHAT_OPENING = "ก่อนเข้าระเบียบวาระ"
+CHAT_DIRECT = "(ข้อความส่วนตัวถึง {})"
+CHAT_REPLY = "(ตอบข้อความ “{}”)"
+CHAT_MARK = "(แชท)"
+
+
+@dataclass
+class ChatLine:
+    time: str  # "เวลา 13.31 น." from the wall clock, else "[00:12:34]" in the recording
+    sender: str
+    lines: list[str]  # the message's own lines
+    note: str = ""  # a reply's quote, or who a direct message went to
+
+
+@dataclass
+class ChatGroup:
+    heading: str  # "ระเบียบวาระที่ 4 เรื่องเพื่อพิจารณา", or CHAT_OPENING
+    messages: list[ChatLine]
+
+
+def _chat_line(message: ChatMessage) -> ChatLine:
+    if message.clock:
+        time = f"เวลา {message.clock[:5].replace(':', '.')} น."
+    else:
+        time = f"[{clock(message.at)}]" if message.at is not None else ""
+    notes = [CHAT_DIRECT.format(message.to)] if message.direct else []
+    if message.reply_to:
+        notes.append(CHAT_REPLY.format(message.reply_to))
+    return ChatLine(time, message.sender, message.text.splitlines() or [""], " ".join(notes))
+
+
+def chat_appendix(minutes: Minutes) -> list[ChatGroup]:
+    """The meeting's chat for the appendix, grouped under the agenda item each message was sent in."""
+    titles = {item.number: f"ระเบียบวาระที่ {item.number} {item.title}" for item in minutes.agenda}
+    groups: list[ChatGroup] = []
+    for message in minutes.chat:
+        heading = titles.get(message.agenda or "", CHAT_OPENING)
+        if not groups or groups[-1].heading != heading:
+            groups.append(ChatGroup(heading, []))
+        groups[-1].messages.append(_chat_line(message))
+    return groups
+
+
+def _chat_docx(w: _DocxWriter, groups: list[ChatGroup]) -> None:
+    """The chat appendix at the end of the DOCX, as the Markdown template's last block has it."""
+    if not groups:
+        return
+    w.add((CHAT_HEADING, "b"), before=24)
+    for group in groups:
+        w.add((group.heading, "b"), before=6)
+        for m in group.messages:
+            w.add(f"{m.time} {m.sender}: " + " / ".join(m.lines) + (f" {m.note}" if m.note else ""), indent=1)
+
+
+def _with_chat(lines: list[str], times: list[float], chat: list[ChatMessage]) -> list[str]:
+    """transcript.txt lines with the chat's lines among them, in time order (unknown times last)."""
+    if not chat:
+        return lines
+    timed = [(t, 0, line) for t, line in zip(times, lines, strict=True)]
+    end = max(times, default=0.0)
+    for m in chat:
+        line = _chat_line(m)
+        at = m.at if m.at is not None else end
+        text = " / ".join(line.lines) + (f" {line.note}" if line.note else "")
+        timed.append((at, 1, f"[{clock(at) if m.at is not None else '--:--:--'}] {CHAT_MARK} {m.sender}: {text}\n"))
+    return [line for _, _, line in sorted(timed, key=lambda x: (x[0], x[1]))]
+

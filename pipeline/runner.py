@@ -24,15 +24,29 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pipeline
-from pipeline import audio, discover, meeting, render, speakers, summarize, thai, transcribe
-from pipeline.errors import choose
+from pipeline import (
+    audio,
+    corrections,
+    diarize,
+    discover,
+    glossary,
+    meeting,
+    render,
+    speakers,
+    summarize,
+    thai,
+    transcribe,
+    zoom,
+)
+from pipeline.errors import MinutesError, choose
 from pipeline.types import Audio, Minutes, Recording, Transcript, dumps, from_dict, load
 
 log = logging.getLogger("minutes")
 T = TypeVar("T")
+StageHook = Callable[[str, dict[str, Any]], None]  # (stage name, {"seconds", "cached"})
 
 # Bump a stage's version when its code changes what it produces: its cache then reruns.
-VERSIONS = {"audio": 1, "transcript": 1, "text": 1, "speakers": 1, "minutes": 1, "render": 1}
+VERSIONS = {"audio": 1, "transcript": 2, "text": 2, "speakers": 2, "minutes": 2, "render": 2}
 STAGES = list(VERSIONS)
 
 
@@ -45,11 +59,17 @@ class Options:
     model: str = transcribe.EMBEDDED
     device: str = "auto"
     compute_type: str = "auto"
-    speakers: str = "none"
+    speakers: str = "auto"
     summary: str = "rules"
+    style: str = "summarised"  # verbatim, summarised or resolutions (render.STYLES)
     templates: Path | None = None
     thai_digits: bool = False
     force: bool = False
+    direct_messages: bool = False  # include the chat's direct messages in the minutes and transcript
+    glossary: list[Path] = field(default_factory=list)  # glossary.yaml files (default: one beside the recording)
+    digits: str = "arabic"  # how the transcript writes numbers: arabic (0-9) or thai (๐-๙)
+    # Speaker count bounds and voice library for the diarize engine (`auto` uses it on a mixed track).
+    diarization: diarize.Settings = field(default_factory=diarize.Settings)
 
 
 @dataclass
@@ -169,17 +189,35 @@ def _templates_key(user_dir: Path | None) -> str:
     return key_of(digests)
 
 
-def run(path: str | Path, options: Options, progress: transcribe.Progress | None = None) -> Result:
-    """Turn a recording (file, folder or transcript.json) into draft minutes in options.out/<id>/."""
+def run(
+    path: str | Path,
+    options: Options,
+    progress: transcribe.Progress | None = None,
+    *,
+    rec_id: str | None = None,
+    on_stage: StageHook | None = None,
+) -> Result:
+    """Turn a recording (file, folder or transcript.json) into draft minutes in options.out/<id>/.
+
+    `rec_id` replaces the id found from the name (a batch keys ids by content so that two
+    recordings with the same name never share a folder); `on_stage(name, timing)` is called as
+    each stage is finished or found cached, so a caller can show which stage is running.
+    """
     choose(speakers.ENGINES, options.speakers, "speaker")  # fail before hours of transcription
+    options.diarization.check()
     choose(summarize.ENGINES, options.summary, "summary")
+    render.check_style(options.style)
+    render.check_templates(options.templates)
+    engine_settings = summarize.engine_settings(options.summary)  # e.g. no LLM server set: say so now
     rec = discover.find(path)
+    if rec_id:
+        rec.id = rec_id
     planned = meeting.load(options.meeting or rec.meeting_file)
     out_dir = Path(options.out) / rec.id
     existed = out_dir.exists()
     ws = Workspace(out_dir)
     try:
-        return _run(rec, planned, options, ws, progress)
+        return _run(rec, planned, options, ws, progress, on_stage, engine_settings)
     except BaseException:
         # A first run that failed leaves nothing that could pass for a result.
         if not existed and out_dir.exists():
@@ -187,7 +225,15 @@ def run(path: str | Path, options: Options, progress: transcribe.Progress | None
         raise
 
 
-def _run(rec: Recording, planned: Any, options: Options, ws: Workspace, progress: transcribe.Progress | None) -> Result:
+def _run(
+    rec: Recording,
+    planned: Any,
+    options: Options,
+    ws: Workspace,
+    progress: transcribe.Progress | None,
+    on_stage: StageHook | None = None,
+    engine_settings: dict[str, str] | None = None,
+) -> Result:
     started_at = dt.datetime.now().astimezone()
     force = options.force
 
@@ -195,6 +241,8 @@ def _run(rec: Recording, planned: Any, options: Options, ws: Workspace, progress
         path = ws.stages_dir / f"{name}.json"
         if not force and ws.is_done(name, key, path, *extra):
             ws.timings[name] = {"seconds": 0.0, "cached": True}
+            if on_stage:
+                on_stage(name, ws.timings[name])
             return load(cls, path)
         t0, inner = time.perf_counter(), ws.spent
         result = make()  # may run earlier stages first: their time is not this stage's
@@ -203,6 +251,8 @@ def _run(rec: Recording, planned: Any, options: Options, ws: Workspace, progress
         ws.spent += seconds
         ws.done(name, key, seconds)
         ws.timings[name] = {"seconds": round(seconds, 3), "cached": False}
+        if on_stage:
+            on_stage(name, ws.timings[name])
         return result
 
     if rec.transcript_file:
@@ -214,14 +264,25 @@ def _run(rec: Recording, planned: Any, options: Options, ws: Workspace, progress
             data = json.loads(Path(rec.transcript_file).read_text(encoding="utf-8-sig"))
             transcript = from_dict(Transcript, data)
             transcript.recording = rec.id
-            return speakers.assign(transcript, rec, "none")  # keep what the reviewer wrote
+            result = speakers.assign(transcript, rec, "none")  # keep what the reviewer wrote
+            ws.manifest["speakers"] = result.speakers
+            return result
 
         audio_meta: Callable[[], Audio | None] = lambda: None  # noqa: E731
         for name in ("audio", "transcript", "text"):
             ws.timings[name] = {"seconds": 0.0, "skipped": "input is a transcript"}
     else:
         source_hash = _source_hash(ws, rec.parts)
-        ts = transcribe.Settings(model=options.model, device=options.device, compute_type=options.compute_type)
+        found = glossary.find(rec.path)
+        terms = glossary.load(list(options.glossary) or ([found] if found else []))
+        text_options = thai.TextOptions(digits=options.digits, glossary=terms)
+        ws.manifest["glossary"] = terms.sources if terms else []
+        ts = transcribe.Settings(
+            model=options.model,
+            device=options.device,
+            compute_type=options.compute_type,
+            hints=terms.hints() if terms else "",
+        )
         settings = dataclasses.asdict(ts)
         audio_key = key_of("audio", VERSIONS["audio"], source_hash)
         transcript_key = key_of(
@@ -231,8 +292,17 @@ def _run(rec: Recording, planned: Any, options: Options, ws: Workspace, progress
             settings,
             transcribe.model_identity(options.model),
         )
-        text_key = key_of("text", VERSIONS["text"], transcript_key, thai.SENTENCE_ENGINE)
-        speakers_key = key_of("speakers", VERSIONS["speakers"], text_key, options.speakers)
+        text_key = key_of("text", VERSIONS["text"], transcript_key, text_options.key())
+        speakers_key = key_of(
+            "speakers",
+            VERSIONS["speakers"],
+            text_key,
+            options.speakers,
+            _source_hash(ws, zoom.companions(rec)),  # tracks, chat, roster, timeline, VTTs
+            meeting.naming(planned),
+            options.direct_messages,
+            diarize.key(options.diarization, planned),
+        )
         wav = ws.stages_dir / "audio.wav"
 
         @functools.cache  # each stage is produced or loaded once per run
@@ -262,10 +332,14 @@ def _run(rec: Recording, planned: Any, options: Options, ws: Workspace, progress
 
         @functools.cache
         def text() -> Transcript:
-            return step("text", text_key, lambda: thai.clean(raw()), Transcript)
+            return step("text", text_key, lambda: thai.clean(raw(), text_options), Transcript)
 
         def labelled() -> Transcript:
-            return speakers.assign(text(), rec, options.speakers, dataclasses.replace(decoded(), path=str(wav)))
+            decoded_audio = dataclasses.replace(decoded(), path=str(wav))
+            with diarize.configured(options.diarization, planned):  # what the diarize engine is told
+                result = speakers.assign(text(), rec, options.speakers, decoded_audio, planned, options.direct_messages)
+            ws.manifest["speakers"] = result.speakers  # for run.json when the stage is cached
+            return result
 
         audio_meta = decoded
 
@@ -273,54 +347,67 @@ def _run(rec: Recording, planned: Any, options: Options, ws: Workspace, progress
     def final_transcript() -> Transcript:
         return step("speakers", speakers_key, labelled, Transcript)
 
-    minutes_key = key_of("minutes", VERSIONS["minutes"], speakers_key, dumps(planned), rec.started, options.summary)
+    fixes = corrections.load(ws.dir)  # the reviewer's layer: never written by a run
+
+    @functools.cache
+    def reviewed_transcript() -> Transcript:
+        transcript, conflicts = corrections.apply_transcript(final_transcript(), fixes)
+        if conflicts:
+            log.warning(
+                "%s: %d correction(s) no longer match the new transcript; kept both, see the review page",
+                ws.dir, len(conflicts),
+            )
+        return transcript
+
+    minutes_key = key_of(
+        "minutes",
+        VERSIONS["minutes"],
+        corrections.key(fixes),
+        speakers_key,
+        dumps(planned),
+        rec.started,
+        options.summary,
+        engine_settings or {},  # the llm engine's server and model
+    )
 
     @functools.cache
     def drafted() -> Minutes:
         def make() -> Minutes:
-            transcript = final_transcript()
+            transcript = reviewed_transcript()
             meta = audio_meta()
             if not rec.started and meta is not None and meta.created:
                 rec.started, rec.started_source = meta.created, "file metadata"
             completed = meeting.complete(copy.deepcopy(planned), rec, transcript.duration)
-            return summarize.run(transcript, completed, options.summary)
+            words = zoom.ChatWords.from_config(planned.chat_words)
+            completed = meeting.attendance(completed, zoom.roster(rec, words) if zoom.companions(rec) else None)
+            drafted = summarize.run(transcript, completed, options.summary)
+            drafted.chat = zoom.place_chat(transcript.chat, drafted.agenda)  # the appendix, item by item
+            return drafted
 
         return step("minutes", minutes_key, make, Minutes)
 
-    template_hash = _templates_key(options.templates)
-    render_key = key_of(
-        "render",
-        VERSIONS["render"],
-        minutes_key,
-        template_hash,
-        options.thai_digits,
-    )
+    render_key = _render_key(minutes_key, options)
     files: list[Path] = []
-    outputs = [
-        "transcript.json",
-        "transcript.txt",
-        "transcript.srt",
-        "transcript.vtt",
-        "minutes.json",
-        "minutes.md",
-        "minutes.docx",
-    ]
+    outputs = ["transcript.json", "transcript.txt", "transcript.srt", "transcript.vtt", *MINUTES_FILES]
     if force or not ws.is_done("render", render_key, *(ws.dir / n for n in outputs)):
-        t0 = time.perf_counter()
-        transcript, minutes = final_transcript(), drafted()
+        t0, inner = time.perf_counter(), ws.spent
+        transcript = reviewed_transcript()
+        minutes = corrections.apply_minutes(drafted(), transcript, fixes)
         exports: dict[str, bytes] = {}
         source = Path(rec.transcript_file).resolve() if rec.transcript_file else None
         if source != (ws.dir / "transcript.json").resolve():  # never write over the input
             exports["transcript.json"] = dumps(transcript).encode()
         exports.update(render.transcript_files(transcript))
-        exports["minutes.json"] = dumps(minutes).encode()
-        exports.update(render.minutes_files(minutes, transcript, options.templates, options.thai_digits))
+        exports.update(_minutes_exports(minutes, transcript, options))
         files = [ws.export(name, data) for name, data in exports.items()]
-        ws.done("render", render_key, time.perf_counter() - t0)
+        # The stages run above for rendering are not rendering's time.
+        ws.done("render", render_key, time.perf_counter() - t0 - (ws.spent - inner))
         ws.timings["render"] = {"seconds": ws.manifest["stages"]["render"]["seconds"], "cached": False}
     else:
         ws.timings["render"] = {"seconds": 0.0, "cached": True}
         files = [ws.dir / n for n in outputs]
+    if on_stage:
+        on_stage("render", ws.timings["render"])
 
     stages = {name: ws.timings.get(name, {"seconds": 0.0, "cached": True}) for name in STAGES}
     info = {
@@ -328,21 +415,117 @@ def _run(rec: Recording, planned: Any, options: Options, ws: Workspace, progress
         "version": pipeline.__version__,
         "recording": rec.id,
         "source": rec.path,
+        "source_path": str(Path(rec.path).resolve()),
         "parts": rec.parts,
         "input_sha256": source_hash,
         "model": options.model if not rec.transcript_file else None,
         "settings": settings,
         "options": {
+            "meeting": str(Path(options.meeting).resolve()) if options.meeting else None,
             "speakers": options.speakers,
+            "diarization": dataclasses.asdict(options.diarization),
+            "direct_messages": options.direct_messages,
             "summary": options.summary,
+            "style": options.style,
             "thai_digits": options.thai_digits,
+            "digits": options.digits,
+            "glossary": ws.manifest.get("glossary") or [],
             "templates": str(options.templates) if options.templates else None,
             "force": options.force,
         },
         "stages": stages,
+        "speakers": ws.manifest.get("speakers"),  # which speaker source was used, and why
         "started_at": started_at.isoformat(timespec="seconds"),
         "finished_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
     }
     write_atomic(ws.dir / "run.json", (json.dumps(info, ensure_ascii=False, indent=2) + "\n").encode())
     ws.save_manifest()
     return Result(out_dir=ws.dir, files=files, stages=stages)
+
+
+MINUTES_FILES = ["minutes.json", "minutes.md", "minutes.html", "minutes.docx"]
+
+
+def _render_key(minutes_key: str, options: Options) -> str:
+    """What decides the rendered drafts: the minutes, the templates in use, digits and style."""
+    return key_of(
+        "render", VERSIONS["render"], minutes_key, _templates_key(options.templates), options.thai_digits, options.style
+    )
+
+
+def _minutes_exports(minutes: Minutes, transcript: Transcript, options: Options) -> dict[str, bytes]:
+    """minutes.json (saying which style the drafts use) and the drafts in that style."""
+    exports = {"minutes.json": dumps(dataclasses.replace(minutes, style=options.style)).encode()}
+    exports.update(
+        render.minutes_files(minutes, transcript, options.templates, options.thai_digits, style=options.style)
+    )
+    return exports
+
+
+def render_stored(out_dir: str | Path, options: Options) -> Result:
+    """Render the drafts again from the results stored in `out_dir` (another style, template or
+    digits): nothing is transcribed or drafted, a reviewed draft is still never overwritten, and
+    a later `minutes run` with the same options finds the render done."""
+    render.check_style(options.style)
+    render.check_templates(options.templates)
+    ws = Workspace(Path(out_dir))
+    minutes_entry = ws.manifest["stages"].get("minutes", {})
+    paths = {"minutes": ws.stages_dir / "minutes.json", "transcript": ws.stages_dir / "speakers.json"}
+    if not minutes_entry.get("key") or not all(p.is_file() for p in paths.values()):
+        raise MinutesError(
+            f"{out_dir}: no stored minutes to render (stages/minutes.json) — give the folder that `minutes run` "
+            "wrote for a recording (OUT/<recording-id>), or run `minutes run` on the recording first"
+        )
+    t0 = time.perf_counter()
+    try:
+        minutes, transcript = load(Minutes, paths["minutes"]), load(Transcript, paths["transcript"])
+    except (json.JSONDecodeError, UnicodeDecodeError, TypeError, KeyError) as e:
+        raise MinutesError(
+            f"{paths['minutes'].parent}: stored results are unreadable ({e}) — run `minutes run --force` again"
+        ) from None
+    fixes = corrections.load(ws.dir)
+    transcript, _ = corrections.apply_transcript(transcript, fixes)
+    minutes = corrections.apply_minutes(minutes, transcript, fixes)
+    exports = {**render.transcript_files(transcript), **_minutes_exports(minutes, transcript, options)}
+    files = [ws.export(name, data) for name, data in exports.items()]
+    ws.done("render", _render_key(minutes_entry["key"], options), time.perf_counter() - t0)
+    timing = {"seconds": ws.manifest["stages"]["render"]["seconds"], "cached": False}
+    return Result(out_dir=ws.dir, files=files, stages={"render": timing})
+
+
+def corrected(out_dir: str | Path) -> tuple[Transcript, Minutes, list[corrections.Conflict]]:
+    """The stored transcript and minutes with the reviewer's corrections applied, and any conflicts."""
+    stages = Path(out_dir) / "stages"
+    fixes = corrections.load(Path(out_dir))
+    transcript, conflicts = corrections.apply_transcript(load(Transcript, stages / "speakers.json"), fixes)
+    minutes = corrections.apply_minutes(load(Minutes, stages / "minutes.json"), transcript, fixes)
+    return transcript, minutes, conflicts
+
+
+def redraft(out_dir: str | Path) -> Result:
+    """Draft again after a reviewer's edit, with the options of the last run: only minutes and
+    rendering rerun. If the recording has moved away, the stored minutes are rendered instead."""
+    out_dir = Path(out_dir)
+    info = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
+    chosen, settings = info.get("options", {}), info.get("settings", {})
+    options = Options(
+        out=out_dir.parent,
+        meeting=Path(chosen["meeting"]) if chosen.get("meeting") else None,
+        model=settings.get("model", transcribe.EMBEDDED),
+        device=settings.get("device", "auto"),
+        compute_type=settings.get("compute_type", "auto"),
+        speakers=chosen.get("speakers", "auto"),
+        summary=chosen.get("summary", "rules"),
+        style=chosen.get("style", "summarised"),
+        templates=Path(chosen["templates"]) if chosen.get("templates") else None,
+        thai_digits=chosen.get("thai_digits", False),
+        direct_messages=chosen.get("direct_messages", False),
+        glossary=[Path(g) for g in chosen.get("glossary") or [] if Path(g).is_file()],
+        digits=chosen.get("digits", "arabic"),
+    )
+    if chosen.get("diarization"):
+        options.diarization = from_dict(diarize.Settings, chosen["diarization"])
+    source = Path(info.get("source_path") or info.get("source", ""))
+    if source.exists():
+        return run(source, options, rec_id=out_dir.name)
+    return render_stored(out_dir, options)

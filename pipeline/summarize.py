@@ -4,7 +4,9 @@ Engines are chosen by name from `ENGINES`. The "rules" engine works offline with
 expressions and pythainlp's newmm tokenizer: it splits the transcript into agenda items at the
 chair's spoken cues, finds each item's resolution and assignments, and picks a short extractive
 summary of the discussion. Whatever it writes is made of the transcript's own words, and every
-resolution and action is checked with `supported` before it is kept.
+resolution and action is checked with `supported` before it is kept. Each item's discussion is
+kept as points with their speakers and segments, for the summarised and verbatim styles. The
+"llm" engine (pipeline.llm) takes this agenda and has a model write each item, under the same check.
 
 Whisper gives Thai without punctuation and with spaces in odd places, so matching runs on a
 "flat" form of each sentence: Arabic digits, and no spaces between Thai characters (spaces next
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from pythainlp.corpus import thai_stopwords
 from pythainlp.tokenize import word_tokenize
 
-from pipeline.errors import MinutesError
+from pipeline.errors import choose
 from pipeline.thaidate import (
     BE_OFFSET,
     BLANK,
@@ -32,7 +34,7 @@ from pipeline.thaidate import (
     arabic_digits,
     parse_date,
 )
-from pipeline.types import Action, AgendaItem, Meeting, Minutes, Segment, Transcript
+from pipeline.types import Action, AgendaItem, Meeting, Minutes, Point, Segment, Transcript
 
 # --------------------------------------------------------------------------------------------
 # Text forms
@@ -52,6 +54,7 @@ _SENTENCE_END = re.compile("|".join(rf"(?<={p})\s+" for p in ("ครับ", "�
 _FILLER_WORDS = frozenset({"โอเค", "อ่า", "เอ่อ", "อืม", "แบบ", "ก็คือ", "ทุกท่าน", "ขอบคุณ"})
 _MIN_CONTENT_WORDS = 2
 _SUMMARY_SENTENCES = 3
+_SUMMARY_MAX = 8
 
 
 def _flat(text: str) -> str:
@@ -126,6 +129,7 @@ _NUMBERED_CUES: list[tuple[re.Pattern[str], str | None]] = [
     (re.compile(rf"{_INTRO}(?:ระเบียบ)?วาระ(?:ที่)?\s*(?P<num>{_NUMBER})"), None),
     (re.compile(rf"(?:ระเบียบ)?วาระที่\s*(?P<num>{_NUMBER})"), None),
     (re.compile(r"(?:เรื่อง|วาระ)แรก"), "1"),
+    (re.compile(rf"เรื่องที่\s*(?P<num>{_NUM_PART}\s*(?:\.|จุด)\s*{_NUM_PART})"), None),
 ]
 # (spoken title, words looked for in a planned title, the title when no agenda was given)
 _TITLE_CUES: list[tuple[str, str, str]] = [
@@ -204,12 +208,18 @@ _RESOLUTIONS: list[tuple[int, re.Pattern[str]]] = [
     (2, re.compile(
         rf"(?P<res>ที่ประชุม(?:ได้)?(?:พิจารณาแล้ว)?(?:มีมติ)?(?:ให้)?(?:ไม่)?{_RESOLUTION_VERBS}.*)"
     )),
+    (2, re.compile(r"(?P<res>ที่ประชุม(?:ได้)?(?:พิจารณาแล้ว)?มีมติ.+)")),
     # "รับรองรายงานการประชุม(ครั้งที่ 1/2569) โดย(ไม่)มีการแก้ไข"
     (2, re.compile(r"(?P<res>รับรองรายงานการประชุม.{0,20}?โดย(?:ไม่)?มีการแก้ไข.*)")),
     # the bare spoken verb opening its sentence and closed by a particle: "รับทราบนะครับ",
     # "เห็นชอบตามนี้นะคะ", "รับรองตามนี้นะคะ"
     (1, re.compile(
-        rf"^{_LEAD_IN}*(?P<res>(?:ไม่)?{_RESOLUTION_VERBS}.{{0,40}}?)(?:นะ)?(?:ครับ|ค่ะ|คะ|จ้ะ|จ้า)$"
+        rf"^{_LEAD_IN}*(?P<res>(?:ไม่)?{_RESOLUTION_VERBS}.{{0,60}}?)(?:นะ)?(?:ครับ|ค่ะ|คะ|จ้ะ|จ้า)$"
+    )),
+    # a deferral closing the item: "เรื่องนี้ขอเลื่อนไปพิจารณาในการประชุมครั้งหน้านะครับ" (not asked)
+    (1, re.compile(
+        r"(?:ขอ|ให้)?(?P<res>เลื่อน(?:การ)?(?:ไป)?พิจารณา(?!.*(?:ไหม|มั้ย|หรือเปล่า|หรือไม่)).{0,40}?)"
+        r"(?:นะ)?(?:ครับ|ค่ะ|คะ|จ้ะ|จ้า)?$"
     )),
 ]
 _BARE = 1
@@ -241,7 +251,9 @@ def _as_resolution(words: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Actions and due dates
 
-_ASSIGN = re.compile(r"มอบหมาย(?:ให้)?|ขอให้|ให้")
+# "มอบ"/"ฝาก" alone are how chairs often say it: "มอบกองแผนงาน ปรับปรุง...", "ฝากกองคลังช่วยดู...".
+_ASSIGN = re.compile(r"มอบหมาย(?:ให้)?|มอบ(?:ให้)?|ฝาก(?:ให้)?|ขอให้|ให้")
+_ASSIGN_LEAD = 6  # characters before the cue ("และ", "ครับ") in a sentence that is only an assignment
 # A bare "ให้" assigns only at a sentence start (also just after a particle) or after these
 # ("เห็นชอบ และให้กองคลัง..."); elsewhere it is "เพื่อให้", "อยากให้", "ให้แล้วเสร็จ".
 _BARE_ASSIGN_AFTER = (
@@ -251,9 +263,10 @@ _BARE_ASSIGN_AFTER = (
 # The work verbs that end the assignee; "ส่ง" but not "ส่งเสริม" (part of agency names).
 _ACTION_VERBS = (
     "ดำเนินการ|จัดทำ|จัดส่ง|จัดซื้อ|จัดหา|จัดเตรียม|ส่ง(?!เสริม)|ประสาน(?:งาน)?|รวบรวม|ตรวจสอบ"
-    "|ติดตาม|ปรับปรุง|แก้ไข|นำเสนอ|เสนอ|รายงาน|สรุป|เตรียม|ทบทวน|ศึกษา|สำรวจ|แจ้ง|บันทึก"
+    "|ติดตาม|ปรับปรุง|แก้ไข|นำเสนอ|เสนอ|รายงาน|สรุป|เตรียม|ทบทวน|ศึกษา|สำรวจ|แจ้ง|บันทึก|ตรวจ(?!ราชการ)"
 )
-_ASSIGNMENT = re.compile(rf"(?P<who>.{{2,40}}?)(?P<task>(?:{_ACTION_VERBS}).*)")
+# Not after "ที่": "เห็นชอบให้เปิดวันเสาร์ตามที่เสนอ" is "as proposed", no one is asked to propose.
+_ASSIGNMENT = re.compile(rf"(?P<who>.{{2,40}}?)(?<!ที่)(?P<task>(?:{_ACTION_VERBS}).*)")
 # Words around the assignee that are not part of it: "ขอให้ทางกองคลังช่วยประสาน".
 _WHO_EXTRA = re.compile(r"^ทาง|(?:ช่วย|รับไป|ไป|ได้)+$")
 
@@ -282,6 +295,16 @@ def _due_date(
     m = _DUE.search(text)
     if not m:
         return None, None
+    return _date_of(m, meeting_date), m
+
+
+def dates_said(text: str, meeting_date: dt.date | None) -> list[dt.date]:
+    """Every deadline said in `text` that is a real date (see `_due_date`)."""
+    found = (_date_of(m, meeting_date) for m in _DUE.finditer(_flat(text)))
+    return [d for d in found if d is not None]
+
+
+def _date_of(m: re.Match[str], meeting_date: dt.date | None) -> dt.date | None:
     day = _word_to_int(m["day"])
     month = _MONTH_FORMS[re.sub(r"[\s.]", "", m["month"])]
     if m["year"]:
@@ -293,11 +316,11 @@ def _due_date(
         if (month, day) < (meeting_date.month, meeting_date.day):
             year += 1
     else:
-        return None, m
+        return None
     try:
-        return dt.date(year, month, day), m
+        return dt.date(year, month, day)
     except ValueError:  # "31 เมษายน": heard wrong; leave it to the reviewer
-        return None, m
+        return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -310,8 +333,8 @@ def _without_particles(text: str) -> str:
     return _flat("".join(t for t in _tokens(text) if t not in _PARTICLES))
 
 
-def supported(claim_text: str, source_text: str) -> bool:
-    """True when every word of the claim occurs in the source, in the same order.
+def unsupported(claim_text: str, source_text: str) -> str | None:
+    """Why the source does not support the claim (the first word not found, in order), or None.
 
     Spacing, particles and the script of digits do not count; the claim may start with the
     subject "ที่ประชุม", which the written form of a resolution adds. An empty claim is not
@@ -319,16 +342,21 @@ def supported(claim_text: str, source_text: str) -> bool:
     source = _without_particles(source_text)
     words = [w for w in _tokens(_without_particles(claim_text)) if w.strip()]
     if not words:
-        return False
+        return "ข้อความว่าง"
     pos = 0
     for i, word in enumerate(words):
         found = source.find(word, pos)
         if found < 0:
             if i == 0 and word == _SUBJECT:
                 continue
-            return False
+            return f'ไม่ได้ยินคำว่า "{word}" ในช่วงที่อ้าง' + (" ตามลำดับนี้" if word in source else "")
         pos = found + len(word)
-    return True
+    return None
+
+
+def supported(claim_text: str, source_text: str) -> bool:
+    """True when every word of the claim occurs in the source, in the same order (see `unsupported`)."""
+    return unsupported(claim_text, source_text) is None
 
 
 # --------------------------------------------------------------------------------------------
@@ -343,22 +371,32 @@ def _content_words(sentence: str) -> list[str]:
     ]
 
 
-def extract_summary(sentences: list[str], limit: int = _SUMMARY_SENTENCES) -> str:
-    """Up to `limit` sentences with the highest term-frequency score, kept in their order.
+def summary_indices(sentences: list[str], limit: int = _SUMMARY_SENTENCES) -> list[int]:
+    """Indices of up to `limit` sentences with the highest term-frequency score, in order.
 
     Term frequency counts newmm words over all the given sentences, leaving out pythainlp's
     stopwords, particles and fillers; a sentence scores the frequencies of its distinct words,
     so sentences that carry more of the item's recurring words win. Sentences with fewer
-    than two such words are never chosen. The chosen sentences are joined with a space; ""
-    when none qualifies."""
+    than two such words are never chosen."""
     words = [_content_words(s) for s in sentences]
     tf = Counter(w for ws in words for w in ws)
     scored = [
         (sum(tf[w] for w in set(ws)), i)
         for i, ws in enumerate(words) if len(set(ws)) >= _MIN_CONTENT_WORDS
     ]
-    chosen = sorted(i for _, i in sorted(scored, key=lambda s: (-s[0], s[1]))[:limit])
-    return " ".join(sentences[i] for i in chosen)
+    return sorted(i for _, i in sorted(scored, key=lambda s: (-s[0], s[1]))[:limit])
+
+
+def extract_summary(sentences: list[str], limit: int = _SUMMARY_SENTENCES) -> str:
+    """The sentences `summary_indices` chooses, joined with a space; "" when none qualifies."""
+    return " ".join(sentences[i] for i in summary_indices(sentences, limit))
+
+
+def summary_limit(count: int) -> int:
+    """How many points to keep from `count` sentences: three, one more per six beyond 18, at most eight.
+
+    A long item deserves more than three points, but the summarised style is not a transcript."""
+    return min(_SUMMARY_MAX, max(_SUMMARY_SENTENCES, count // 6))
 
 
 # --------------------------------------------------------------------------------------------
@@ -546,15 +584,28 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, chair: set[str]
     used: list[int] = []
     if resolution:  # none heard stays None; the renderer asks the reviewer for it
         item.resolution, item.resolution_segment_ids, used = resolution
+        # its segments may belong to the next item (the closing and the next cue in one breath)
+        said = [p.segment for p in draft.parts if p.segment.id in item.resolution_segment_ids]
+        item.resolution_start, item.resolution_end = said[0].start, max(s.end for s in said)
 
-    for part in draft.parts:
-        item.actions.extend(_actions(part, meeting_date, item.notes))
+    for i, part in enumerate(draft.parts):
+        found = _actions(part, meeting_date, item.notes)
+        item.actions.extend(found)
+        cue = _ASSIGN.search(part.flat)
+        if found and cue and cue.start() <= _ASSIGN_LEAD:
+            used.append(i)  # a sentence that is the assignment is written as one, not summarised too
 
-    sentences = [
-        _written(p.text, cut=False) for i, p in enumerate(draft.parts)
+    candidates = [
+        (_written(p.text, cut=False), p.segment) for i, p in enumerate(draft.parts)
         if not p.cue and i not in used and _resolution_match(p.flat) is None
     ]
-    item.summary = extract_summary([s for s in sentences if s])
+    candidates = [(text, segment) for text, segment in candidates if text]
+    chosen = summary_indices([text for text, _ in candidates], summary_limit(len(candidates)))
+    item.discussion = [
+        Point(text, segment.speaker, [segment.id], segment.start, segment.end)
+        for text, segment in (candidates[i] for i in chosen)
+    ]
+    item.summary = " ".join(p.text for p in item.discussion)
     return item
 
 
@@ -572,8 +623,15 @@ def _rules(transcript: Transcript, meeting: Meeting) -> Minutes:
     if opening:
         drafts[0].parts[:0] = opening
 
-    # The chair is whoever opens items; used to tell a resolution from an acknowledgement.
-    chair = {p.segment.speaker for d in drafts for p in d.parts if p.cue and p.segment.speaker}
+    # Who presides: whoever opens items or states a resolution in full ("ที่ประชุมรับทราบ"), and
+    # the chair named in meeting.yaml. Used to tell a resolution from a member's acknowledgement;
+    # a secretary may announce the items while the chair decides.
+    chair = {
+        p.segment.speaker for d in drafts for p in d.parts
+        if p.segment.speaker and (p.cue or (_resolution_match(p.flat) or (0,))[0] > _BARE)
+    }
+    if chair and meeting.chair and meeting.chair.name:
+        chair.add(meeting.chair.name)
     try:
         meeting_date = parse_date(meeting.date)
     except ValueError:
@@ -588,7 +646,24 @@ def _rules(transcript: Transcript, meeting: Meeting) -> Minutes:
     return Minutes(meeting=meeting, agenda=items, style="summarised", engine="rules", notes=notes)
 
 
-ENGINES: dict[str, Callable[[Transcript, Meeting], Minutes]] = {"rules": _rules}
+def _llm(transcript: Transcript, meeting: Meeting) -> Minutes:
+    """The rules' agenda, with an OpenAI-compatible model writing each item (pipeline.llm)."""
+    from pipeline import llm  # imported only when chosen
+
+    return llm.draft(transcript, meeting)
+
+
+ENGINES: dict[str, Callable[[Transcript, Meeting], Minutes]] = {"rules": _rules, "llm": _llm}
+
+
+def engine_settings(engine: str) -> dict[str, str]:
+    """What besides the transcript decides an engine's result (the llm engine's endpoint and
+    model), for the minutes stage's cache key."""
+    if engine == "llm":
+        from pipeline import llm
+
+        return llm.Settings.from_env().identity()
+    return {}
 
 
 def run(transcript: Transcript, meeting: Meeting, engine: str = "rules") -> Minutes:
@@ -596,6 +671,4 @@ def run(transcript: Transcript, meeting: Meeting, engine: str = "rules") -> Minu
 
     `meeting.agenda`, when given, fixes the items; otherwise they come from the cues heard.
     The transcript is not changed. Raises MinutesError for an unknown engine name."""
-    if engine not in ENGINES:
-        raise MinutesError(f"unknown summary engine '{engine}'. Available: {', '.join(ENGINES)}")
-    return ENGINES[engine](transcript, meeting)
+    return choose(ENGINES, engine, "summary")(transcript, meeting)

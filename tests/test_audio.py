@@ -1,6 +1,7 @@
 import wave
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pipeline import audio
@@ -59,3 +60,33 @@ def test_text_file_named_m4a(tmp_path: Path) -> None:
     with pytest.raises(MinutesError, match="not a readable audio") as err:
         audio.decode([str(fake)], tmp_path / "out.wav")
     assert str(fake) in str(err.value) and "\n" not in str(err.value)
+
+
+def test_samples_read_any_stretch_without_loading_the_file(sample_m4a: Path, tmp_path: Path) -> None:
+    decoded = audio.decode([str(sample_m4a)], tmp_path / "sample.wav")
+    whole = audio.load(decoded.path)
+    samples = audio.Samples(decoded.path)
+    assert samples.duration == pytest.approx(decoded.duration)
+    assert np.array_equal(samples.read(10.0, 12.5), whole[160000:200000])
+    assert len(samples.read(samples.duration - 1, samples.duration + 5)) == 16000  # clamped at the end
+    assert np.array_equal(np.concatenate(list(samples.blocks(7.0))), whole)
+
+
+def test_streamed_speech_probabilities_equal_faster_whispers_whole_file_vad(sample_m4a: Path, tmp_path: Path) -> None:
+    from faster_whisper.vad import get_vad_model
+
+    decoded = audio.decode([str(sample_m4a)], tmp_path / "sample.wav")
+    whole = audio.load(decoded.path)
+    expected = get_vad_model()(np.pad(whole, (0, 512 - len(whole) % 512)))
+    streamed = audio.speech_probabilities(audio.Samples(decoded.path), block_seconds=5.0)
+    assert len(streamed) == -(-len(whole) // 512)  # one per 32 ms window, the last one padded
+    assert np.allclose(streamed, expected[: len(streamed)], atol=1e-6)
+    assert streamed.max() > 0.9 and streamed.min() < 0.1  # speech and the pauses between turns
+
+
+def test_samples_refuse_a_wav_that_was_not_decoded_by_us(tmp_path: Path) -> None:
+    stereo = tmp_path / "ประชุม 44k.wav"
+    ffmpeg("-f", "lavfi", "-i", "sine=duration=1:sample_rate=44100", "-ac", "2", str(stereo))
+    with pytest.raises(MinutesError, match="16 kHz mono") as err:
+        audio.Samples(stereo)
+    assert str(stereo) in str(err.value)

@@ -1,8 +1,9 @@
-"""Render stage: Markdown (template), DOCX (python-docx) and transcript files."""
+"""Render stage: Markdown and HTML (Jinja2 templates), DOCX (Word template) and transcript files."""
 
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import zipfile
@@ -11,7 +12,9 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.shared import Cm, Pt
 
+from pipeline import render as render_module
 from pipeline.errors import MinutesError
 from pipeline.render import minutes_files, transcript_files
 from pipeline.thaidate import BLANK
@@ -21,6 +24,7 @@ from pipeline.types import (
     Meeting,
     Minutes,
     Person,
+    Point,
     Segment,
     Transcript,
 )
@@ -42,8 +46,8 @@ ORDER = [
     "มติที่ประชุม ที่ประชุมรับทราบ",
     "ระเบียบวาระที่ 2 เรื่องรับรองรายงานการประชุม ครั้งที่ 4/2568",
     "ระเบียบวาระที่ 4.1 ร่างแผนปฏิบัติการ",
-    "มอบหมาย สำนักนโยบายและแผน ปรับปรุงร่างแผน",
     "มติที่ประชุม ......",
+    "มอบหมาย สำนักนโยบายและแผน ปรับปรุงร่างแผน",
     "เลิกประชุมเวลา 16.00 น.",
     "ผู้จดรายงานการประชุม",
     "ผู้ตรวจรายงานการประชุม",
@@ -77,6 +81,8 @@ def make_minutes() -> Minutes:
             resolution="ที่ประชุมรับทราบ",
             start=190.4,
             end=465.0,
+            resolution_start=460.0,
+            resolution_end=465.0,
         ),
         AgendaItem(
             "2",
@@ -87,8 +93,15 @@ def make_minutes() -> Minutes:
         AgendaItem(
             "4.1",
             "ร่างแผนปฏิบัติการ",
-            summary="เลขานุการชี้แจงว่า ร่างแผนมี 5 ยุทธศาสตร์\nที่ประชุมให้ข้อคิดเห็นว่า ควรเพิ่มตัวชี้วัด",
-            actions=[Action("สำนักนโยบายและแผน", "ปรับปรุงร่างแผน", due="2026-04-30")],
+            summary="เลขานุการชี้แจงว่า ร่างแผนมี 5 ยุทธศาสตร์ ที่ประชุมให้ข้อคิดเห็นว่า ควรเพิ่มตัวชี้วัด",
+            discussion=[
+                Point("เลขานุการชี้แจงว่า ร่างแผนมี 5 ยุทธศาสตร์", "SPEAKER_01", [1], 1510.25, 1514.0),
+                Point("ที่ประชุมให้ข้อคิดเห็นว่า ควรเพิ่มตัวชี้วัด", None, [2], 1514.0, 1925.75),
+            ],
+            actions=[
+                Action("สำนักนโยบายและแผน", "ปรับปรุงร่างแผน", due="2026-04-30", segment_ids=[2],
+                       start=1514.0, end=1925.75)
+            ],
             segment_ids=[1, 2],
             notes=["ผู้พูดบางช่วงไม่ชัด"],
         ),
@@ -110,7 +123,7 @@ def make_transcript() -> Transcript:
 
 def render(minutes: Minutes | None = None, **kwargs) -> tuple[str, DocxDocument]:
     files = minutes_files(minutes or make_minutes(), make_transcript(), **kwargs)
-    assert set(files) == {"minutes.md", "minutes.docx"}
+    assert set(files) == {"minutes.md", "minutes.html", "minutes.docx"}
     return files["minutes.md"].decode("utf-8"), Document(io.BytesIO(files["minutes.docx"]))
 
 
@@ -242,8 +255,9 @@ def test_docx_page_font_and_headers() -> None:
     assert doc.styles["Normal"].paragraph_format.line_spacing == 1.0
 
     title = doc.paragraphs[0]
-    assert title.alignment == 1  # centre
-    assert title.runs[0].bold and title.runs[0]._r.rPr.find(f"{W}bCs") is not None
+    assert title.style.name == render_module.STYLE_TITLE
+    assert title.style.paragraph_format.alignment == 1  # centre
+    assert title.style.font.bold and title.style.element.rPr.find(f"{W}bCs") is not None
 
     assert section.different_first_page_header_footer
     first = section.first_page_header
@@ -302,7 +316,7 @@ def test_broken_template_is_a_one_line_error(
         render(templates=tmp_path)
     message = str(error.value)
     assert "\n" not in message
-    assert message.startswith(f"template minutes.md.j2 line {line}: ")
+    assert message.startswith(f"template {tmp_path / 'minutes.md.j2'} line {line}: ")
     assert words in message
     assert message.endswith(f"fix the template or remove it from --templates {tmp_path}")
 
@@ -325,3 +339,227 @@ def test_transcript_files() -> None:
     vtt = files["transcript.vtt"].decode("utf-8")
     assert vtt.startswith("WEBVTT\n\n00:00:01.000 --> 00:00:04.500\nประธาน: สวัสดีครับ เริ่มประชุม\n\n")
     assert "00:25:14.000 --> 00:32:05.750\nควรเพิ่มตัวชี้วัด &lt;ดัชนี> &amp; เป้าหมาย\n" in vtt
+
+
+# --------------------------------------------------------------------------------------------
+# Styles
+
+
+def _item_text(md: str, number: str) -> str:
+    return md.split(f"## ระเบียบวาระที่ {number} ")[1].split("## ")[0]
+
+
+def test_three_styles() -> None:
+    summarised, doc = render()
+    verbatim, vdoc = render(style="verbatim")
+    resolutions, rdoc = render(style="resolutions")
+    # summarised: the points, who raised them and where
+    item = _item_text(summarised, "4.1")
+    assert "**SPEAKER_01:** เลขานุการชี้แจงว่า ร่างแผนมี 5 ยุทธศาสตร์ *[00:25:10]*" in item
+    assert "ควรเพิ่มตัวชี้วัด <ดัชนี>" not in item  # a point, not the utterance
+    # verbatim: every utterance of the item with its speaker
+    item = _item_text(verbatim, "4.1")
+    assert "**SPEAKER_01:** เลขานุการชี้แจง *[00:25:10]*" in item
+    assert "ควรเพิ่มตัวชี้วัด <ดัชนี> & เป้าหมาย *[00:25:14]*" in item
+    # resolutions only: no discussion, the resolutions and assignments stay
+    item = _item_text(resolutions, "4.1")
+    assert "ยุทธศาสตร์" not in item and "ตัวชี้วัด" not in item
+    assert "มติที่ประชุม ......" in item and "มอบหมาย สำนักนโยบายและแผน ปรับปรุงร่างแผน" in item
+    assert "มติที่ประชุม ที่ประชุมรับทราบ *[00:07:40–00:07:45]*" in resolutions
+    for text, d in ((summarised, doc), (verbatim, vdoc), (resolutions, rdoc)):
+        assert_in_order(text, ORDER)
+        assert_in_order(docx_text(d).replace("\t", "  "), ORDER)
+    assert "SPEAKER_01: เลขานุการชี้แจง  [00:25:10]" in docx_text(vdoc)
+    assert "ยุทธศาสตร์" not in docx_text(rdoc)
+
+
+def test_unknown_style_lists_the_styles() -> None:
+    with pytest.raises(MinutesError) as error:
+        render(style="brief")
+    assert str(error.value) == "unknown style 'brief'. Available: verbatim, summarised, resolutions"
+
+
+def test_sources_of_resolutions_and_assignments_are_shown() -> None:
+    md, doc = render()
+    assert "*[00:25:14–00:32:05]*" in md.split("- มอบหมาย สำนักนโยบายและแผน")[1].splitlines()[0]
+    text = docx_text(doc)
+    assert "มติที่ประชุม ที่ประชุมรับทราบ  [00:07:40–00:07:45]" in text
+    grey = [r for p in doc.paragraphs for r in p.runs if r.style.name == render_module.STYLE_SOURCE]
+    assert "[00:07:40–00:07:45]" in "".join(r.text for r in grey)
+
+
+# --------------------------------------------------------------------------------------------
+# HTML
+
+
+def test_html_has_the_elements_in_order_and_escapes_text() -> None:
+    files = minutes_files(make_minutes(), make_transcript(), style="verbatim")
+    html = files["minutes.html"].decode("utf-8")
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="th">' in html
+    assert_in_order(re.sub(r"<[^>]+>", "", html), [o.replace("  ", " ") for o in ORDER if "ครั้งที่ 4" not in o])
+    assert "ควรเพิ่มตัวชี้วัด &lt;ดัชนี&gt; &amp; เป้าหมาย" in html  # autoescaped
+    assert "<ดัชนี>" not in html
+
+
+def test_html_template_override_and_error(tmp_path: Path) -> None:
+    (tmp_path / "minutes.html.j2").write_text("<p>{{ doc.body }}</p>\n", encoding="utf-8")
+    files = minutes_files(make_minutes(), make_transcript(), templates=tmp_path)
+    assert files["minutes.html"].decode("utf-8") == "<p>คณะทำงานขับเคลื่อนแผนแม่บทดิจิทัล</p>\n"
+    (tmp_path / "minutes.html.j2").write_text("<p>\n{% for x in doc.items %}\n", encoding="utf-8")
+    with pytest.raises(MinutesError) as error:
+        minutes_files(make_minutes(), make_transcript(), templates=tmp_path)
+    assert str(error.value).startswith(f"template {tmp_path / 'minutes.html.j2'} line 2: ")
+
+
+# --------------------------------------------------------------------------------------------
+# The Word template
+
+
+def test_builtin_docx_template_is_what_the_code_makes() -> None:
+    """templates/minutes.docx is generated by render.docx_template(); regenerate it with
+    UPDATE_GOLDEN=1 after changing the code that makes it."""
+    built = render_module.docx_template()
+    path = render_module.PACKAGE_TEMPLATES / "minutes.docx"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_bytes(built)
+    assert path.read_bytes() == built
+    template = Document(str(path))
+    names = {s.name for s in template.styles}
+    assert set(render_module.PARAGRAPH_STYLES + render_module.CHARACTER_STYLES) <= names
+    # the body tells the secretary what each style is for (the renderer replaces it)
+    assert all(any(p.style.name == n for p in template.paragraphs) for n in render_module.PARAGRAPH_STYLES)
+
+
+def test_docx_uses_the_template_styles() -> None:
+    _, doc = render()
+    used = {p.style.name for p in doc.paragraphs}
+    assert set(render_module.PARAGRAPH_STYLES) <= used
+    styles = {p.text.split()[0] if p.text.split() else "": p.style.name for p in doc.paragraphs}
+    assert styles["ผู้มาประชุม"] == render_module.STYLE_HEADING
+    assert styles["มติที่ประชุม"] == render_module.STYLE_BODY
+    assert styles["มอบหมาย"] == render_module.STYLE_ACTION
+    body = doc.styles[render_module.STYLE_BODY]
+    assert round(body.paragraph_format.first_line_indent.cm, 2) == 2.5
+    assert "แม่แบบ" not in docx_text(doc)  # the template's sample body is gone
+
+
+def test_a_restyled_word_template_is_used(tmp_path: Path) -> None:
+    """What a secretary does in Word: change a style, the margins and the header; save as minutes.docx."""
+    template = Document(str(render_module.PACKAGE_TEMPLATES / "minutes.docx"))
+    template.styles[render_module.STYLE_BODY].font.size = Pt(15)
+    template.styles[render_module.STYLE_HEADING].font.underline = True
+    template.sections[0].left_margin = Cm(2.5)
+    template.sections[0].first_page_header.paragraphs[0].add_run(" สำนักงานเขต")
+    template.save(str(tmp_path / "ชื่อแม่แบบ.docx"))
+    (tmp_path / "ชื่อแม่แบบ.docx").rename(tmp_path / "minutes.docx")
+    _, doc = render(templates=tmp_path)
+    assert doc.styles[render_module.STYLE_BODY].font.size == Pt(15)
+    assert doc.styles[render_module.STYLE_HEADING].font.underline
+    assert round(doc.sections[0].left_margin.cm, 2) == 2.5
+    assert "สำนักงานเขต" in doc.sections[0].first_page_header.paragraphs[0].text
+    assert_in_order(docx_text(doc).replace("\t", "  "), ORDER)
+    md, _ = render(templates=tmp_path)
+    assert md == (GOLDEN / "minutes.md").read_text(encoding="utf-8")  # the Markdown keeps its default
+
+
+def test_broken_word_template_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "minutes.docx").write_text("ไม่ใช่ไฟล์ Word", encoding="utf-8")
+    with pytest.raises(MinutesError) as error:
+        render(templates=tmp_path)
+    message = str(error.value)
+    assert "\n" not in message and message.startswith(f"template {tmp_path / 'minutes.docx'}: not a Word .docx")
+    assert message.endswith(f"remove it from --templates {tmp_path}")
+
+    template = Document(str(render_module.PACKAGE_TEMPLATES / "minutes.docx"))
+    style = template.styles[render_module.STYLE_ACTION]
+    style.element.getparent().remove(style.element)  # a style deleted in Word
+    template.save(str(tmp_path / "minutes.docx"))
+    with pytest.raises(MinutesError) as error:
+        render(templates=tmp_path)
+    assert f"has no style '{render_module.STYLE_ACTION}'" in str(error.value)
+
+
+# --------------------------------------------------------------------------------------------
+# `minutes render OUTDIR`: the drafts again from the stored results
+
+
+def _cli(*args: str):  # noqa: ANN202
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture
+def drafted(tmp_path: Path) -> Path:
+    """A run folder made by `minutes run` from a scripted transcript (named with Thai and spaces)."""
+    source = tmp_path / "ประชุม คณะทำงาน.json"
+    source.write_bytes((Path(__file__).parent / "data" / "scripted" / "secretary.json").read_bytes())
+    (tmp_path / "meeting.yaml").write_text(
+        "body: คณะทำงานทดสอบ\ndate: 2026-05-25\nagenda:\n  - 1 เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ\n"
+        "  - 4 เรื่องเพื่อพิจารณา\n  - 4.1 ร่างแผนปฏิบัติการ\n  - 4.2 การจัดซื้อครุภัณฑ์คอมพิวเตอร์\n",
+        encoding="utf-8",
+    )
+    result = _cli("run", str(source), "--out", str(tmp_path / "out"), "--meeting", str(tmp_path / "meeting.yaml"))
+    assert result.exit_code == 0, result.output
+    (folder,) = (tmp_path / "out").iterdir()
+    return folder
+
+
+def test_render_command_restyles_from_stored_results(drafted: Path) -> None:
+    stage = drafted / "stages" / "minutes.json"
+    before = stage.stat().st_mtime_ns, (drafted / "transcript.json").read_bytes()
+    summarised = (drafted / "minutes.md").read_text(encoding="utf-8")
+    result = _cli("render", str(drafted), "--style", "verbatim", "--thai-digits")
+    assert result.exit_code == 0, result.output
+    assert "rendered (verbatim)" in result.output and "minutes.docx" in result.output
+    verbatim = (drafted / "minutes.md").read_text(encoding="utf-8")
+    assert verbatim != summarised
+    assert "ฝากกองแผนงาน ช่วยจัดทำ" in verbatim  # every utterance, as said
+    assert "๒๕๖๙" in verbatim and "2569" not in verbatim
+    assert "ฝากกองแผนงาน" not in summarised
+    assert json.loads((drafted / "minutes.json").read_text(encoding="utf-8"))["style"] == "verbatim"
+    assert "ฝากกองแผนงาน ช่วยจัดทำ" in (drafted / "minutes.html").read_text(encoding="utf-8")
+    assert (stage.stat().st_mtime_ns, (drafted / "transcript.json").read_bytes()) == before  # nothing redrafted
+    # `minutes run` with the same choices now finds the render done
+    root = drafted.parent.parent
+    source, meeting = next(root.glob("*.json")), root / "meeting.yaml"
+    again = _cli("run", str(source), "--out", str(drafted.parent), "--meeting", str(meeting), "--style", "verbatim",
+                 "--thai-digits")
+    assert again.exit_code == 0 and "nothing to redo" in again.output
+
+
+def test_render_command_keeps_a_reviewed_draft(drafted: Path) -> None:
+    reviewed = "รายงานการประชุม (ตรวจแล้ว)\n"
+    (drafted / "minutes.md").write_text(reviewed, encoding="utf-8")
+    result = _cli("render", str(drafted), "--style", "resolutions")
+    assert result.exit_code == 0, result.output
+    assert (drafted / "minutes.md").read_text(encoding="utf-8") == reviewed
+    assert "มติที่ประชุม" in (drafted / "minutes.new.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--style", "brief"], "unknown style 'brief'. Available: verbatim, summarised, resolutions"),
+        (["--templates", "ไม่มีโฟลเดอร์นี้"], "ไม่มีโฟลเดอร์นี้: no such folder"),
+    ],
+)
+def test_render_command_bad_options(drafted: Path, args: list[str], expected: str) -> None:
+    before = {p.name: p.read_bytes() for p in drafted.iterdir() if p.is_file()}
+    result = _cli("render", str(drafted), *args)
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and expected in line
+    assert {p.name: p.read_bytes() for p in drafted.iterdir() if p.is_file()} == before
+
+
+def test_render_command_needs_a_run_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "ไม่ใช่ผลลัพธ์"
+    folder.mkdir()
+    result = _cli("render", str(folder))
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {folder}: no stored minutes to render") and "minutes run" in line
+    assert not any(folder.iterdir())

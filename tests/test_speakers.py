@@ -38,5 +38,5 @@ def test_overlapping_speech_keeps_both_speakers() -> None:
 
 
 def test_unknown_engine_lists_the_available() -> None:
-    with pytest.raises(MinutesError, match="Available: none"):
-        speakers.assign(_transcript(), None, "pyannote")  # type: ignore[arg-type]
+    with pytest.raises(MinutesError, match="Available: auto, .*none"):
+        speakers.assign(_transcript(), None, "magic")  # type: ignore[arg-type]

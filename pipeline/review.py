@@ -1,0 +1,189 @@
+"""The review page: the draft beside the transcript, each line playing its moment of the recording.
+
+`serve` runs a small HTTP server on 127.0.0.1 that answers only local requests for this one
+output folder; every edit is appended to corrections.json at once and the minutes are redrafted
+from it. `write_static` writes a self-contained read-only review.html instead.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import threading
+import webbrowser
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from pipeline import corrections
+from pipeline.errors import MinutesError
+from pipeline.types import from_dict, to_dict
+
+PAGE = Path(__file__).parent / "static" / "review.html"
+AUDIO = Path("stages") / "audio.wav"
+log = logging.getLogger("minutes")
+# The page's own inline script and style only; nothing loads from elsewhere.
+CSP = "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; media-src 'self'"
+
+
+def page_data(out_dir: Path, readonly: bool = False) -> dict[str, Any]:
+    """What the page shows: the transcript and minutes with corrections applied, and any conflicts."""
+    out_dir = Path(out_dir)
+    for name in ("transcript.json", "minutes.json"):
+        if not (out_dir / name).is_file():
+            raise MinutesError(f"{out_dir}: no {name} here; run `minutes run` on the recording first, then review")
+    from pipeline import runner
+
+    transcript, minutes, conflicts = runner.corrected(out_dir)
+    meeting = minutes.meeting
+    people = [p.name for p in [meeting.chair, *meeting.members_present, *meeting.attendees] if p and p.name]
+    return {
+        "readonly": readonly,
+        "audio": AUDIO.as_posix() if readonly else "audio",
+        "transcript": to_dict(transcript),
+        "minutes": to_dict(minutes),
+        "conflicts": [to_dict(c) for c in conflicts],
+        "people": sorted(set(people)),
+    }
+
+
+def page(data: dict[str, Any]) -> bytes:
+    # "<" escaped inside the JSON: no recording text can close the <script> element.
+    payload = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+    return PAGE.read_text(encoding="utf-8").replace("__DATA__", payload).encode("utf-8")
+
+
+def write_static(out_dir: Path) -> Path:
+    """A read-only review.html beside the outputs; it plays stages/audio.wav by relative path."""
+    from pipeline.runner import write_atomic
+
+    target = Path(out_dir) / "review.html"
+    write_atomic(target, page(page_data(out_dir, readonly=True)))
+    return target
+
+
+class _Handler(BaseHTTPRequestHandler):
+    out_dir: Path
+    lock: threading.Lock
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet: the terminal shows the URL only
+        log.debug(format, *args)
+
+    def _local(self) -> bool:
+        """Only this machine, and only under our own host name (no DNS rebinding from a web page)."""
+        if not ipaddress.ip_address(self.client_address[0]).is_loopback:
+            return False
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]")
+        origin = self.headers.get("Origin")
+        port = self.server.server_address[1]
+        allowed = {f"http://127.0.0.1:{port}", f"http://localhost:{port}"}
+        return host in ("127.0.0.1", "localhost", "::1") and (origin is None or origin in allowed)
+
+    def _send(
+        self, status: int, body: bytes, kind: str = "text/plain; charset=utf-8", extra: dict | None = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Content-Security-Policy", CSP)
+        for key, value in (extra or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _inside(self, relative: str) -> Path | None:
+        """A path under the output folder, or None for anything that tries to leave it."""
+        target = (self.out_dir / unquote(relative)).resolve()
+        return target if target.is_relative_to(self.out_dir.resolve()) and target.is_file() else None
+
+    def do_GET(self) -> None:  # noqa: N802
+        if not self._local():
+            return self._send(HTTPStatus.FORBIDDEN, b"local requests only")
+        path = urlsplit(self.path).path
+        if path == "/":
+            return self._send(HTTPStatus.OK, page(page_data(self.out_dir)), "text/html; charset=utf-8")
+        if path == "/api/data":
+            return self._json(page_data(self.out_dir))
+        if path == "/audio":
+            return self._file(self.out_dir / AUDIO, "audio/wav")
+        if path.startswith("/files/"):
+            target = self._inside(path[len("/files/") :])
+            if target is None:
+                return self._send(HTTPStatus.FORBIDDEN, b"only files inside the output folder")
+            return self._file(target, "application/octet-stream")
+        return self._send(HTTPStatus.NOT_FOUND, b"not found")
+
+    do_HEAD = do_GET
+
+    def do_POST(self) -> None:  # noqa: N802
+        if not self._local():
+            return self._send(HTTPStatus.FORBIDDEN, b"local requests only")
+        if urlsplit(self.path).path != "/api/edit":
+            return self._send(HTTPStatus.NOT_FOUND, b"not found")
+        if not (self.headers.get("Content-Type") or "").startswith("application/json"):
+            return self._send(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, b"JSON only")
+        try:
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
+            edit = from_dict(corrections.Edit, body)
+            with self.lock:  # one edit at a time: each is appended and redrafted in order
+                corrections.append(self.out_dir, edit)
+                from pipeline import runner
+
+                runner.redraft(self.out_dir)
+                data = page_data(self.out_dir)
+        except (MinutesError, ValueError, TypeError) as exc:
+            return self._send(HTTPStatus.BAD_REQUEST, str(exc).encode())
+        return self._json(data)
+
+    def _json(self, data: dict[str, Any]) -> None:
+        self._send(HTTPStatus.OK, json.dumps(data, ensure_ascii=False).encode(), "application/json; charset=utf-8")
+
+    def _file(self, path: Path, kind: str) -> None:
+        """Serve a file, with byte ranges so the audio element can seek."""
+        if not path.is_file():
+            return self._send(HTTPStatus.NOT_FOUND, b"not found")
+        size = path.stat().st_size
+        start, end = 0, size - 1
+        ranged = self.headers.get("Range", "").startswith("bytes=")
+        if ranged:
+            first, _, last = self.headers["Range"][6:].split(",")[0].partition("-")
+            start = int(first) if first else max(size - int(last or 0), 0)
+            end = min(int(last), size - 1) if first and last else size - 1
+            if start > end:
+                return self._send(
+                    HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE, b"", extra={"Content-Range": f"bytes */{size}"}
+                )
+        with open(path, "rb") as f:
+            f.seek(start)
+            body = f.read(end - start + 1)
+        extra = {"Accept-Ranges": "bytes"}
+        if ranged:
+            extra["Content-Range"] = f"bytes {start}-{end}/{size}"
+        self._send(HTTPStatus.PARTIAL_CONTENT if ranged else HTTPStatus.OK, body, kind, extra)
+
+
+def make_server(out_dir: Path, port: int = 0) -> ThreadingHTTPServer:
+    """A server for one output folder on 127.0.0.1 (port 0: any free port)."""
+    out_dir = Path(out_dir).resolve()
+    page_data(out_dir)  # fail now, with a one-line message, if there is nothing to review
+    handler = type("Handler", (_Handler,), {"out_dir": out_dir, "lock": threading.Lock()})
+    return ThreadingHTTPServer(("127.0.0.1", port), handler)
+
+
+def serve(out_dir: Path, port: int = 0, open_browser: bool = True) -> None:
+    server = make_server(out_dir, port)
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    print(f"review page: {url}  (Ctrl+C to stop; every edit is saved at once)", flush=True)
+    if open_browser:
+        webbrowser.open(url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
