@@ -5,10 +5,11 @@ another (a new process, and the model loaded again, per recording). Archives of 
 are cut from the bundled sample meeting (pieces of --seconds, each different audio, so none is a
 copy of another), at each --sizes; every configuration runs on a fresh output folder with the real
 Whisper base model, in its own process tree, whose wall time and peak memory (resident set of the
-tree, polled) are measured. Each batch configuration's transcripts are compared with --jobs 1's:
-faster-whisper samples at a higher temperature where greedy decoding fails its checks, so a real
-model's text can differ between two runs of the same command; `same text` counts the recordings
-whose transcript came out identical.
+tree, polled) are measured. Transcripts are compared: --jobs 2 with --jobs 1, Ray with --jobs 2
+(one thread per recording in both). The thread count changes the last bits of the audio features,
+so --jobs 1 (every core on one recording) may hear a word differently; and faster-whisper samples
+at a higher temperature where greedy decoding fails its checks, so such a passage can differ
+between two runs of the same command. `same text` counts the recordings that came out identical.
 
     python benchmarks/batch.py [--sizes 2 6] [--seconds 10]
 
@@ -40,6 +41,7 @@ CONFIGS = {
     "batch --jobs 2": ["--jobs", "2"],
     "batch --executor ray --jobs 2": ["--executor", "ray", "--jobs", "2"],
 }
+COMPARED_WITH = {"batch --jobs 2": "batch --jobs 1", "batch --executor ray --jobs 2": "batch --jobs 2"}
 
 
 def measure(cmds: list[list[str]]) -> dict[str, float]:
@@ -95,7 +97,7 @@ def main() -> None:
             archive = Path(tmp) / f"คลัง {size}"
             files = build_archive(archive, size, args.seconds)
             hours = size * args.seconds / 3600
-            reference: dict[str, list[str]] | None = None
+            texts_of: dict[str, dict[str, list[str]]] = {}
             for name, extra in CONFIGS.items():
                 out = Path(tmp) / f"out-{size}-{len(rows)}"
                 if extra is None:
@@ -103,18 +105,16 @@ def main() -> None:
                 else:
                     cmds = [[*minutes, "batch", str(archive), "--out", str(out), *extra]]
                 m = measure(cmds)
-                texts = transcripts(out) if extra is not None else None
-                if name == "batch --jobs 1":
-                    reference = texts
+                texts = texts_of[name] = transcripts(out) if extra is not None else {}
+                reference = texts_of.get(COMPARED_WITH.get(name, ""))
                 row = {
                     "recordings": size,
                     "audio_seconds": size * args.seconds,
                     "config": name,
                     **m,
                     "audio_hours_per_hour": hours / (m["seconds"] / 3600),
-                    "same_text_as_jobs_1": None
-                    if texts is None or reference is None
-                    else sum(texts.get(k) == v for k, v in reference.items()),
+                    "compared_with": COMPARED_WITH.get(name),
+                    "same_text": None if reference is None else sum(texts.get(k) == v for k, v in reference.items()),
                 }
                 rows.append(row)
                 speed = row["audio_hours_per_hour"]
@@ -135,7 +135,7 @@ def main() -> None:
     print("| recordings | configuration | wall s | audio h per h | vs baseline | peak MiB | vs baseline | same text |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
-        same = "-" if r["same_text_as_jobs_1"] is None else f"{r['same_text_as_jobs_1']}/{r['recordings']}"
+        same = "-" if r["same_text"] is None else f"{r['same_text']}/{r['recordings']} as {r['compared_with'][6:]}"
         print(
             f"| {r['recordings']} | {r['config']} | {r['seconds']:.1f} | {r['audio_hours_per_hour']:.2f} | "
             f"{r['speed_vs_baseline']:.2f} | {r['peak_mib']:.0f} | {r['peak_memory_vs_baseline']:.2f} | {same} |"

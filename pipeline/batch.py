@@ -52,6 +52,7 @@ REPORT_FILE = "batch-report.json"
 LOCK_FILE = ".batch.lock"
 PLUGINS_ENV = "MINUTES_PLUGINS"
 MAX_ATTEMPTS = 2  # a transient failure is tried once more, then reported
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")  # threads of the numeric libraries
 # Names Zoom gives the media inside a recording folder: such a folder is one recording, not several.
 ZOOM_PART = re.compile(r"^(zoom_\d+\.mp4|audio_only\.m4a|audio\d+\.m4a|video\d+\.mp4)$", re.IGNORECASE)
 
@@ -421,8 +422,15 @@ class Processes:
         # spawn everywhere: what Windows does anyway, and no fork of a process holding threads.
         self.context = multiprocessing.get_context("spawn")
         self.events = self.context.Queue()
-        # Split the cores between the workers: N processes each using every core only fight.
-        self.threads = max(1, (os.cpu_count() or 1) // self.capacity)
+        # Split the cores between the workers: N processes each using every core only fight. The
+        # numeric libraries (OpenBLAS under numpy, OpenMP under CTranslate2) read these once, as they
+        # load, and numpy loads before any worker code runs: so the workers get them from birth, as a
+        # Ray worker does. The thread count also changes the last bits of the audio features, and so
+        # sometimes a word: with one thread per recording both executors hear the same.
+        threads = str(max(1, _cpus() // self.capacity))
+        self.saved_env = {name: os.environ.get(name) for name in THREAD_VARS}
+        for name in THREAD_VARS:
+            os.environ.setdefault(name, threads)  # a value the user set is kept
         self.pool: ProcessPoolExecutor | None = None
 
     def _pool(self) -> ProcessPoolExecutor:
@@ -431,7 +439,7 @@ class Processes:
                 self.capacity,
                 mp_context=self.context,
                 initializer=_worker_init,
-                initargs=(self.events, self.threads),
+                initargs=(self.events,),
             )
         return self.pool
 
@@ -477,16 +485,26 @@ class Processes:
         if not abort:
             self._drain()
         self.events.close()
+        for name, value in self.saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 _events: Any = None  # the queue to the batch process, in a pool worker
 
 
-def _worker_init(events: Any, threads: int) -> None:
+def _cpus() -> int:
+    """The cores this process may use (a container or taskset may allow fewer than the machine has)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _worker_init(events: Any) -> None:
     global _events
     _events = events
-    # Before CTranslate2 is loaded, which reads it once.
-    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
     logging.basicConfig(format="%(message)s", level=logging.WARNING, stream=sys.stderr)
     load_plugins()
     # Results and events are flushed before atexit runs; what is left is tearing down the

@@ -54,7 +54,7 @@ SUMMARY_HELP = (
 STYLE_HELP = "verbatim (every utterance), summarised (the points of discussion) or resolutions (resolutions only)."
 TEMPLATES_HELP = "Folder whose minutes.md.j2, minutes.html.j2 or minutes.docx (Word) replace the built-in ones."
 GLOSSARY_HELP = (
-    "glossary.yaml: names and terms as they must be written, hinted to the model and corrected in the transcript "
+    "glossary.yaml: names and terms as they must be written, corrected in the transcript "
     "(repeatable; default: a glossary.yaml beside the recording)."
 )
 DIGITS_HELP = "How numbers are written: arabic (0-9) or thai (๐-๙; the minutes too)."
@@ -327,7 +327,7 @@ def evaluate(
     compute_type: Annotated[str, typer.Option(help="CTranslate2 compute type.")] = "auto",
     glossary: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option(help="glossary.yaml: adds a column with it hinted to the model and corrected in the text."),
+        typer.Option(help="glossary.yaml: adds a column with the transcript corrected towards it."),
     ] = None,
     compose: Annotated[
         float,

@@ -370,14 +370,13 @@ def evaluate(
                 elif name == "ours":
                     text, spans = transcribe_ours(wav, settings, thai.TextOptions())
                 else:
-                    hinted = type(settings)(**{**asdict(settings), "hints": glossary.hints()})
-                    text, spans = transcribe_ours(wav, hinted, thai.TextOptions(glossary=glossary))
+                    text, spans = transcribe_ours(wav, settings, thai.TextOptions(glossary=glossary))
                 results[name].append((item, score(item, text, spans, time.perf_counter() - t0)))
         for kind in dict.fromkeys(item.kind for item in items):
             group = [it for it in items if it.kind == kind]
             label = _label(items, kind)
             rows.append(Row(label, len(group), sum(_duration(it) for it in group), _pooled(results, group)))
-            if per_item:
+            if per_item and len(group) > 1:
                 for it in group:
                     scores = {name: next(s for i, s in results[name] if i is it) for name in systems}
                     rows.append(Row(f"  {it.name}", 1, _duration(it), scores))

@@ -10,8 +10,9 @@
       - JICA: [ไจก้า, จิก้า]        # a term, and how it is heard
       - PM2.5
 
-The terms are given to the decoder as hints (faster-whisper's hotwords), and the text stage
-corrects the transcript towards them: the listed ways a term is heard, the Thai spelling-out of
+`hints()` gives the terms as decoder hints (faster-whisper's hotwords) for models that benefit;
+with Whisper base they made Thai CER twice as bad, so runs do not use them. The text stage
+corrects the transcript towards the terms: the listed ways a term is heard, the Thai spelling-out of
 an acronym (PM → พีเอ็ม), and, conservatively, Thai words close enough in spelling. Each
 correction is recorded as an Edit for the reviewer.
 """

@@ -7,6 +7,7 @@ of a good one, three broken files. Everything else is real: ffmpeg, the stage ta
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -160,7 +161,9 @@ def test_jobs_2_gives_the_same_outputs_and_survives_a_dying_worker(
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
     monkeypatch.setenv(batch.PLUGINS_ENV, "tests.batch_plugin")
     monkeypatch.setenv("MINUTES_FAKE_CRASH_ONCE", str(tmp_path / "crashed"))
+    threads = {name: os.environ.get(name) for name in batch.THREAD_VARS}
     result = cli.invoke(app, ["batch", str(archive), "--out", str(tmp_path / "two"), "--jobs", "2"])
+    assert {name: os.environ.get(name) for name in batch.THREAD_VARS} == threads  # set for the workers only
     assert result.exit_code == 1, result.output
     assert (tmp_path / "crashed").is_file()  # a worker really died mid-transcription
     report = _report(tmp_path / "two")
