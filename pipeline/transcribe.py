@@ -7,7 +7,7 @@ import importlib
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -48,10 +48,12 @@ class Settings:
     engine: str = "faster-whisper"
     vad_threshold: float = 0.5  # Silero speech probability at which speech starts
     min_pause: float = 0.5  # seconds below it that end a stretch of speech
-    speech_pad: float = 0.3  # seconds of audio kept on each side of a stretch
-    # Stretches closer than this are decoded together; each is decoded alone at 0: Whisper fed
-    # several turns at once drops some of them.
-    join_gap: float = 0.0
+    speech_pad: float = 2.0  # seconds of audio kept on each side of what is decoded
+    # Pauses at least this long are not decoded: nothing is invented in a long silence, and no
+    # speech after it is lost. Shorter ones are decoded with the speech around them, in windows
+    # cut at the quietest points, as Whisper was trained: that context is what makes our CER at
+    # most plain faster-whisper's (benchmarks/README.md, decoding.py).
+    skip_pause: float = 10.0
     max_chunk: float = 30.0  # Whisper's window: a longer stretch is cut at its quietest point
     temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)  # fallback when a decoding fails
     compression_ratio_threshold: float = 2.4
@@ -188,6 +190,9 @@ class Stretch:
     speech: list[tuple[float, float]]
 
 
+SPEECH_MARGIN = 0.3  # seconds around a stretch of speech still counted as that speech
+
+
 def speech_regions(probs: np.ndarray, duration: float, s: Settings) -> list[tuple[float, float]]:
     """Stretches of speech from Silero probabilities: on at the threshold, off after a pause.
 
@@ -239,19 +244,26 @@ def _cut_long(region: tuple[float, float], probs: np.ndarray, limit: float) -> l
 
 
 def plan(samples: audio.Samples, s: Settings) -> list[Stretch]:
-    """The stretches to decode: speech only (VAD), each at most `max_chunk` seconds."""
+    """The spans to decode: speech with the pauses shorter than `skip_pause` (VAD), each span at
+    most `max_chunk` seconds, with the stretches of speech inside it."""
     probs = audio.speech_probabilities(samples)
     duration = samples.duration
-    regions = speech_regions(probs, duration, s) if s.vad_filter else [(0.0, duration)]
-    regions = [piece for r in regions for piece in _cut_long(r, probs, s.max_chunk)]
-    stretches: list[Stretch] = []
-    for a, b in regions:
-        last = stretches[-1] if stretches else None
-        if last and a - last.end <= s.join_gap and b - last.start <= s.max_chunk:
-            last.end = b
-            last.speech.append((a, b))
+    if not s.vad_filter:
+        return [Stretch(a, b, [(a, b)]) for a, b in _cut_long((0.0, duration), probs, s.max_chunk)]
+    # The speech itself, tightly (what the reviewer is told was left without words) ...
+    speech = speech_regions(probs, duration, replace(s, speech_pad=min(s.speech_pad, SPEECH_MARGIN)))
+    # ... and the spans decoded: speech runs joined over short pauses, with their padding.
+    runs: list[list[float]] = []
+    for a, b in speech_regions(probs, duration, s):
+        if runs and a - runs[-1][1] < s.skip_pause:
+            runs[-1][1] = b
         else:
-            stretches.append(Stretch(a, b, [(a, b)]))
+            runs.append([a, b])
+    stretches = []
+    for a, b in runs:
+        for lo, hi in _cut_long((a, b), probs, s.max_chunk):
+            inside = [(max(x, lo), min(y, hi)) for x, y in speech if x < hi and y > lo]
+            stretches.append(Stretch(lo, hi, inside or [(lo, hi)]))
     return stretches
 
 
@@ -271,7 +283,7 @@ DROP_LOOP_SHARE = 0.8  # a loop covering this share of a segment is all the segm
 
 
 class FasterWhisper:
-    """The faster-whisper engine: Thai, each stretch of speech decoded alone, then checked.
+    """The faster-whisper engine: Thai, speech decoded run by run (long pauses skipped), then checked.
 
     Checks (Settings.guard): sound labels and the phrases Whisper writes on silence are dropped;
     a repeating loop is decoded again with repetition penalties, and written once if it persists;

@@ -146,11 +146,11 @@ def test_phrases_whisper_writes_on_silence_are_dropped_and_recorded(monkeypatch,
 
 
 def test_speech_left_without_words_is_decoded_again_alone(monkeypatch, speech) -> None:  # noqa: ANN001
-    # Both turns decoded together (join_gap): the model writes the first and drops the second.
+    # Both turns decoded together (a pause shorter than skip_pause): the model writes the first and drops the second.
     together = [piece(0.1, 3.2, "ได้รับ", "ข่าวคราว")]
     alone = [piece(0.1, 1.5, "good", " afternoon")]
     model = ScriptedModel(together, alone)
-    out = transcribe.run(speech, engine(monkeypatch, model, join_gap=3.0))
+    out = transcribe.run(speech, engine(monkeypatch, model, skip_pause=3.0))
     assert len(model.calls) == 2 and model.calls[1]["seconds"] < 3.0
     assert [s.text for s in out.segments] == ["ได้รับข่าวคราว", "good afternoon"]
     assert out.segments[1].start > 5.0  # placed at the second turn, not at the start
@@ -159,7 +159,7 @@ def test_speech_left_without_words_is_decoded_again_alone(monkeypatch, speech) -
 
 def test_speech_that_stays_without_words_is_marked_for_the_reviewer(monkeypatch, speech) -> None:  # noqa: ANN001
     model = ScriptedModel([piece(0.1, 3.2, "ได้รับ", "ข่าวคราว")], [])
-    out = transcribe.run(speech, engine(monkeypatch, model, join_gap=3.0))
+    out = transcribe.run(speech, engine(monkeypatch, model, skip_pause=3.0))
     (edit,) = out.edits
     assert edit.kind == "unheard" and 4.5 < edit.start < 6.0 and "listen here" in edit.note
 
@@ -169,9 +169,9 @@ def test_a_decoding_that_failed_at_every_temperature_is_dropped(monkeypatch, spe
     gibberish = piece(0.1, 3.0, "ธัพoudช", "เกี่ยง", " activate", " your", " thoughts")
     gibberish.temperature, gibberish.avg_logprob = 1.0, -1.9
     model = ScriptedModel([gibberish], [piece(0.1, 1.5, "good", " afternoon")])
-    out = transcribe.run(speech, engine(monkeypatch, model))
+    out = transcribe.run(speech, engine(monkeypatch, model, skip_pause=0.0))  # each turn decoded on its own
     assert [s.text for s in out.segments] == ["good afternoon"]
-    unheard, edit = out.edits
+    edit, unheard = sorted(out.edits, key=lambda e: e.kind)
     assert edit.kind == "dropped" and "failed at every temperature" in edit.note and edit.before.startswith("ธัพ")
     assert unheard.kind == "unheard" and unheard.start < 1.0
 

@@ -66,7 +66,11 @@ def test_zoom_folder_names_who_said_what_and_who_was_there(folders: dict[str, zf
     assert {s.speaker_source for s in transcript.segments} == {"Zoom per-participant track"}
     assert transcript.speakers["used"] == "tracks"
     both = {zf.FORMAL[zf.THANA], zf.FORMAL[zf.JICA]}  # they talk over each other for a second
-    assert any({s.speaker, *s.overlapping} == both for s in transcript.segments)
+    # The second they talk over each other is given to both of them: as one segment naming the
+    # other as overlapping, or (where Whisper cut its segments there) as two.
+    jica = next(u for u in built.utterances if u.speaker == zf.JICA)
+    a, b = jica.start + 0.2, jica.start + 0.8
+    assert set().union(*({s.speaker, *s.overlapping} for s in transcript.segments if s.start < b and s.end > a)) == both
     assert json.loads((out / "run.json").read_text(encoding="utf-8"))["speakers"]["used"] == "tracks"
     # Attendance from the report and meeting.yaml; the chat appendix, names intact.
     markdown = (out / "minutes.md").read_text(encoding="utf-8")
@@ -116,7 +120,9 @@ def test_cloud_set_takes_speakers_from_the_timeline(folders: dict[str, zf.Built]
 
 
 def test_parts_are_one_meeting_and_the_chat_skips_the_pause(
-    folders: dict[str, zf.Built], tmp_path: Path, fake_engine  # noqa: ANN001
+    folders: dict[str, zf.Built],
+    tmp_path: Path,
+    fake_engine,  # noqa: ANN001
 ) -> None:
     built = folders["parts"]
     result = runner.run(built.folder, runner.Options(out=tmp_path, speakers="none"))
@@ -143,14 +149,43 @@ def test_direct_messages_only_when_asked(folders: dict[str, zf.Built], tmp_path:
 @pytest.mark.parametrize(
     "kind, expected",
     [
-        ("local", ["Zoom local recording", "meeting id: 81234567890", "6 people (1 rejoined, merged)",
-                   "-> นายวิรัตน์ มนัสสนิทวงศ์", "local dated dialect: 3 messages",
-                   "4 of 5 members on the roster; not on it: นางสาวอรทัย ทองคำ", "tracks: 5 per-participant tracks"]),
-        ("cloud", ["Zoom cloud recording (downloaded set)", "started 2026-03-19 13:30:00",
-                   "GMT20260319-063000_Recording.m4a", "timeline JSON", "transcript VTT", "captions VTT",
-                   "cloud dialect: 3 messages", "hints: Zoom's timeline JSON"]),
-        ("parts", ["started 2018-07-13 18:43:13", "zoom_0.mp4", "used: part 1 of 2", "zoom_1.mp4",
-                   "used: part 2 of 2", "participant tracks   -", "local v1 dialect"]),
+        (
+            "local",
+            [
+                "Zoom local recording",
+                "meeting id: 81234567890",
+                "6 people (1 rejoined, merged)",
+                "-> นายวิรัตน์ มนัสสนิทวงศ์",
+                "local dated dialect: 3 messages",
+                "4 of 5 members on the roster; not on it: นางสาวอรทัย ทองคำ",
+                "tracks: 5 per-participant tracks",
+            ],
+        ),
+        (
+            "cloud",
+            [
+                "Zoom cloud recording (downloaded set)",
+                "started 2026-03-19 13:30:00",
+                "GMT20260319-063000_Recording.m4a",
+                "timeline JSON",
+                "transcript VTT",
+                "captions VTT",
+                "cloud dialect: 3 messages",
+                "hints: Zoom's timeline JSON",
+            ],
+        ),
+        (
+            "parts",
+            [
+                "started 2018-07-13 18:43:13",
+                "zoom_0.mp4",
+                "used: part 1 of 2",
+                "zoom_1.mp4",
+                "used: part 2 of 2",
+                "participant tracks   -",
+                "local v1 dialect",
+            ],
+        ),
     ],
 )
 def test_inspect_says_what_was_found(kind: str, expected: list[str], folders: dict[str, zf.Built]) -> None:
