@@ -101,6 +101,7 @@ def main() -> None:
                     "cer": round(s.cer, 4),
                     "heard": s.heard,
                     "invented_chars": s.invented_chars,
+                    "invented_text": s.invented,
                 }
                 print(minutes, name, row[name], flush=True)
             report["runs"][f"{minutes:g} min"] = row

@@ -278,6 +278,7 @@ class Score:
     utterances: int | None = None
     invented_chars: int | None = None  # characters placed away from every utterance
     text: str = ""
+    invented: str = ""  # the text placed away from every utterance
 
     @property
     def cer(self) -> float:
@@ -300,7 +301,7 @@ def score(item: Item, text: str, spans: list[Span], seconds: float) -> Score:
         char_errors += invented
         word_errors += len(words(placed[1]))
         return Score(len(ref_chars), char_errors, len(ref_words), word_errors, seconds, heard, len(item.utterances),
-                     invented, text)  # fmt: skip
+                     invented, text, placed[1])  # fmt: skip
     return Score(
         len(ref_chars),
         edit_distance(ref_chars, scoring_text(text)),

@@ -302,7 +302,9 @@ class FasterWhisper:
         segments: list[Segment] = []
         edits: list[Edit] = []
         for stretch in plan(samples, s):
-            found = self._checked(self._decode(samples, stretch.start, stretch.end), samples, edits)
+            found = _within_speech(
+                self._checked(self._decode(samples, stretch.start, stretch.end), samples, edits), stretch
+            )
             if s.guard:
                 found = self._recover_unheard(stretch, found, samples, edits)
             segments += found
@@ -447,6 +449,17 @@ class FasterWhisper:
             else:
                 edits.append(Edit("unheard", a, b, "", "", "speech detected, no words recognised: listen here"))
         return found
+
+
+def _within_speech(found: list[Segment], stretch: Stretch) -> list[Segment]:
+    """Times pulled in from the padding around the speech: Whisper stretches a run's first and last
+    words into the audio kept for context, where nobody spoke."""
+    lo, hi = stretch.speech[0][0], stretch.speech[-1][1]
+    for seg in found:
+        for w in seg.words:
+            w.start, w.end = min(max(w.start, lo), hi), min(max(w.end, lo), hi)
+        seg.start, seg.end = min(max(seg.start, lo), hi), min(max(seg.end, lo), hi)
+    return found
 
 
 def _joined(seg: Segment) -> str:
