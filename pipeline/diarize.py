@@ -61,7 +61,7 @@ PER = WINDOW // STEP  # cells a voice print covers
 TARGET_DBFS = -30.0  # the encoder saw speech raised to this level (never lowered)
 
 # Voice activity: Silero's probabilities cut as transcription cuts them, with shorter margins.
-VAD = transcribe.Settings(min_pause=0.5, speech_pad=0.1)
+VAD = transcribe.Settings(vad_threshold=0.5, min_pause=0.5, speech_pad=0.1)
 
 # Clustering, tuned on composed meetings (benchmarks/diarisation.py, the "dev" seeds).
 THRESHOLD = 0.32  # cosine distance at which the average-linkage tree is cut
