@@ -63,13 +63,14 @@ def measure(cmds: list[list[str]]) -> dict[str, float]:
 
 
 def build_archive(folder: Path, count: int, seconds: float) -> list[Path]:
-    """`count` recordings of `seconds` each, cut from the sample at different places, in Thai-named folders."""
+    """`count` recordings of `seconds` each, cut from the sample at different places (7.3 s apart, wrapping
+    round: no two alike, or the content hash would process them once), in Thai-named folders."""
     files = []
     for i in range(count):
         target = folder / f"ปี {2560 + i % 3}" / f"การประชุม ครั้งที่ {i + 1}.m4a"
         target.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            [audio.ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-y", "-ss", str(i * seconds % 50), "-t",
+            [audio.ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-y", "-ss", f"{i * 7.3 % (64 - seconds):.1f}", "-t",
              str(seconds), "-i", str(SAMPLE), "-c:a", "aac", str(target)],
             check=True,
         )  # fmt: skip

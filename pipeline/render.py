@@ -273,8 +273,7 @@ def document_view(minutes: Minutes, transcript: Transcript, style: str = "summar
     check_style(style)
     m = minutes.meeting
     sources = [
-        SOURCE_NOTE.format(field=SOURCE_FIELDS.get(key, key), source=source)
-        for key, source in m.sources.items()
+        SOURCE_NOTE.format(field=SOURCE_FIELDS.get(key, key), source=source) for key, source in m.sources.items()
     ]
     return DocumentView(
         draft=DRAFT,
@@ -356,9 +355,7 @@ def _error_line(exc: BaseException, filename: str | None) -> int | None:
     return line
 
 
-def render_markdown(
-    context: dict[str, Any], templates: Path | None = None, name: str = MARKDOWN_TEMPLATE
-) -> str:
+def render_markdown(context: dict[str, Any], templates: Path | None = None, name: str = MARKDOWN_TEMPLATE) -> str:
     """Render template `name` (the user's `templates` dir first, then the package's).
 
     Any Jinja2 template renders this way: `minutes.md.j2`, `minutes.html.j2` (escaped as HTML).
@@ -810,8 +807,8 @@ def minutes_files(
     }
 
 
-def _cue_text(segment: Segment) -> str:
-    text = " ".join(segment.text.split())
+def _cue_text(segment: Segment, text: str | None = None) -> str:
+    text = " ".join((segment.text if text is None else text).split())
     return f"{segment.speaker}: {text}" if segment.speaker else text
 
 
@@ -823,12 +820,16 @@ def _timestamp(seconds: float, separator: str) -> str:
 def transcript_files(transcript: Transcript) -> dict[str, bytes]:
     """The transcript as {"transcript.txt", "transcript.srt", "transcript.vtt"} (UTF-8).
 
-    txt: `[00:01:02] speaker: text` a line; SRT and WebVTT cues read `speaker: text`
-    (the speaker is left out when unknown). Segments without text are skipped.
+    txt: a paragraph a line, `[00:01:02] speaker: sentence sentence ...`, blank lines between (a new
+    paragraph at a change of speaker or a long pause); SRT and WebVTT cues are sentences reading
+    `speaker: text` (the speaker is left out when unknown). Segments without text are skipped.
     """
+    from pipeline.thai import paragraphs
+
     segments = [s for s in transcript.segments if s.text.strip()]
-    txt = [f"[{clock(s.start)}] {_cue_text(s)}\n" for s in segments]
-    txt = _with_chat(txt, [s.start for s in segments], transcript.chat)
+    paras = paragraphs(segments)
+    txt = [f"[{clock(p[0].start)}] {_cue_text(p[0], ' '.join(s.text for s in p))}\n\n" for p in paras]
+    txt = _with_chat(txt, [p[0].start for p in paras], transcript.chat)
     srt, vtt = [], ["WEBVTT\n\n"]
     for n, s in enumerate(segments, 1):
         end = max(s.end, s.start)
@@ -911,6 +912,5 @@ def _with_chat(lines: list[str], times: list[float], chat: list[ChatMessage]) ->
         line = _chat_line(m)
         at = m.at if m.at is not None else end
         text = " / ".join(line.lines) + (f" {line.note}" if line.note else "")
-        timed.append((at, 1, f"[{clock(at) if m.at is not None else '--:--:--'}] {CHAT_MARK} {m.sender}: {text}\n"))
+        timed.append((at, 1, f"[{clock(at) if m.at is not None else '--:--:--'}] {CHAT_MARK} {m.sender}: {text}\n\n"))
     return [line for _, _, line in sorted(timed, key=lambda x: (x[0], x[1]))]
-

@@ -325,10 +325,11 @@ def test_transcript_files() -> None:
     files = transcript_files(make_transcript())
     assert set(files) == {"transcript.txt", "transcript.srt", "transcript.vtt"}
     txt = files["transcript.txt"].decode("utf-8")
-    assert txt.splitlines() == [
+    assert txt.split("\n\n") == [  # a paragraph each: the speaker changes every time
         "[00:00:01] ประธาน: สวัสดีครับ เริ่มประชุม",
         "[00:25:10] SPEAKER_01: เลขานุการชี้แจง",
         "[00:25:14] ควรเพิ่มตัวชี้วัด <ดัชนี> & เป้าหมาย",
+        "",
     ]
     srt = files["transcript.srt"].decode("utf-8")
     assert srt.startswith(
@@ -563,3 +564,19 @@ def test_render_command_needs_a_run_folder(tmp_path: Path) -> None:
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"error: {folder}: no stored minutes to render") and "minutes run" in line
     assert not any(folder.iterdir())
+
+
+def test_transcript_txt_joins_a_speakers_sentences_into_paragraphs() -> None:
+    segments = [
+        Segment(0, 1.0, 3.0, "ขอเปิดการประชุมครับ", speaker="ประธาน"),
+        Segment(1, 3.2, 6.0, "วาระที่ 1 เรื่องแจ้งเพื่อทราบ", speaker="ประธาน"),
+        Segment(2, 6.5, 8.0, "รับทราบค่ะ", speaker="เลขานุการ"),
+        Segment(3, 20.0, 22.0, "ต่อไปวาระที่ 2", speaker="เลขานุการ"),  # after a long pause
+    ]
+    txt = transcript_files(Transcript(language="th", duration=30.0, segments=segments))["transcript.txt"]
+    assert txt.decode("utf-8").split("\n\n") == [
+        "[00:00:01] ประธาน: ขอเปิดการประชุมครับ วาระที่ 1 เรื่องแจ้งเพื่อทราบ",
+        "[00:00:06] เลขานุการ: รับทราบค่ะ",
+        "[00:00:20] เลขานุการ: ต่อไปวาระที่ 2",
+        "",
+    ]
