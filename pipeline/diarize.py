@@ -4,8 +4,8 @@ The steps, each small and replaceable:
 
 1. voice activity: Silero VAD (the model faster-whisper ships) marks speech, a block at a time;
 2. voice prints: the speech alone, joined end to end, is cut into 1.6 s windows and each becomes
-   a 256-number voice print from Resemblyzer's pretrained voice encoder (a 3-layer LSTM; the
-   weights ship in the `resemblyzer` package, run here with torch). Windows side by side first;
+   a 256-number voice print from Resemblyzer's pretrained voice encoder (a 3-layer LSTM, GE2E;
+   its weights ship in `pipeline/weights/`, run here in numpy). Windows side by side first;
    then, only where the speaker may change, windows every 0.4 s (a third of the work of 0.4 s
    windows everywhere, with the same resolution at the changes);
 3. clustering: average-linkage clustering of the voice prints by cosine distance; the tree is cut
@@ -31,12 +31,11 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
-import importlib.util
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -44,9 +43,6 @@ from pipeline import audio as audio_io
 from pipeline import transcribe
 from pipeline.errors import MinutesError
 from pipeline.types import Audio, Meeting, Recording, Transcript, Turn
-
-if TYPE_CHECKING:
-    import torch
 
 SOURCE = "diarisation"
 LABEL = "ผู้พูด {}"  # unnamed speaker n, counted from 1 in order of first speech
@@ -303,52 +299,70 @@ def mel_frames(wav: np.ndarray) -> np.ndarray:
     return (power.astype(np.float32) @ _mel_basis()).astype(np.float32)
 
 
-def _weights_path() -> Path:
-    # Found without importing the package: `import resemblyzer` pulls in webrtcvad and librosa,
-    # which this engine does not need (and webrtcvad fails to import on recent setuptools).
-    spec = importlib.util.find_spec("resemblyzer")
-    if spec is None or not spec.submodule_search_locations:
-        raise MinutesError("speaker engine 'diarize' needs the resemblyzer package: pip install resemblyzer==0.1.4")
-    path = Path(next(iter(spec.submodule_search_locations))) / "pretrained.pt"
-    if not path.is_file():
-        raise MinutesError(f"{path}: the voice encoder's weights are missing; reinstall: pip install resemblyzer")
-    return path
+WEIGHTS = Path(__file__).parent / "weights" / "voice-encoder.npz"  # Resemblyzer 0.1.4's encoder (NOTICE.md)
 
 
 @functools.cache
-def encoder() -> torch.nn.Module:
-    """Resemblyzer's voice encoder (GE2E, 3-layer LSTM) with its pretrained weights, on the CPU."""
+def encoder() -> tuple[list[tuple[np.ndarray, np.ndarray, np.ndarray]], np.ndarray, np.ndarray]:
+    """Resemblyzer's voice encoder weights: per LSTM layer (input weights, hidden weights, bias),
+    transposed for `x @ w`; then the linear layer's weights and bias."""
     try:
-        import torch
-    except ImportError:
-        raise MinutesError("speaker engine 'diarize' needs torch: pip install torch==2.13.0") from None
+        with np.load(WEIGHTS) as f:
+            w = {k: f[k] for k in f.files}
+    except (OSError, ValueError) as e:
+        raise MinutesError(f"{WEIGHTS}: the voice encoder's weights unreadable ({e}); reinstall thai-minutes") from None
+    layers = [
+        (
+            np.ascontiguousarray(w[f"lstm_weight_ih_l{n}"].T),
+            np.ascontiguousarray(w[f"lstm_weight_hh_l{n}"].T),
+            w[f"lstm_bias_ih_l{n}"] + w[f"lstm_bias_hh_l{n}"],
+        )
+        for n in range(3)
+    ]
+    return layers, np.ascontiguousarray(w["linear_weight"].T), w["linear_bias"]
 
-    class VoiceEncoder(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.lstm = torch.nn.LSTM(N_MELS, 256, 3, batch_first=True)
-            self.linear = torch.nn.Linear(256, 256)
 
-        def forward(self, mels: torch.Tensor) -> torch.Tensor:
-            _, (hidden, _) = self.lstm(mels)
-            raw = torch.relu(self.linear(hidden[-1]))
-            return raw / torch.linalg.norm(raw, dim=1, keepdim=True).clamp_min(1e-8)
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    """In place: sigmoid(x) = (1 + tanh(x / 2)) / 2, one pass of tanh."""
+    x *= 0.5
+    np.tanh(x, out=x)
+    x += 1.0
+    x *= 0.5
+    return x
 
-    model = VoiceEncoder()
-    state = torch.load(_weights_path(), map_location="cpu", weights_only=True)["model_state"]
-    model.load_state_dict({k: v for k, v in state.items() if k.startswith(("lstm.", "linear."))})
-    return model.eval()
+
+def _encode(mels: np.ndarray) -> np.ndarray:
+    """The encoder on mel windows (n, steps, 40): PyTorch's LSTM equations (gates i, f, g, o), the
+    last layer's final hidden state through a ReLU linear layer, L2-normed."""
+    layers, linear_w, linear_b = encoder()
+    n, steps, _ = mels.shape
+    x = mels.astype(np.float32, copy=False)
+    h = np.zeros((n, 0), np.float32)
+    for w_in, w_hidden, bias in layers:
+        size = w_hidden.shape[0]
+        gates_in = (x.reshape(n * steps, -1) @ w_in).reshape(n, steps, 4 * size)
+        gates_in += bias
+        h = np.zeros((n, size), np.float32)
+        c = np.zeros((n, size), np.float32)
+        out = np.empty((n, steps, size), np.float32)
+        for t in range(steps):
+            g = gates_in[:, t]
+            g += h @ w_hidden
+            _sigmoid(g[:, : 2 * size])  # input and forget gates
+            np.tanh(g[:, 2 * size : 3 * size], out=g[:, 2 * size : 3 * size])  # candidate
+            _sigmoid(g[:, 3 * size :])  # output gate
+            c *= g[:, size : 2 * size]
+            c += g[:, :size] * g[:, 2 * size : 3 * size]
+            h = g[:, 3 * size :] * np.tanh(c)
+            out[:, t] = h
+        x = out
+    raw = np.maximum(h @ linear_w + linear_b, 0.0)
+    return raw / np.maximum(np.linalg.norm(raw, axis=1, keepdims=True), 1e-8)
 
 
 def embed(windows: np.ndarray) -> np.ndarray:
     """Voice prints (n, 256), L2-normed, of mel windows (n, 160, 40)."""
-    import torch
-
-    model = encoder()
-    out = []
-    with torch.inference_mode():
-        for i in range(0, len(windows), BATCH):
-            out.append(model(torch.from_numpy(np.ascontiguousarray(windows[i : i + BATCH]))).numpy())
+    out = [_encode(np.ascontiguousarray(windows[i : i + BATCH])) for i in range(0, len(windows), BATCH)]
     return np.concatenate(out) if out else np.zeros((0, 256), dtype=np.float32)
 
 

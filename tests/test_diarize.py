@@ -117,6 +117,17 @@ def test_silence_has_no_speakers(tmp_path: Path) -> None:
     assert diarize.diarize(quiet).turns == []
 
 
+def test_the_numpy_encoder_gives_pytorchs_voice_prints() -> None:
+    # Reference values from Resemblyzer's encoder run in PyTorch 2.13 (torch.nn.LSTM + Linear) on
+    # the same input: the numpy port must agree to float32 rounding.
+    x = (np.abs(np.sin(np.arange(2 * 160 * 40, dtype=np.float32) * 0.37)) * 0.1).reshape(2, 160, 40)
+    x[1] = x[1][::-1]
+    prints = diarize.embed(x)
+    assert prints.shape == (2, 256) and np.allclose(np.linalg.norm(prints, axis=1), 1.0, atol=1e-5)
+    expected = [[0.244028, 0.230766, 0.19441, 0.191549], [0.246779, 0.222088, 0.224704, 0.182739]]
+    assert np.allclose(prints[:, [120, 16, 10, 104]], expected, atol=2e-5)
+
+
 def test_speech_stream_joins_the_speech_and_reads_it_back() -> None:
     samples = audio.Samples(array=np.arange(1000, dtype=np.float32))
     stream = diarize.SpeechStream(samples, [(100, 200), (500, 650)])
