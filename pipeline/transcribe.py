@@ -7,7 +7,7 @@ import importlib
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -196,12 +196,13 @@ SPEECH_MARGIN = 0.3  # seconds around a stretch of speech still counted as that 
 
 
 def speech_regions(probs: np.ndarray, duration: float, s: Settings) -> list[tuple[float, float]]:
-    """Stretches of speech from Silero probabilities: on at the threshold, off after a pause.
+    """Stretches of speech from Silero probabilities, each padded by `speech_pad` (see `_pad`)."""
+    return _pad(_speech(probs, duration, s), s.speech_pad, duration)
 
-    A stretch ends after `min_pause` seconds below the threshold less 0.15 (the hysteresis
-    faster-whisper uses); each keeps `speech_pad` seconds each side, never past the middle of
-    the pause to its neighbour.
-    """
+
+def _speech(probs: np.ndarray, duration: float, s: Settings) -> list[tuple[float, float]]:
+    """Stretches of speech, unpadded: on at the threshold, off after a pause. A stretch ends after
+    `min_pause` seconds below the threshold less 0.15 (the hysteresis faster-whisper uses)."""
     win = audio.VAD_WINDOW / audio.SAMPLE_RATE
     low = max(s.vad_threshold - 0.15, 0.01)
     found: list[tuple[float, float]] = []
@@ -221,12 +222,16 @@ def speech_regions(probs: np.ndarray, duration: float, s: Settings) -> list[tupl
                 start = None
     if start is not None:
         found.append((start, min(quiet if quiet is not None else duration, duration)))
-    found = [(a, b) for a, b in found if b - a >= 2 * win]  # a click, not a syllable
+    return [(a, b) for a, b in found if b - a >= 2 * win]  # a click, not a syllable
+
+
+def _pad(found: list[tuple[float, float]], pad: float, duration: float) -> list[tuple[float, float]]:
+    """Each stretch with `pad` seconds each side, never past the middle of the pause to its neighbour."""
     padded = []
     for i, (a, b) in enumerate(found):
         before = (found[i - 1][1] + a) / 2 if i else 0.0
         after = (b + found[i + 1][0]) / 2 if i + 1 < len(found) else duration
-        padded.append((max(a - s.speech_pad, before, 0.0), min(b + s.speech_pad, after, duration)))
+        padded.append((max(a - pad, before, 0.0), min(b + pad, after, duration)))
     return padded
 
 
@@ -252,11 +257,12 @@ def plan(samples: audio.Samples, s: Settings) -> list[Stretch]:
     duration = samples.duration
     if not s.vad_filter:
         return [Stretch(a, b, [(a, b)]) for a, b in _cut_long((0.0, duration), probs, s.max_chunk)]
+    found = _speech(probs, duration, s)
     # The speech itself, tightly (what the reviewer is told was left without words) ...
-    speech = speech_regions(probs, duration, replace(s, speech_pad=min(s.speech_pad, SPEECH_MARGIN)))
+    speech = _pad(found, min(s.speech_pad, SPEECH_MARGIN), duration)
     # ... and the spans decoded: speech runs joined over short pauses, with their padding.
     runs: list[list[float]] = []
-    for a, b in speech_regions(probs, duration, s):
+    for a, b in _pad(found, s.speech_pad, duration):
         if runs and a - runs[-1][1] < s.skip_pause:
             runs[-1][1] = b
         else:
