@@ -32,6 +32,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.run import peak_rss  # noqa: E402
 from pipeline import audio  # noqa: E402
 
 SAMPLE = ROOT / "recordings" / "sample" / "meeting.m4a"
@@ -50,13 +51,7 @@ def measure(cmds: list[list[str]]) -> dict[str, float]:
     peak = 0
     for cmd in cmds:
         proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        while proc.poll() is None:
-            try:
-                tree = [proc, *proc.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
-            except psutil.Error:
-                pass
-            time.sleep(0.1)
+        peak = max(peak, peak_rss(proc, interval=0.1))
         if proc.returncode not in (0,):
             raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode(errors='replace')}")
     return {"seconds": time.perf_counter() - start, "peak_mib": peak / 2**20}

@@ -28,6 +28,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.run import peak_rss  # noqa: E402
 from pipeline import evaluate  # noqa: E402
 
 OURS = """
@@ -55,13 +56,7 @@ def measure(script: str, wav: Path, result: Path) -> dict:
     """Run `script` on `wav` in a fresh process: wall seconds, peak RSS (MiB), and its output."""
     start = time.perf_counter()
     proc = psutil.Popen([sys.executable, "-c", script, str(wav), str(result)], cwd=ROOT, stderr=subprocess.PIPE)
-    peak = 0
-    while proc.poll() is None:
-        try:
-            peak = max(peak, sum(p.memory_info().rss for p in [proc, *proc.children(recursive=True)]))
-        except psutil.Error:
-            pass
-        time.sleep(0.1)
+    peak = peak_rss(proc, interval=0.1)
     if proc.returncode:
         raise SystemExit(proc.stderr.read().decode(errors="replace"))
     out = json.loads(result.read_text(encoding="utf-8"))

@@ -37,10 +37,8 @@ print(sum(len(seg.text) for seg in segments), "characters")
 """
 
 
-def measure(cmd: list[str]) -> dict[str, float]:
-    """Wall seconds and peak RSS (MiB) of a command and all its children."""
-    start = time.perf_counter()
-    proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def peak_rss(proc: psutil.Popen, interval: float = 0.05) -> int:
+    """Wait for `proc` to end; the peak resident memory (bytes) of it and its children together, polled."""
     peak = 0
     while proc.poll() is None:
         try:
@@ -48,7 +46,15 @@ def measure(cmd: list[str]) -> dict[str, float]:
             peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
         except psutil.Error:
             pass
-        time.sleep(0.05)
+        time.sleep(interval)
+    return peak
+
+
+def measure(cmd: list[str]) -> dict[str, float]:
+    """Wall seconds and peak RSS (MiB) of a command and all its children."""
+    start = time.perf_counter()
+    proc = psutil.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = peak_rss(proc)
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode(errors='replace')}")

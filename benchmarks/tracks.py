@@ -31,6 +31,7 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.run import peak_rss  # noqa: E402
 from pipeline import audio, discover, speakers, thai, tracks, transcribe, zoom  # noqa: E402
 from pipeline.evaluate import cer  # noqa: E402
 from pipeline.types import Segment, Transcript  # noqa: E402
@@ -120,14 +121,7 @@ def measure(cmd: list[str]) -> dict[str, float]:
     """Wall seconds and peak RSS (MiB) of a command and its children, with the measures it printed."""
     start = time.perf_counter()
     proc = psutil.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    peak = 0
-    while proc.poll() is None:
-        try:
-            tree = [proc, *proc.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
-        except psutil.Error:
-            pass
-        time.sleep(0.05)
+    peak = peak_rss(proc)
     out, err = proc.communicate()
     if proc.returncode != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{err.decode(errors='replace')}")
