@@ -33,11 +33,11 @@ from pipeline import (
     meeting,
     render,
     speakers,
-    summarize,
     thai,
     transcribe,
     zoom,
 )
+from pipeline import minutes as drafting
 from pipeline.errors import MinutesError, choose
 from pipeline.types import Audio, Minutes, Recording, Transcript, dumps, from_dict, load
 
@@ -205,10 +205,10 @@ def run(
     """
     choose(speakers.ENGINES, options.speakers, "speaker")  # fail before hours of transcription
     options.diarization.check()
-    choose(summarize.ENGINES, options.summary, "summary")
+    drafting.choose_engine(options.summary)
     render.check_style(options.style)
     render.check_templates(options.templates)
-    engine_settings = summarize.engine_settings(options.summary)  # e.g. no LLM server set: say so now
+    engine_settings = drafting.engine_settings(options.summary)  # e.g. no LLM server set: say so now
     rec = discover.find(path)
     if rec_id:
         rec.id = rec_id
@@ -377,7 +377,7 @@ def _run(
             completed = meeting.complete(copy.deepcopy(planned), rec, transcript.duration)
             words = zoom.ChatWords.from_config(planned.chat_words)
             completed = meeting.attendance(completed, zoom.roster(rec, words) if zoom.companions(rec) else None)
-            drafted = summarize.run(transcript, completed, options.summary)
+            drafted = drafting.run(transcript, completed, options.summary)
             drafted.chat = zoom.place_chat(transcript.chat, drafted.agenda)  # the appendix, item by item
             return drafted
 

@@ -16,7 +16,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import summarize
+from pipeline import minutes as summarize
+from pipeline.minutes.check import supported
 from pipeline.thaidate import arabic_digits
 from pipeline.types import AgendaTitle, Meeting, Minutes, Transcript, load
 
@@ -220,7 +221,7 @@ def score(name: str, minutes: Minutes) -> Score:
             result.misses.append(f"item {number} not found")
         found = item.resolution if item else None
         cited = " ".join(text[i] for i in (item.resolution_segment_ids if item else []) if i in text)
-        if found is not None and not summarize.supported(found, cited):
+        if found is not None and not supported(found, cited):
             result.resolutions_invented += 1
             result.misses.append(f"item {number}: resolution not in its source: {found}")
             continue

@@ -20,9 +20,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import llm, summarize
+from pipeline import minutes as summarize
 from pipeline.cli import app
 from pipeline.errors import MinutesError
+from pipeline.minutes import llm
+from pipeline.minutes.check import supported
 from pipeline.types import Minutes, Transcript, load
 from tests import recall
 
@@ -291,7 +293,7 @@ def test_cli_run_with_llm_writes_checked_minutes(tmp_path: Path, endpoint) -> No
         claims += [(f"{a.assignee} {a.task}", a.start, a.end) for a in item.actions]
         for text, start, end in claims:
             inside = " ".join(s.text for s in transcript.segments if start <= s.start and s.end <= end)
-            assert summarize.supported(text, inside), (item.number, text)
+            assert supported(text, inside), (item.number, text)
             checked += 1
     assert checked >= 4
     item4 = {i.number: i for i in minutes.agenda}["4"]

@@ -20,7 +20,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from pipeline import llm, summarize
+from pipeline import minutes as summarize
+from pipeline.minutes import llm
+from pipeline.minutes.check import supported
 from tests import recall
 
 pytest.importorskip("llama_cpp.server", reason="needs the llm-server extra (llama-cpp-python[server])")
@@ -98,10 +100,10 @@ def test_real_server_output_is_checked_or_refused(server: str, monkeypatch: pyte
             assert all(n.endswith("จึงไม่นำมาใช้") and "(" in n for n in refusals)  # each with its reason
             if item.resolution:
                 source = " ".join(said[i].text for i in item.resolution_segment_ids)
-                assert summarize.supported(item.resolution, source)
+                assert supported(item.resolution, source)
             for action in item.actions:
                 source = " ".join(said[i].text for i in action.segment_ids)
-                assert summarize.supported(f"{action.assignee} {action.task}", source)
+                assert supported(f"{action.assignee} {action.task}", source)
             before = rules[item.number]
             kept += item.resolution != before.resolution
             kept += len([a for a in item.actions if a not in before.actions])

@@ -1,4 +1,4 @@
-"""The minutes stage (pipeline.summarize) on scripted Thai meetings, with real pythainlp.
+"""The minutes stage (pipeline.minutes) on scripted Thai meetings, with real pythainlp.
 
 Each file in tests/data/scripted/ is a transcript.json as Whisper would give it (odd spaces, no
 full stops, particles), one per chairing style; tests/recall.py holds what a secretary would
@@ -11,8 +11,10 @@ import copy
 
 import pytest
 
-from pipeline import summarize
+from pipeline import minutes as summarize
 from pipeline.errors import MinutesError
+from pipeline.minutes.check import supported
+from pipeline.minutes.summary import extract_summary
 from pipeline.thaidate import BLANK
 from pipeline.types import AgendaTitle, Meeting, Minutes, Segment, Transcript, dumps
 from tests import recall
@@ -96,7 +98,7 @@ def test_resolutions_carry_their_source_times() -> None:
                 assert (item.resolution_start, item.resolution_end) == (None, None)
                 continue
             inside = [s.text for s in segments if item.resolution_start <= s.start and s.end <= item.resolution_end]
-            assert summarize.supported(item.resolution, " ".join(inside)), (name, item.number)
+            assert supported(item.resolution, " ".join(inside)), (name, item.number)
 
 
 def test_items_without_resolution_point_at_no_source() -> None:
@@ -114,7 +116,7 @@ def test_actions_point_at_what_was_said(name: str) -> None:
         for action in item.actions:
             said = segments[action.segment_ids[0]]
             assert (action.start, action.end) == (said.start, said.end)
-            assert summarize.supported(f"{action.assignee} {action.task}", said.text)
+            assert supported(f"{action.assignee} {action.task}", said.text)
 
 
 def test_actions_as_a_secretary_writes_them() -> None:
@@ -258,7 +260,7 @@ def test_summaries() -> None:
                 assert item.resolution.removeprefix("ที่ประชุม") not in item.summary.replace(" ", "")
             if item.summary:
                 source = " ".join(s.text for s in transcript.segments if s.id in item.segment_ids)
-                assert summarize.supported(item.summary, source)
+                assert supported(item.summary, source)
     informal = {i.number: i.summary for i in _minutes("informal").agenda}
     assert informal["3"] == ""  # only the cue was said
     assert "1,250 ตัน" in informal["4"]
@@ -273,23 +275,23 @@ def test_extract_summary_keeps_three_in_order() -> None:
         "ชุมชนบ้านหนองบัว มีอาสาสมัคร ดูแลธนาคารขยะ",
         "ธนาคารขยะ จะขยายไปชุมชนอื่น ปีหน้า",
     ]
-    summary = summarize.extract_summary(sentences)
+    summary = extract_summary(sentences)
     chosen = [s for s in sentences if s in summary]
     assert len(chosen) == 3
     assert summary == " ".join(chosen)  # in time order
     assert "ขอบคุณ" not in chosen and "อากาศวันนี้ ร้อนมาก" not in chosen
-    assert summarize.extract_summary([]) == ""
+    assert extract_summary([]) == ""
 
 
 def test_supported_refuses_words_not_in_source() -> None:
     source = "ถ้าไม่มีผู้ใดเห็นเป็นอย่างอื่น ถือว่าที่ประชุม เห็นชอบ ตามที่เสนอนะครับ"
-    assert summarize.supported("ที่ประชุมเห็นชอบตามที่เสนอ", source)
-    assert summarize.supported("ที่ประชุมรับทราบ", "รับทราบนะครับ")  # the subject may be added
-    assert summarize.supported("ส่งรายงาน ภายใน 30 เม.ย.", "ส่งรายงาน ภายใน ๓๐ เม.ย. ๖๙")
-    assert not summarize.supported("ที่ประชุมอนุมัติงบประมาณ 5 ล้านบาท", source)
-    assert not summarize.supported("ที่ประชุมไม่เห็นชอบ", source)
-    assert not summarize.supported("ตามที่เสนอเห็นชอบ", source)  # order counts
-    assert not summarize.supported("", source)
+    assert supported("ที่ประชุมเห็นชอบตามที่เสนอ", source)
+    assert supported("ที่ประชุมรับทราบ", "รับทราบนะครับ")  # the subject may be added
+    assert supported("ส่งรายงาน ภายใน 30 เม.ย.", "ส่งรายงาน ภายใน ๓๐ เม.ย. ๖๙")
+    assert not supported("ที่ประชุมอนุมัติงบประมาณ 5 ล้านบาท", source)
+    assert not supported("ที่ประชุมไม่เห็นชอบ", source)
+    assert not supported("ตามที่เสนอเห็นชอบ", source)  # order counts
+    assert not supported("", source)
 
 
 def test_unknown_engine() -> None:

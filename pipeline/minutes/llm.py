@@ -4,7 +4,7 @@ The agenda comes from the rules engine (cues and meeting.yaml are exact; a model
 find "ระเบียบวาระที่ 4"). For each item heard, the model gets the item's transcript lines, each
 with its segment id and speaker, and answers JSON: discussion points, the resolution and the
 assignments, each citing the ids of the lines it comes from. Every claim is then checked against
-the lines it cites, exactly as the rules engine's are (`summarize.unsupported`):
+the lines it cites, exactly as the rules engine's are (`check.unsupported`):
 
 - a resolution or assignment must be made of words said there, in order;
 - a due date must be a date said there;
@@ -38,8 +38,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline import summarize
 from pipeline.errors import MinutesError
+from pipeline.minutes import rules
+from pipeline.minutes.check import unsupported
+from pipeline.minutes.dates import dates_said
+from pipeline.minutes.rules import RESOLUTION_VERBS, as_resolution
+from pipeline.minutes.text import content_words, flatten, written
 from pipeline.thaidate import arabic_digits, parse_date
 from pipeline.types import Action, AgendaItem, Meeting, Minutes, Point, Segment, Transcript
 
@@ -236,7 +240,7 @@ def draft(transcript: Transcript, meeting: Meeting, chat: Chat | None = None) ->
     if chat is None:
         settings = Settings.from_env()
         chat, model = OpenAIChat(settings), settings.model
-    minutes = summarize.run(transcript, meeting, "rules")
+    minutes = rules.run(transcript, meeting)
     segments = {s.id: s for s in transcript.segments}
     try:
         meeting_date = parse_date(meeting.date)
@@ -247,6 +251,16 @@ def draft(transcript: Transcript, meeting: Meeting, chat: Chat | None = None) ->
             _write_item(item, segments, meeting, meeting_date, chat)
     minutes.engine = f"llm ({model})" if model else "llm"
     return minutes
+
+
+def run(transcript: Transcript, meeting: Meeting) -> Minutes:
+    """The engine's entry in the table: `draft` with the server in MINUTES_LLM_URL."""
+    return draft(transcript, meeting)
+
+
+def settings() -> dict[str, str]:
+    """The server's endpoint and model decide the result (raises MinutesError when none is set)."""
+    return Settings.from_env().identity()
 
 
 def _lines(item: AgendaItem, segments: dict[int, Segment]) -> list[Segment]:
@@ -376,10 +390,10 @@ def check_resolution(raw: Any, allowed: dict[int, Segment]) -> tuple[str | None,
     ids, reason = _cited(raw, allowed)
     if reason:
         return None, [], reason
-    text = summarize._as_resolution(summarize._flat(raw["text"]))
-    if not re.search(rf"{summarize._RESOLUTION_VERBS}|มีมติ|เลื่อน", summarize._flat(text)):
+    text = as_resolution(flatten(raw["text"]))
+    if not re.search(rf"{RESOLUTION_VERBS}|มีมติ|เลื่อน", flatten(text)):
         return None, [], "ไม่มีคำที่แสดงการตัดสินของที่ประชุม"
-    reason = summarize.unsupported(text, _source(ids, allowed))
+    reason = unsupported(text, _source(ids, allowed))
     return (None, [], reason) if reason else (text, ids, "")
 
 
@@ -391,12 +405,12 @@ def check_action(raw: Any, allowed: dict[int, Segment], meeting_date: dt.date | 
     ids, reason = _cited(raw, allowed)
     if reason:
         return None, reason
-    assignee = summarize._written(raw["assignee"], cut=False)
-    task = summarize._written(raw["task"], cut=False)
+    assignee = written(raw["assignee"], cut=False)
+    task = written(raw["task"], cut=False)
     if not assignee or not task:
         return None, "ไม่ระบุผู้รับมอบหมายหรืองาน"
     source = _source(ids, allowed)
-    reason = summarize.unsupported(f"{assignee} {task}", source)
+    reason = unsupported(f"{assignee} {task}", source)
     if reason:
         return None, reason
     action = Action(
@@ -412,7 +426,7 @@ def check_action(raw: Any, allowed: dict[int, Segment], meeting_date: dt.date | 
             day = dt.date.fromisoformat(str(due))
         except ValueError:
             return action, f'"{due}" ไม่ใช่วันที่'
-        if day not in summarize.dates_said(source, meeting_date):
+        if day not in dates_said(source, meeting_date):
             return action, f"ไม่ได้ยินวันที่ {day.isoformat()} ในช่วงที่อ้าง"
         action.due = day.isoformat()
     return action, ""
@@ -430,7 +444,7 @@ def check_point(raw: Any, allowed: dict[int, Segment]) -> tuple[Point | None, st
     ids, reason = _cited(raw, allowed)
     if reason:
         return None, reason
-    text = " ".join(summarize._written(raw["text"], cut=False).split())
+    text = " ".join(written(raw["text"], cut=False).split())
     letters = [c for c in text if c.isalpha()]
     if not letters or sum("\u0e00" <= c <= "\u0e7f" for c in letters) / len(letters) < _MIN_THAI:
         return None, "ไม่ได้เขียนเป็นภาษาไทย"
@@ -438,9 +452,9 @@ def check_point(raw: Any, allowed: dict[int, Segment]) -> tuple[Point | None, st
     invented = sorted(_numbers(text) - _numbers(source))
     if invented:
         return None, "ตัวเลขที่ไม่ได้ยินในช่วงที่อ้าง: " + ", ".join(invented)
-    words = set(summarize._content_words(text))
-    said = summarize._flat(source)
-    missing = sorted(w for w in words if summarize._flat(w) not in said)
+    words = set(content_words(text))
+    said = flatten(source)
+    missing = sorted(w for w in words if flatten(w) not in said)
     if not words or len(missing) > (1 - _MIN_WORDS_SAID) * len(words):
         return None, f"คำส่วนใหญ่ไม่ได้ยินในช่วงที่อ้าง: {' '.join(missing[:5])}"
     first = allowed[ids[0]]
