@@ -9,10 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib.util
 import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from html import escape as html_escape
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 import jinja2
@@ -40,6 +49,13 @@ DOCX_TEMPLATE = "minutes.docx"
 FONT = "TH Sarabun New"
 FONT_SIZE = Pt(16)
 TEXT_WIDTH = Cm(16)  # A4 21 cm minus margins 3 cm + 2 cm
+# The attendee lists: borderless tables of fixed columns (number and name | position | note), so
+# a long name or position wraps inside its own column. Widths in cm; indent + columns = 16 cm.
+# A name is never cut: 7.5 cm holds the number and a 6.4 cm name (นางสาวเบญจมาศ อินทร์แก้ว at 16 pt);
+# positions are the long ones and wrap.
+PEOPLE_INDENT = 0.0
+PEOPLE_COLUMNS = (7.5, 5.5, 3.0)
+PEOPLE_NUMBER = 0.8  # the number hangs: a wrapped name lines up under the name, not the number
 
 # Thai phrases (data). The Markdown template holds its own copy of the element labels.
 DRAFT = "ร่าง"
@@ -81,6 +97,18 @@ STYLES = ("verbatim", "summarised", "resolutions")
 class PersonLine:
     number: int
     columns: list[str]  # name, position and (when given) the note or role
+
+    @property
+    def name(self) -> str:
+        return self.columns[0]
+
+    @property
+    def position(self) -> str:
+        return self.columns[1] if len(self.columns) > 1 else ""
+
+    @property
+    def note(self) -> str:
+        return self.columns[2] if len(self.columns) > 2 else ""
 
 
 @dataclass
@@ -326,9 +354,16 @@ def _environment(templates: Path | None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(date_be=thaidate.date_be, time_th=thaidate.time_th, clock=clock, blank=_text)
+    env.filters.update(date_be=thaidate.date_be, time_th=thaidate.time_th, clock=clock, blank=_text, cell=_cell)
     env.globals["BLANK"] = BLANK
+    # The attendee tables' geometry, so the HTML lays them out as the DOCX does (cm).
+    env.globals["PEOPLE"] = {"indent": PEOPLE_INDENT, "columns": PEOPLE_COLUMNS, "number": PEOPLE_NUMBER}
     return env
+
+
+def _cell(value: str) -> str:
+    """A value as one Markdown table cell: its pipes escaped, on one line."""
+    return " ".join(str(value).split()).replace("|", "\\|")
 
 
 def _template_error(
@@ -384,7 +419,7 @@ def render_markdown(context: dict[str, Any], templates: Path | None = None, name
 # Paragraph styles (Thai names: a secretary sees them in Word's Styles pane) and their ids.
 STYLE_TITLE = "ชื่อรายงาน"  # the four heading lines: body, session, date, venue
 STYLE_HEADING = "หัวข้อรายงาน"  # ผู้มาประชุม..., เริ่ม/เลิกประชุมเวลา, each ระเบียบวาระ
-STYLE_PEOPLE = "รายชื่อผู้ประชุม"  # numbered name/position rows
+STYLE_PEOPLE = "รายชื่อผู้ประชุม"  # the cells of the attendee tables
 STYLE_BODY = "เนื้อความรายงาน"  # the discussion and มติที่ประชุม
 STYLE_ACTION = "การมอบหมาย"  # one assignment a line
 STYLE_NOTE = "หมายเหตุผู้ตรวจ"  # notes for the reviewer, to delete before certification
@@ -411,7 +446,7 @@ CHARACTER_STYLES = (STYLE_LABEL, STYLE_SOURCE, STYLE_MARK)
 STYLE_SAMPLES = {
     STYLE_TITLE: "รายงานการประชุม... ครั้งที่ ... เมื่อวันที่ ... ณ ... (สไตล์ “ชื่อรายงาน”)",
     STYLE_HEADING: "ผู้มาประชุม / ระเบียบวาระที่ ... / เริ่มประชุมเวลา ... (สไตล์ “หัวข้อรายงาน”)",
-    STYLE_PEOPLE: "1.\tชื่อ\tตำแหน่ง\tหมายเหตุ (สไตล์ “รายชื่อผู้ประชุม”)",
+    STYLE_PEOPLE: "1. ชื่อ / ตำแหน่ง / หมายเหตุ ในตารางรายชื่อผู้ประชุม (สไตล์ “รายชื่อผู้ประชุม”)",
     STYLE_BODY: "ข้อความการประชุมและมติที่ประชุม (สไตล์ “เนื้อความรายงาน”)",
     STYLE_ACTION: "มอบหมาย ... ภายในวันที่ ... (สไตล์ “การมอบหมาย”)",
     STYLE_NOTE: "[หมายเหตุถึงผู้ตรวจ: ...] (สไตล์ “หมายเหตุผู้ตรวจ”)",
@@ -479,11 +514,7 @@ def _setup_styles(doc: Any) -> None:
     heading = paragraph_style(STYLE_HEADING)
     heading.paragraph_format.space_before = Pt(12)
     heading.paragraph_format.keep_with_next = True
-    people = paragraph_style(STYLE_PEOPLE)
-    people.paragraph_format.left_indent = Cm(2)
-    people.paragraph_format.first_line_indent = Cm(-1)
-    for position in (2, 7.5, 12.5):
-        people.paragraph_format.tab_stops.add_tab_stop(Cm(position))
+    paragraph_style(STYLE_PEOPLE)  # the table's columns place the text: no indents or tabs of its own
     body = paragraph_style(STYLE_BODY)
     body.paragraph_format.first_line_indent = Cm(2.5)
     body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.THAI_JUSTIFY
@@ -611,6 +642,13 @@ def _thai_digits_in_headers(doc: Any) -> None:
                 text.text = thaidate.thai_digits(text.text or "")
 
 
+def _set(element: Any, **attributes: str) -> Any:
+    """Set w:-namespaced attributes on an element."""
+    for key, value in attributes.items():
+        element.set(qn(f"w:{key}"), value)
+    return element
+
+
 class _DocxWriter:
     """Appends paragraphs to a python-docx Document, turning digits Thai when asked."""
 
@@ -636,24 +674,45 @@ class _DocxWriter:
         """One paragraph in `style`; a run is text, or (text, kind) with kind "b" (label),
         "span" (time in the recording) or "note" (for the reviewer). The other arguments are
         direct formatting over the style, for blocks the template has no style of its own for."""
+        self._append(
+            self._paragraph(
+                runs, style=style, align=align, before=before, indent=indent, first_line=first_line, tabs=tabs
+            )
+        )
+
+    def _append(self, element: Any) -> None:
+        self.body.append(element)
+        if self.end is not None:
+            self.end.addprevious(element)
+
+    def _paragraph(
+        self,
+        runs: tuple[str | tuple[str, str], ...],
+        *,
+        style: str = "",
+        align: str = "",
+        before: float = 0,
+        indent: float | None = 0,
+        first_line: float | None = 0,
+        tabs: tuple[float, ...] = (),
+    ) -> Any:
+        """A `w:p` element, not yet placed. An indent of None is written as 0 over the style's."""
         # Built with lxml directly: python-docx's helpers search each element's children anew at
         # every step, and a verbatim draft of a long meeting has thousands of paragraphs.
-        p = etree.SubElement(self.body, qn("w:p"))
-        if self.end is not None:
-            self.end.addprevious(p)
+        p = OxmlElement("w:p")
         if style:
             etree.SubElement(etree.SubElement(p, qn("w:pPr")), qn("w:pStyle")).set(qn("w:val"), self.ids[style])
-        if align or before or indent or first_line or tabs:
+        if align or before or indent or first_line or tabs or indent is None or first_line is None:
             paragraph = Paragraph(p, self.doc._body)
             fmt = paragraph.paragraph_format
             if align:
                 paragraph.alignment = getattr(WD_ALIGN_PARAGRAPH, align)
             if before:
                 fmt.space_before = Pt(before)
-            if indent:
-                fmt.left_indent = Cm(indent)
-            if first_line:
-                fmt.first_line_indent = Cm(first_line)
+            if indent or indent is None:
+                fmt.left_indent = Cm(indent or 0)
+            if first_line or first_line is None:
+                fmt.first_line_indent = Cm(first_line or 0)
             for position in tabs:
                 fmt.tab_stops.add_tab_stop(Cm(position))
         for run in runs:
@@ -672,13 +731,59 @@ class _DocxWriter:
                     t = etree.SubElement(r, qn("w:t"))
                     t.text = piece
                     t.set(qn("xml:space"), "preserve")
+        return p
 
     def people(self, label: str, rows: list[PersonLine], empty: str) -> None:
+        """A heading, then the people as a borderless table of fixed columns: number and name |
+        position | note. Each cell wraps inside its own width, and a row never splits over pages."""
         self.add((label, "b"), style=STYLE_HEADING)
         if not rows:
-            self.add(empty, style=STYLE_PEOPLE)
+            self.add(empty, style=STYLE_PEOPLE, indent=PEOPLE_INDENT)
+            return
+        twips = [round(w * 567) for w in PEOPLE_COLUMNS]  # 1 cm = 567 twips (1440 an inch)
+        tbl = OxmlElement("w:tbl")
+        pr = etree.SubElement(tbl, qn("w:tblPr"))
+        _set(etree.SubElement(pr, qn("w:tblW")), w=str(sum(twips)), type="dxa")
+        _set(etree.SubElement(pr, qn("w:tblInd")), w=str(round(PEOPLE_INDENT * 567)), type="dxa")
+        borders = etree.SubElement(pr, qn("w:tblBorders"))
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            _set(etree.SubElement(borders, qn(f"w:{side}")), val="nil")
+        _set(etree.SubElement(pr, qn("w:tblLayout")), type="fixed")
+        margins = etree.SubElement(pr, qn("w:tblCellMar"))
+        for side, width in (("top", 0), ("left", 0), ("bottom", 0), ("right", 113)):  # 0.2 cm between columns
+            _set(etree.SubElement(margins, qn(f"w:{side}")), w=str(width), type="dxa")
+        _set(
+            etree.SubElement(pr, qn("w:tblLook")),
+            val="0000",
+            firstRow="0",
+            lastRow="0",
+            firstColumn="0",
+            lastColumn="0",
+            noHBand="1",
+            noVBand="1",
+        )
+        grid = etree.SubElement(tbl, qn("w:tblGrid"))
+        for width in twips:
+            _set(etree.SubElement(grid, qn("w:gridCol")), w=str(width))
         for row in rows:
-            self.add(f"{row.number}.\t" + "\t".join(row.columns), style=STYLE_PEOPLE)
+            tr = etree.SubElement(tbl, qn("w:tr"))
+            etree.SubElement(etree.SubElement(tr, qn("w:trPr")), qn("w:cantSplit"))
+            cells = [
+                self._paragraph(
+                    (f"{row.number}.\t{row.name}",),
+                    style=STYLE_PEOPLE,
+                    indent=PEOPLE_NUMBER,
+                    first_line=-PEOPLE_NUMBER,
+                    tabs=(PEOPLE_NUMBER,),
+                ),
+                self._paragraph((row.position,), style=STYLE_PEOPLE, indent=None, first_line=None),
+                self._paragraph((row.note,), style=STYLE_PEOPLE, indent=None, first_line=None),
+            ]
+            for width, p in zip(twips, cells, strict=True):
+                tc = etree.SubElement(tr, qn("w:tc"))
+                _set(etree.SubElement(etree.SubElement(tc, qn("w:tcPr")), qn("w:tcW")), w=str(width), type="dxa")
+                tc.append(p)
+        self._append(tbl)
 
     def lines(self, lines: list[Line], style: str) -> None:
         for line in lines:
@@ -775,6 +880,207 @@ def _repack(data: bytes) -> bytes:
 
 
 # --------------------------------------------------------------------------------------------
+# PDF: the DOCX converted by LibreOffice, Thai fonts embedded
+#
+# The DOCX names TH Sarabun New. Where it (or another government font a template names) is not
+# installed, LibreOffice is told to use TLWG Laksaman instead: it is derived from TH SarabunPSK and
+# has its widths, so lines and pages break as they do in Word with the official font (Debian's
+# fonts-thai-tlwg). Without Laksaman, the Sarabun of the PyPI package fontpkg-sarabun (Google's
+# Sarabun, about 1 % wider) stands in where fontconfig can be pointed at it (Linux). Each conversion
+# runs with its own LibreOffice profile, so runs at the same time never share one.
+
+OFFICIAL_FONTS = ("TH Sarabun New", "TH SarabunPSK", "TH SarabunIT๙")
+SUBSTITUTE_FONT = "Laksaman"
+PACKAGED_FONT = "Sarabun"  # from fontpkg-sarabun
+PDF_TIMEOUT = 300  # seconds: a long verbatim draft takes a while, a hung LibreOffice must not hang the run
+PDF_EXPORT = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'  # PDF/A-2b: fonts embedded
+NO_OFFICE = (
+    "minutes.pdf not made: LibreOffice is not installed — install it (Debian/Ubuntu: apt-get install "
+    "libreoffice-writer-nogui; Windows and macOS: libreoffice.org) and run again, or save minutes.docx as "
+    "PDF from Word (--no-pdf: no PDF and no note)"
+)
+NO_THAI_FONT = (
+    "minutes.pdf: neither TH Sarabun New nor Laksaman is installed, LibreOffice chose the Thai font — "
+    "install fonts-thai-tlwg (Laksaman) or `pip install fontpkg-sarabun` for the official widths"
+)
+
+
+class NoPdf(MinutesError):
+    """The PDF could not be made; the message says how to get it. Never fails a run."""
+
+
+def find_soffice() -> str | None:
+    """LibreOffice's `soffice`: on PATH, else where its installers put it on Windows and macOS;
+    None when it is not installed. The one seam a test replaces to simulate a machine without it."""
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    system = "nt" if os.name == "nt" else sys.platform
+    return next((place for place in install_places(system, os.environ) if Path(place).is_file()), None)
+
+
+def install_places(system: str, environ: Mapping[str, str]) -> list[str]:
+    """Where LibreOffice's installer puts soffice on `system` ("nt", "darwin", ...), off PATH."""
+    if system == "nt":
+        bases = dict.fromkeys(
+            environ[v] for v in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)") if environ.get(v)
+        )
+        return [str(PureWindowsPath(base, "LibreOffice", "program", "soffice.exe")) for base in bases]
+    if system == "darwin":
+        return ["/Applications/LibreOffice.app/Contents/MacOS/soffice"]
+    return []
+
+
+def installed_fonts() -> set[str] | None:
+    """The font families fontconfig knows (Linux, and wherever `fc-list` is); None when it cannot
+    tell, and LibreOffice's own font fallback is left alone (Windows has Thai fonts of its own)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
+    try:
+        listed = subprocess.run([fc_list, ":", "family"], capture_output=True, text=True, timeout=30, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return {name.strip() for line in listed.stdout.splitlines() for name in line.split(",") if name.strip()}
+
+
+def _packaged_font_dir() -> Path | None:
+    """The folder of fontpkg-sarabun's TTFs, when that package is installed."""
+    spec = importlib.util.find_spec("fontpkg_sarabun")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "files"
+    return folder if any(folder.glob("Sarabun-*.ttf")) else None
+
+
+@dataclass
+class PdfFonts:
+    """How the PDF gets its Thai font: the official ones to replace, by what, and any extra folder."""
+
+    replace: list[str] = field(default_factory=list)
+    substitute: str = ""
+    folder: Path | None = None  # a font folder fontconfig is told about (fontpkg-sarabun)
+    note: str = ""  # for the user, when no good Thai font is there
+
+
+def pdf_fonts(installed: set[str] | None) -> PdfFonts:
+    """Which substitute stands in for the official fonts that `installed` lacks."""
+    if installed is None:
+        return PdfFonts()
+    missing = [f for f in OFFICIAL_FONTS if f not in installed]
+    if FONT in installed or not missing:
+        return PdfFonts(replace=[f for f in missing if f != FONT], substitute=FONT if missing else "")
+    if SUBSTITUTE_FONT in installed:
+        return PdfFonts(missing, SUBSTITUTE_FONT)
+    folder = _packaged_font_dir() if os.name != "nt" and sys.platform != "darwin" else None
+    if PACKAGED_FONT in installed or folder is not None:
+        return PdfFonts(missing, PACKAGED_FONT, None if PACKAGED_FONT in installed else folder)
+    return PdfFonts(note=NO_THAI_FONT)
+
+
+def _profile(root: Path, fonts: PdfFonts) -> Path:
+    """A fresh LibreOffice profile whose font replacement table maps the official fonts to the substitute."""
+    profile = root / "profile"
+    (profile / "user").mkdir(parents=True)
+    pairs = "".join(
+        f'<node oor:name="_{i}" oor:op="replace">'
+        '<prop oor:name="Always" oor:op="fuse"><value>true</value></prop>'
+        '<prop oor:name="OnScreenOnly" oor:op="fuse"><value>false</value></prop>'
+        f'<prop oor:name="ReplaceFont" oor:op="fuse"><value>{font}</value></prop>'
+        f'<prop oor:name="SubstituteFont" oor:op="fuse"><value>{fonts.substitute}</value></prop></node>'
+        for i, font in enumerate(fonts.replace)
+    )
+    table = (
+        '<item oor:path="/org.openoffice.Office.Common/Font/Substitution">'
+        '<prop oor:name="Replacement" oor:op="fuse"><value>true</value></prop></item>'
+        f'<item oor:path="/org.openoffice.Office.Common/Font/Substitution/FontPairs">{pairs}</item>'
+        if pairs
+        else ""
+    )
+    (profile / "user" / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+        f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">{table}</oor:items>\n',
+        encoding="utf-8",
+    )
+    return profile
+
+
+def _fontconfig(root: Path, folder: Path) -> Path:
+    """A fontconfig file: the system's configuration plus `folder`."""
+    conf = root / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f"  <dir>{html_escape(str(folder))}</dir>\n  <cachedir>{html_escape(str(root / 'fc-cache'))}</cachedir>\n"
+        "</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return conf
+
+
+def minutes_pdf(docx: bytes, notes: list[str] | None = None) -> bytes:
+    """The DOCX as PDF/A-2b by LibreOffice, Thai fonts embedded. Raises NoPdf (one line saying how to
+    get the PDF) when LibreOffice is absent or fails; a note about the fonts goes to `notes`."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise NoPdf(NO_OFFICE)
+    fonts = pdf_fonts(installed_fonts())
+    if fonts.note and notes is not None:
+        notes.append(fonts.note)
+    with tempfile.TemporaryDirectory(prefix="minutes-pdf-") as tmp:
+        root = Path(tmp)
+        source = root / "in" / "minutes.docx"
+        source.parent.mkdir()
+        source.write_bytes(docx)
+        env = dict(os.environ)
+        if fonts.folder is not None:
+            env["FONTCONFIG_FILE"] = str(_fontconfig(root, fonts.folder))
+        command = [
+            soffice,
+            f"-env:UserInstallation={_profile(root, fonts).as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--convert-to",
+            PDF_EXPORT,
+            "--outdir",
+            str(root / "out"),
+            str(source),
+        ]
+        try:
+            done = subprocess.run(
+                command,
+                capture_output=True,
+                env=env,
+                timeout=PDF_TIMEOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=os.name != "nt",  # so a hung LibreOffice is ended with its children
+            )
+        except subprocess.TimeoutExpired:
+            raise NoPdf(
+                f"minutes.pdf not made: LibreOffice ({soffice}) took over {PDF_TIMEOUT} s — "
+                "save minutes.docx as PDF from Word or LibreOffice"
+            ) from None
+        except OSError as e:
+            raise NoPdf(
+                f"minutes.pdf not made: {soffice} does not start ({e.strerror}) — reinstall LibreOffice, "
+                "or save minutes.docx as PDF from Word"
+            ) from None
+        target = root / "out" / "minutes.pdf"
+        if not target.is_file() or not target.read_bytes().startswith(b"%PDF"):
+            said = " ".join((done.stderr or b"").decode("utf-8", "replace").split())[-300:]
+            raise NoPdf(
+                f"minutes.pdf not made: LibreOffice ({soffice}) exited {done.returncode} without a PDF"
+                + (f" ({said})" if said else "")
+                + " — save minutes.docx as PDF from Word or LibreOffice"
+            )
+        return target.read_bytes()
+
+
+# --------------------------------------------------------------------------------------------
 # Public API
 
 
@@ -799,12 +1105,19 @@ def minutes_files(
         "transcript": transcript,
     }
     markdown = thaidate.digits(render_markdown(context, templates), thai_digits)
-    html = thaidate.digits(render_markdown(context, templates, HTML_TEMPLATE), thai_digits)
+    html = render_markdown(context, templates, HTML_TEMPLATE)
+    html = _thai_digits_html(html) if thai_digits else html
     return {
         "minutes.md": markdown.encode("utf-8"),
         "minutes.html": html.encode("utf-8"),
         "minutes.docx": render_docx(view, thai_digits, templates),
     }
+
+
+def _thai_digits_html(html: str) -> str:
+    """Thai digits in the page's text only: the style sheet and the tags keep theirs (`16pt`)."""
+    parts = re.split(r"(<style\b.*?</style>|<[^>]*>)", html, flags=re.DOTALL | re.IGNORECASE)
+    return "".join(part if i % 2 else thaidate.thai_digits(part) for i, part in enumerate(parts))
 
 
 def _cue_text(segment: Segment, text: str | None = None) -> str:

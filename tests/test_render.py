@@ -13,6 +13,8 @@ import pytest
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.shared import Cm, Pt
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 from pipeline import render as render_module
 from pipeline.errors import MinutesError
@@ -99,8 +101,7 @@ def make_minutes() -> Minutes:
                 Point("ที่ประชุมให้ข้อคิดเห็นว่า ควรเพิ่มตัวชี้วัด", None, [2], 1514.0, 1925.75),
             ],
             actions=[
-                Action("สำนักนโยบายและแผน", "ปรับปรุงร่างแผน", due="2026-04-30", segment_ids=[2],
-                       start=1514.0, end=1925.75)
+                Action("สำนักนโยบายและแผน", "ปรับปรุงร่างแผน", due="2026-04-30", segment_ids=[2], start=1514.0, end=1925.75)
             ],
             segment_ids=[1, 2],
             notes=["ผู้พูดบางช่วงไม่ชัด"],
@@ -128,7 +129,19 @@ def render(minutes: Minutes | None = None, **kwargs) -> tuple[str, DocxDocument]
 
 
 def docx_text(doc: DocxDocument) -> str:
-    return "\n".join(p.text for p in doc.paragraphs)
+    """The document's text in order: a paragraph a line, a table row a line (its cells tab-separated)."""
+    lines = []
+    for block in doc.iter_inner_content():
+        if isinstance(block, Table):
+            lines += ["\t".join(cell.text for cell in row.cells) for row in block.rows]
+        else:
+            lines.append(block.text)
+    return "\n".join(lines)
+
+
+def all_paragraphs(doc: DocxDocument) -> list[Paragraph]:
+    """Every paragraph of the body, those in table cells included."""
+    return [Paragraph(p, doc._body) for p in doc.element.body.iter(f"{W}p")]
 
 
 def assert_in_order(text: str, parts: list[str]) -> None:
@@ -151,10 +164,11 @@ def test_markdown_elements_in_order() -> None:
     md, _ = render()
     assert md.startswith("ร่าง\n")
     assert_in_order(md, ORDER)
-    assert "1. นายสมชาย ใจดี  ผู้อำนวยการสำนักนโยบายและแผน  ประธาน" in md
+    assert "| 1. นายสมชาย ใจดี | ผู้อำนวยการสำนักนโยบายและแผน | ประธาน |" in md
     assert md.count("นายสมชาย ใจดี") == 1  # the chair is not listed twice
-    assert "มาประชุมแทน นายประเสริฐ ดีมาก" in md
-    assert "นางมาลี ศรีสุข  ผู้อำนวยการกองคลัง  ติดราชการ" in md
+    assert "| 3. นายวิชัย กล้าหาญ | ...... | มาประชุมแทน นายประเสริฐ ดีมาก |" in md
+    assert "| 1. นางมาลี ศรีสุข | ผู้อำนวยการกองคลัง | ติดราชการ |" in md
+    assert "| 1. นายเอก ทดสอบ | ผู้แทนบริษัทที่ปรึกษา |  |" in md
     assert "*[00:03:10–00:07:45]*" in md
     assert "[00:25:10–00:32:05]" in md  # from the item's segments in the transcript
 
@@ -308,9 +322,7 @@ def test_template_dir_without_the_file_falls_back(tmp_path: Path) -> None:
         ("a\nb\n{{ doc.nothing }}\n", 3, "nothing"),
     ],
 )
-def test_broken_template_is_a_one_line_error(
-    tmp_path: Path, body: str, line: int, words: str
-) -> None:
+def test_broken_template_is_a_one_line_error(tmp_path: Path, body: str, line: int, words: str) -> None:
     (tmp_path / "minutes.md.j2").write_text(body, encoding="utf-8")
     with pytest.raises(MinutesError) as error:
         render(templates=tmp_path)
@@ -433,7 +445,7 @@ def test_builtin_docx_template_is_what_the_code_makes() -> None:
 
 def test_docx_uses_the_template_styles() -> None:
     _, doc = render()
-    used = {p.style.name for p in doc.paragraphs}
+    used = {p.style.name for p in all_paragraphs(doc)}
     assert set(render_module.PARAGRAPH_STYLES) <= used
     styles = {p.text.split()[0] if p.text.split() else "": p.style.name for p in doc.paragraphs}
     assert styles["ผู้มาประชุม"] == render_module.STYLE_HEADING
@@ -526,8 +538,17 @@ def test_render_command_restyles_from_stored_results(drafted: Path) -> None:
     # `minutes run` with the same choices now finds the render done
     root = drafted.parent.parent
     source, meeting = next(root.glob("*.json")), root / "meeting.yaml"
-    again = _cli("run", str(source), "--out", str(drafted.parent), "--meeting", str(meeting), "--style", "verbatim",
-                 "--thai-digits")
+    again = _cli(
+        "run",
+        str(source),
+        "--out",
+        str(drafted.parent),
+        "--meeting",
+        str(meeting),
+        "--style",
+        "verbatim",
+        "--thai-digits",
+    )
     assert again.exit_code == 0 and "nothing to redo" in again.output
 
 
@@ -580,3 +601,121 @@ def test_transcript_txt_joins_a_speakers_sentences_into_paragraphs() -> None:
         "[00:00:20] เลขานุการ: ต่อไปวาระที่ 2",
         "",
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# The attendee lists: borderless tables of fixed columns
+
+SAMPLE_MEETING = Path(__file__).parent.parent / "recordings" / "sample" / "meeting.yaml"
+# Written by hand from recordings/sample/meeting.yaml: (number and name, position, note).
+SAMPLE_PRESENT = [
+    ("1.\tดร.กมล วิริยะกุล", "รองปลัดกรุงเทพมหานคร ประธานคณะทำงาน", "ประธาน"),
+    ("2.\tนายธนวัฒน์ ศรีประเสริฐ", "ผู้อำนวยการสำนักการจราจรและขนส่ง คณะทำงาน", ""),
+    ("3.\tนางสาวสุภาวดี มั่นคงธรรม", "ผู้อำนวยการสำนักสิ่งแวดล้อม คณะทำงาน", ""),
+    ("4.\tนายอนุชา พงษ์ไพบูลย์", "ผู้อำนวยการกองวิศวกรรมทาง สำนักการโยธา", "มาประชุมแทน ผู้อำนวยการสำนักการโยธา"),
+    ("5.\tนางวราภรณ์ แก้วมณี", "ผู้อำนวยการเขตปทุมวัน คณะทำงาน", ""),
+    ("6.\tนางสาวปวีณา ทองดี", "ผู้อำนวยการกองนโยบายและแผนงาน สำนักยุทธศาสตร์และประเมินผล คณะทำงาน", ""),
+    ("7.\tนางสาวอรอุมา จันทร์เพ็ญ", "ผู้อำนวยการกองการขนส่ง สำนักการจราจรและขนส่ง คณะทำงาน", ""),
+    ("8.\tนายพงศกร รัตนวงศ์", "ผู้อำนวยการกองนโยบายและแผนงาน สำนักการจราจรและขนส่ง คณะทำงานและเลขานุการ", ""),
+    (
+        "9.\tนางสาวณัฐธิดา ใจงาม",
+        "นักวิเคราะห์นโยบายและแผนชำนาญการพิเศษ สำนักการจราจรและขนส่ง คณะทำงานและผู้ช่วยเลขานุการ",
+        "",
+    ),
+]
+SAMPLE_ABSENT = [
+    ("1.\tนายสมเกียรติ บุญญาศิริ", "ผู้อำนวยการสำนักการระบายน้ำ คณะทำงาน", "ติดราชการ"),
+    ("2.\tนางสาวจิราพร เลิศวิไล", "ผู้อำนวยการเขตบางรัก คณะทำงาน", "ลาป่วย"),
+]
+SAMPLE_ATTENDEES = [
+    ("1.\tนางสาวกัญญารัตน์ สุขสวัสดิ์", "นักวิชาการสิ่งแวดล้อมชำนาญการ สำนักสิ่งแวดล้อม", ""),
+    ("2.\tนางสาวเบญจมาศ อินทร์แก้ว", "ผู้แทนที่ปรึกษาโครงการ (บริษัทตัวอย่าง จำกัด)", ""),
+]
+
+
+def _sample_docx(**kwargs) -> DocxDocument:  # noqa: ANN003
+    from pipeline import meeting
+
+    minutes = Minutes(meeting=meeting.load(SAMPLE_MEETING), agenda=[AgendaItem("1", "เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ")])
+    files = minutes_files(minutes, Transcript(), **kwargs)
+    return Document(io.BytesIO(files["minutes.docx"]))
+
+
+def test_attendee_lists_are_tables_with_a_cell_for_name_position_and_note() -> None:
+    doc = _sample_docx()
+    assert len(doc.tables) == 3
+    for table, expected in zip(doc.tables, (SAMPLE_PRESENT, SAMPLE_ABSENT, SAMPLE_ATTENDEES), strict=True):
+        assert [tuple(cell.text for cell in row.cells) for row in table.rows] == expected
+    # Each table comes right after its heading, in the official order.
+    blocks = list(doc.iter_inner_content())
+    for label, table in zip(("ผู้มาประชุม", "ผู้ไม่มาประชุม", "ผู้เข้าร่วมประชุม"), doc.tables, strict=True):
+        at = next(i for i, b in enumerate(blocks) if isinstance(b, Table) and b._tbl is table._tbl)
+        assert blocks[at - 1].text == label
+
+
+def test_attendee_tables_are_borderless_with_fixed_columns() -> None:
+    doc = _sample_docx()
+    for table in doc.tables:
+        tbl = table._tbl
+        assert tbl.find(f"{W}tblPr/{W}tblLayout").get(f"{W}type") == "fixed"
+        borders = tbl.find(f"{W}tblPr/{W}tblBorders")
+        assert {b.get(f"{W}val") for b in borders} == {"nil"} and len(borders) == 6
+        widths = [round(int(c.get(f"{W}w")) / 567, 2) for c in tbl.iter(f"{W}gridCol")]
+        assert widths == [7.5, 5.5, 3.0]  # number and name | position | note, in cm
+        indent = int(tbl.find(f"{W}tblPr/{W}tblInd").get(f"{W}w")) / 567
+        assert round(indent + sum(widths), 1) == 16.0  # the page's text width
+        for row in table.rows:
+            assert row._tr.find(f"{W}trPr/{W}cantSplit") is not None  # a row never splits over two pages
+            cells = [round(int(tc.find(f"{W}tcPr/{W}tcW").get(f"{W}w")) / 567, 2) for tc in row._tr.iter(f"{W}tc")]
+            assert cells == widths
+            name, position, note = (cell.paragraphs[0] for cell in row.cells)
+            assert round(name.paragraph_format.left_indent.cm, 2) == 0.8  # a wrapped name stays under the name
+            assert round(name.paragraph_format.first_line_indent.cm, 2) == -0.8
+            assert position.paragraph_format.left_indent == 0 and note.paragraph_format.first_line_indent == 0
+            assert {p.style.name for p in (name, position, note)} == {render_module.STYLE_PEOPLE}
+
+
+def test_attendee_tables_in_thai_digits() -> None:
+    doc = _sample_docx(thai_digits=True)
+    assert doc.tables[0].rows[8].cells[0].text == "๙.\tนางสาวณัฐธิดา ใจงาม"
+
+
+def test_markdown_and_html_attendee_lists_have_the_same_three_columns() -> None:
+    from pipeline import meeting
+
+    minutes = Minutes(meeting=meeting.load(SAMPLE_MEETING))
+    files = minutes_files(minutes, Transcript())
+    md = files["minutes.md"].decode("utf-8")
+    present = md.split("## ผู้มาประชุม\n\n")[1].split("\n\n")[0].splitlines()
+    assert present[:2] == ["|   |   |   |", "|---|---|---|"]
+    assert present[2:] == [f"| {n.replace(chr(9), ' ')} | {p} | {x} |" for n, p, x in SAMPLE_PRESENT]
+    absent = md.split("## ผู้ไม่มาประชุม\n\n")[1].split("\n\n")[0].splitlines()[2:]
+    assert absent == [
+        "| 1. นายสมเกียรติ บุญญาศิริ | ผู้อำนวยการสำนักการระบายน้ำ คณะทำงาน | ติดราชการ |",
+        "| 2. นางสาวจิราพร เลิศวิไล | ผู้อำนวยการเขตบางรัก คณะทำงาน | ลาป่วย |",
+    ]
+    html = files["minutes.html"].decode("utf-8")
+    tables = re.findall(r'<table class="people">(.*?)</table>', html, flags=re.DOTALL)
+    assert len(tables) == 3
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", tables[0])]
+    assert rows[3] == [
+        '<span class="number">4.</span>นายอนุชา พงษ์ไพบูลย์',
+        "ผู้อำนวยการกองวิศวกรรมทาง สำนักการโยธา",
+        "มาประชุมแทน ผู้อำนวยการสำนักการโยธา",
+    ]
+    assert '<col style="width: 7.5cm"><col style="width: 5.5cm"><col style="width: 3.0cm">' in tables[0]
+
+
+def test_a_pipe_in_a_name_stays_inside_its_markdown_cell() -> None:
+    meeting = Meeting(members_present=[Person("นาย ก | ข", "ตำแหน่ง\nสองบรรทัด")])
+    md = minutes_files(Minutes(meeting=meeting), Transcript())["minutes.md"].decode("utf-8")
+    assert "| 1. นาย ก \\| ข | ตำแหน่ง สองบรรทัด |  |" in md
+
+
+def test_html_thai_digits_leave_the_style_sheet_alone() -> None:
+    html = minutes_files(make_minutes(), make_transcript(), thai_digits=True)["minutes.html"].decode("utf-8")
+    style = html.split("<style>")[1].split("</style>")[0]
+    assert "font-size: 16pt" in style and "width: 16.0cm" in style and "๑" not in style
+    assert '<col style="width: 7.5cm">' in html
+    text = re.sub(r"<style>.*?</style>|<[^>]+>", "", html, flags=re.DOTALL)
+    assert not re.search(r"[0-9]", text) and "ครั้งที่ ๑/๒๕๖๙" in text
