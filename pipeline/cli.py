@@ -58,6 +58,7 @@ GLOSSARY_HELP = (
     "(repeatable; default: a glossary.yaml beside the recording)."
 )
 DIGITS_HELP = "How numbers are written: arabic (0-9) or thai (๐-๙; the minutes too)."
+PDF_HELP = "Also write minutes.pdf from the DOCX (needs LibreOffice; without it, one line says how to get it)."
 VOICES_HELP = "Voice library: a folder of <name>/*.wav|m4a; diarised speakers whose voice it knows get that name."
 
 
@@ -84,6 +85,7 @@ def run(
     style: Annotated[str, typer.Option(help=STYLE_HELP)] = "summarised",
     templates: Annotated[Optional[Path], typer.Option(help=TEMPLATES_HELP)] = None,  # noqa: UP045
     thai_digits: Annotated[bool, typer.Option("--thai-digits", help="Write numbers in Thai digits (๐-๙).")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help=PDF_HELP)] = True,
     force: Annotated[bool, typer.Option("--force", help="Redo every stage, even those already done.")] = False,
     direct_messages: Annotated[
         bool, typer.Option("--direct-messages", help="Include the Zoom chat's direct messages (left out by default).")
@@ -95,7 +97,7 @@ def run(
     max_speakers: Annotated[Optional[int], typer.Option(help="Diarisation: at most this many speakers.")] = None,  # noqa: UP045
     voices: Annotated[Optional[Path], typer.Option(help=VOICES_HELP)] = None,  # noqa: UP045
 ) -> None:
-    """Turn one recording into draft minutes: transcript, minutes.md and minutes.docx."""
+    """Turn one recording into draft minutes: transcript, minutes.md, minutes.docx and minutes.pdf."""
     from pipeline import diarize, runner
 
     if device not in ("auto", "cpu", "cuda"):
@@ -113,6 +115,7 @@ def run(
         style=style,
         templates=templates,
         thai_digits=thai_digits,
+        pdf=pdf,
         force=force,
         direct_messages=direct_messages,
     )
@@ -129,6 +132,8 @@ def run(
     for f in result.files:
         if f.name.startswith("minutes."):
             typer.echo(f"  {f}")
+    for note in result.notes:
+        typer.echo(f"  {note}")
     _say_speakers(result.out_dir / "run.json")
 
 
@@ -150,6 +155,8 @@ def render(
     typer.echo(f"{result.out_dir}: rendered ({options.style}) in {result.stages['render']['seconds']:.1f} s")
     for f in result.files:
         typer.echo(f"  {f}")
+    for note in result.notes:
+        typer.echo(f"  {note}")
 
 
 @app.command()

@@ -64,6 +64,7 @@ class Options:
     style: str = "summarised"  # verbatim, summarised or resolutions (render.STYLES)
     templates: Path | None = None
     thai_digits: bool = False
+    pdf: bool = True  # minutes.pdf from the DOCX, where LibreOffice is installed
     force: bool = False
     direct_messages: bool = False  # include the chat's direct messages in the minutes and transcript
     glossary: list[Path] = field(default_factory=list)  # glossary.yaml files (default: one beside the recording)
@@ -76,6 +77,7 @@ class Options:
 class Result:
     out_dir: Path
     files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # one line each for the user (how to get a missing PDF)
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -386,6 +388,9 @@ def _run(
     render_key = _render_key(minutes_key, options)
     files: list[Path] = []
     outputs = ["transcript.json", "transcript.txt", "transcript.srt", "transcript.vtt", *MINUTES_FILES]
+    if options.pdf and render.find_soffice():  # LibreOffice installed since the last run: the PDF is made now
+        outputs.append("minutes.pdf")
+    notes: list[str] = []
     if force or not ws.is_done("render", render_key, *(ws.dir / n for n in outputs)):
         t0, inner = time.perf_counter(), ws.spent
         transcript = reviewed_transcript()
@@ -395,13 +400,15 @@ def _run(
         if source != (ws.dir / "transcript.json").resolve():  # never write over the input
             exports["transcript.json"] = dumps(transcript).encode()
         exports.update(render.transcript_files(transcript))
-        exports.update(_minutes_exports(minutes, transcript, options))
+        exports.update(_minutes_exports(minutes, transcript, options, notes))
         files = [ws.export(name, data) for name, data in exports.items()]
         # The stages run above for rendering are not rendering's time.
         ws.done("render", render_key, time.perf_counter() - t0 - (ws.spent - inner))
         ws.timings["render"] = {"seconds": ws.manifest["stages"]["render"]["seconds"], "cached": False}
     else:
         ws.timings["render"] = {"seconds": 0.0, "cached": True}
+        if options.pdf and not render.find_soffice():
+            notes.append(render.NO_OFFICE)
         files = [ws.dir / n for n in outputs]
     if on_stage:
         on_stage("render", ws.timings["render"])
@@ -425,6 +432,7 @@ def _run(
             "summary": options.summary,
             "style": options.style,
             "thai_digits": options.thai_digits,
+            "pdf": options.pdf,
             "digits": options.digits,
             "glossary": ws.manifest.get("glossary") or [],
             "templates": str(options.templates) if options.templates else None,
@@ -437,7 +445,7 @@ def _run(
     }
     write_atomic(ws.dir / "run.json", (json.dumps(info, ensure_ascii=False, indent=2) + "\n").encode())
     ws.save_manifest()
-    return Result(out_dir=ws.dir, files=files, stages=stages)
+    return Result(out_dir=ws.dir, files=files, stages=stages, notes=notes)
 
 
 MINUTES_FILES = ["minutes.json", "minutes.md", "minutes.html", "minutes.docx"]
@@ -450,12 +458,18 @@ def _render_key(minutes_key: str, options: Options) -> str:
     )
 
 
-def _minutes_exports(minutes: Minutes, transcript: Transcript, options: Options) -> dict[str, bytes]:
-    """minutes.json (saying which style the drafts use) and the drafts in that style."""
+def _minutes_exports(minutes: Minutes, transcript: Transcript, options: Options, notes: list[str]) -> dict[str, bytes]:
+    """minutes.json (saying which style the drafts use), the drafts in that style, and minutes.pdf
+    from the DOCX when asked for; where the PDF cannot be made, `notes` says how to get it."""
     exports = {"minutes.json": dumps(dataclasses.replace(minutes, style=options.style)).encode()}
     exports.update(
         render.minutes_files(minutes, transcript, options.templates, options.thai_digits, style=options.style)
     )
+    if options.pdf:
+        try:
+            exports["minutes.pdf"] = render.minutes_pdf(exports["minutes.docx"], notes)
+        except render.NoPdf as e:
+            notes.append(str(e))
     return exports
 
 
@@ -483,11 +497,12 @@ def render_stored(out_dir: str | Path, options: Options) -> Result:
     fixes = corrections.load(ws.dir)
     transcript, _ = corrections.apply_transcript(transcript, fixes)
     minutes = corrections.apply_minutes(minutes, transcript, fixes)
-    exports = {**render.transcript_files(transcript), **_minutes_exports(minutes, transcript, options)}
+    notes: list[str] = []
+    exports = {**render.transcript_files(transcript), **_minutes_exports(minutes, transcript, options, notes)}
     files = [ws.export(name, data) for name, data in exports.items()]
     ws.done("render", _render_key(minutes_entry["key"], options), time.perf_counter() - t0)
     timing = {"seconds": ws.manifest["stages"]["render"]["seconds"], "cached": False}
-    return Result(out_dir=ws.dir, files=files, stages={"render": timing})
+    return Result(out_dir=ws.dir, files=files, stages={"render": timing}, notes=notes)
 
 
 def corrected(out_dir: str | Path) -> tuple[Transcript, Minutes, list[corrections.Conflict]]:
@@ -516,6 +531,7 @@ def redraft(out_dir: str | Path) -> Result:
         style=chosen.get("style", "summarised"),
         templates=Path(chosen["templates"]) if chosen.get("templates") else None,
         thai_digits=chosen.get("thai_digits", False),
+        pdf=chosen.get("pdf", True),
         direct_messages=chosen.get("direct_messages", False),
         glossary=[Path(g) for g in chosen.get("glossary") or [] if Path(g).is_file()],
         digits=chosen.get("digits", "arabic"),
