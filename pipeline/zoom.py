@@ -109,7 +109,7 @@ def classify(path: Path) -> str | None:
         return "timeline"
     if suffix == ".csv" and re.search(r"name \(original name\)|join time|total duration", head, re.IGNORECASE):
         return "participants"
-    if suffix == ".txt" and chat_dialect(head.splitlines()) is not None:
+    if suffix == ".txt" and looks_like_chat(head.splitlines()):
         return "chat"
     return None
 
@@ -123,8 +123,9 @@ def _head(path: Path, size: int = 4096) -> str:
 
 
 def _read_text(path: str | Path, what: str) -> str:
+    """The file's text, its line ends as written (a bare CR can mean something, as in the chat)."""
     try:
-        return Path(path).read_text(encoding="utf-8-sig")
+        return Path(path).read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise MinutesError(
             f"{path}: this {what} is not UTF-8 text; save it as UTF-8 or move it out of the folder"
@@ -133,69 +134,209 @@ def _read_text(path: str | Path, what: str) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Chat
+#
+# Zoom has written its chat in several dialects, told apart here by the shape of each line:
+#   cloud        `00:21:14<TAB>Name:<TAB>text`              time since the recording started
+#   local tab    `12:45:05<TAB> From  A  to  B(Privately) : text`, `... From  A : text` (older clients)
+#   local v1     `11:01:00 From A to Everyone : text`
+#   local v2     `13:31:02 From  A  to  Everyone:` and the text on tab-indented lines below
+#   local dated  `2026-09-23 18:05:11 From A to Everyone:`, text below; reactions on a line of
+#                their own under the message (`<TAB>A, B:👍`), replies opening `Replying to "...":`
+# Every local time is the recording machine's wall clock. A record ends at CRLF or LF; a bare CR
+# is a line break inside a message. The keywords (From, to, Everyone) follow the client's language.
 
 
 @dataclass
 class ChatWords:
-    """The keywords of a chat file, which follow the Zoom client's language."""
+    """The keywords of a chat file, which follow the Zoom client's language (any case)."""
 
     sender: str = "From"
     to: str = "to"
     everyone: str = "Everyone"
-    direct: tuple[str, ...] = ("(Direct Message)", "(privately)")
+    direct: tuple[str, ...] = ("(Direct Message)", "(privately)", "（ダイレクトメッセージ）")
     reacted: tuple[str, ...] = ("Reacted to ",)
     removed: tuple[str, ...] = ("Removed a ",)
     replying: str = "Replying to "
 
+    # meeting.yaml `chat_words` keys -> attributes
+    KEYS = {"from": "sender", "to": "to", "everyone": "everyone", "direct": "direct", "reacted": "reacted",
+            "removed": "removed", "replying": "replying"}
+
     @classmethod
     def from_config(cls, config: dict[str, str] | None) -> ChatWords:
-        """meeting.yaml `chat_words: {from: ..., to: ..., everyone: ..., direct: ...}` over English."""
+        """meeting.yaml `chat_words: {from: ..., to: ..., everyone: ..., direct: ...}` over English;
+        `direct`, `reacted` and `removed` add to the English markers instead of replacing them."""
         words = cls()
         for key, value in (config or {}).items():
-            attr = {"from": "sender"}.get(key, key)
+            attr = cls.KEYS.get(key)
             if attr in ("direct", "reacted", "removed"):
                 setattr(words, attr, (*getattr(words, attr), str(value)))
-            elif hasattr(words, attr):
-                setattr(words, attr, str(value))
+            elif attr:
+                setattr(words, attr, str(value).strip())
         return words
 
 
 @dataclass
 class Chat:
-    dialect: str  # "cloud", "local v1", "local v2", "local dated"
+    dialect: str  # "cloud", "local tab", "local v1", "local v2", "local dated"
     messages: list[ChatMessage] = field(default_factory=list)  # direct messages included, flagged
-    reactions: int = 0  # dropped: not minutes material
-    unread: int = 0  # lines that matched no dialect
+    reactions: int = 0  # reactions (a message of their own, or a line under a message): dropped
+    unread: int = 0  # lines before the first message that matched no dialect
 
 
-_TIME = r"(\d{1,2}:\d{2}:\d{2})"
+_CLOCK = r"\d{1,2}:\d{2}:\d{2}"
+# A line that opens a record: [date] time, then what follows it.
+_RECORD = re.compile(rf"^(?:(\d{{4}}-\d{{1,2}}-\d{{1,2}})[ \t]+)?({_CLOCK})([ \t]+)(\S.*)$")
+_CLOUD = re.compile(r"^([^\t]+?):\t(.*)$")  # what follows the time and tab in a cloud file
+# What a file that holds a chat looks like, whatever its language: a time, a word, a colon later.
+_CHAT_SHAPE = re.compile(rf"^(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}[ \t]+)?{_CLOCK}[ \t]+\S.*:")
 
 
-def _header(words: ChatWords) -> re.Pattern[str]:
-    """`[date ]time From <sender> to <recipient>:` with the text on the same line (v1) or after."""
-    return re.compile(
-        rf"^(?:(\d{{4}}-\d{{2}}-\d{{2}})\s+)?{_TIME}\s+{re.escape(words.sender)}\s+(.+?)"
-        rf"(?:\s+{re.escape(words.to)}\s+(.+?))?\s*:(?:\s+(.*)|\s*)$"
+def looks_like_chat(lines: list[str]) -> bool:
+    """Whether a file's first line is a chat record's, in any dialect or client language."""
+    first = next((line.lstrip("\ufeff") for line in lines if line.strip()), "")
+    return bool(_CHAT_SHAPE.match(first))
+
+
+@dataclass
+class _Record:
+    when: str  # "HH:MM:SS" or "YYYY-MM-DD HH:MM:SS"
+    dialect: str
+    sender: str
+    recipient: str
+    lines: list[str]  # the text, a line each; indentation inside the text kept
+    reactions: int = 0
+
+
+def _records(text: str, words: ChatWords) -> tuple[list[_Record], int]:
+    """The file's records in order, and the number of lines before the first one that were not one."""
+    records: list[_Record] = []
+    unread = 0
+    for i, record in enumerate(re.split(r"\r?\n", text)):
+        first, *broken = record.split("\r")  # a bare CR breaks a line inside the message
+        opened = _open(first.lstrip("\ufeff") if i == 0 else first, words)
+        if opened is not None:
+            records.append(opened)
+        elif records:
+            _continue(records[-1], first)
+        elif first.strip():
+            unread += 1
+        if records:
+            records[-1].lines += [piece.removeprefix("\t").rstrip() for piece in broken]
+    return records, unread
+
+
+def _open(line: str, words: ChatWords) -> _Record | None:
+    """The record a line opens, or None when it continues the message before it."""
+    match = _RECORD.match(line)
+    if not match:
+        return None
+    date, clock, gap, rest = match.groups()
+    when = f"{date} {clock}" if date else clock
+    if "\t" in gap and not date and not rest[:1].isspace():
+        cloud = _CLOUD.match(rest)
+        if cloud and not _keyword(rest, words.sender):
+            return _Record(when, "cloud", cloud[1].strip(), "", [cloud[2].rstrip()])
+    after = _keyword(rest, words.sender)
+    if after is None:
+        return None
+    header = _header(after)
+    if header is None:
+        return None
+    middle, said = header
+    sender, recipient = _people(middle, words)
+    if not sender:
+        return None
+    dialect = "local dated" if date else "local tab" if "\t" in gap else "local v1" if said else "local v2"
+    return _Record(when, dialect, sender, recipient, [said.strip()] if said.strip() else [])
+
+
+def _keyword(text: str, word: str) -> str | None:
+    """What follows `word` (any case) at the start of `text` and a space after it, else None."""
+    match = re.match(rf"\s*{re.escape(word)}\s+(.*)$", text, re.IGNORECASE)
+    return match[1] if match else None
+
+
+def _header(after: str) -> tuple[str, str] | None:
+    """`A to B : text` (one line), `A to B:` (the text below) or `A to B: text` -> (middle, text)."""
+    if " : " in after:
+        middle, _, said = after.partition(" : ")
+        return middle, said
+    stripped = after.rstrip()
+    if stripped.endswith(":"):
+        return stripped[:-1], ""
+    if ": " in after:
+        middle, _, said = after.partition(": ")
+        return middle, said
+    return None
+
+
+def _people(middle: str, words: ChatWords) -> tuple[str, str]:
+    """(sender, recipient) of `A  to  B`; ("A", "") when no recipient is written (public, older clients).
+
+    Older clients pad the keyword with two spaces, which tells it from a " to " inside a name;
+    the keyword's case varies (`To Everyone`), so any case is taken where what follows is
+    Everyone or carries a direct-message marker.
+    """
+    middle = middle.strip()
+    to, everyone = re.escape(words.to), re.escape(words.everyone)
+    markers = "|".join(re.escape(m.strip()) for m in words.direct if m.strip())
+    for pattern, flags in (
+        (rf"^(.+)\s+{to}\s+({everyone})$", re.IGNORECASE),
+        (rf"^(.+?)\s{{2,}}{to}\s{{2,}}(.+)$", 0),
+        (rf"^(.+?)\s+{to}\s+(.+)$", 0),
+        (rf"^(.+?)\s+{to}\s+(.+?(?:{markers}))$", re.IGNORECASE),
+    ):
+        match = re.match(pattern, middle, flags)
+        if match:
+            return " ".join(match[1].split()), match[2].strip()
+    return " ".join(middle.split()), ""
+
+
+def _continue(record: _Record, line: str) -> None:
+    """A line under a record: more of its text (one indenting tab taken off), or a reaction line."""
+    text = line.removeprefix("\t").rstrip() if record.dialect != "cloud" else line.rstrip()
+    if record.lines and any(x.strip() for x in record.lines) and _reaction_line(text):
+        record.reactions += 1
+        return
+    record.lines.append(text)
+
+
+def _emoji(char: str) -> bool:
+    """A character of an emoji: a symbol, a skin tone, a variation selector or a joiner."""
+    return unicodedata.category(char) in ("So", "Sk") or char in "\u200d\ufe0e\ufe0f\u20e3"
+
+
+def _reaction_line(line: str) -> bool:
+    """`Elianna DeSota, Peiyu Chen:👍`: names, a colon, emoji only (the newest client's reactions)."""
+    names, colon, marks = line.strip().rpartition(":")
+    return (
+        bool(colon and names.strip() and marks.strip())
+        and all(_emoji(c) or c.isspace() for c in marks)
+        and not any(_emoji(c) for c in names)
     )
 
 
-def chat_dialect(lines: list[str], words: ChatWords | None = None) -> str | None:
-    """Which chat dialect the first lines are written in, or None when they are not a Zoom chat."""
-    header = _header(words or ChatWords())
-    first = [line.lstrip("\ufeff") for line in lines[:20]]
-    for line in first:
-        if not line.strip():
-            continue
-        if re.match(rf"^{_TIME}\t", line):
-            return "cloud"
-        match = header.match(line)
-        if match:
-            if match[1]:
-                return "local dated"
-            if match[5] and match[5].strip() and not any(x.startswith("\t") for x in first):
-                return "local v1"
-            return "local v2"
-    return None
+def chat_problem(path: str | Path, words: ChatWords | None = None) -> str | None:
+    """Why a file that looks like a chat cannot be read with these keywords, or None when it can."""
+    try:
+        text = _read_text(path, "chat file")
+    except MinutesError:
+        return "it is not UTF-8 text; save it as UTF-8"
+    words = words or ChatWords()
+    records, _ = _records(text, words)
+    if records:
+        return None
+    lines = text.replace("\r", "\n").split("\n")
+    first = next((line.lstrip("\ufeff") for line in lines if line.strip()), "")
+    match = _RECORD.match(first)
+    word = match[4].split()[0] if match else ""
+    if word and word.casefold() != words.sender.casefold():
+        return (
+            f"its messages start with '{word}' where '{words.sender}' was expected, so the Zoom client "
+            f"was in another language; set chat_words in meeting.yaml (from: {word}, to: ..., everyone: ...)"
+        )
+    return "no line reads as a Zoom chat message ('time From name to Everyone: text')"
 
 
 def parse_chat(
@@ -212,17 +353,13 @@ def parse_chat(
     dropped; direct messages are kept and flagged (`direct`), for the caller to leave out.
     """
     words = words or ChatWords()
-    lines = _read_text(path, "chat file").splitlines()
-    dialect = chat_dialect(lines, words)
-    if dialect is None:
-        raise MinutesError(
-            f"{path}: not a Zoom chat file in a known dialect; if the Zoom client is not in English, "
-            "set chat_words (from, to, everyone) in meeting.yaml"
-        )
-    chat = Chat(dialect)
-    raw = _cloud_messages(lines, words, chat) if dialect == "cloud" else _local_messages(lines, words, chat)
-    for when, sender, recipient, text in raw:
-        message = _message(when, sender, recipient, text, words, dialect, started, clock)
+    records, unread = _records(_read_text(path, "chat file"), words)
+    if not records:
+        raise MinutesError(f"{path}: found, not understood: {chat_problem(path, words)}")
+    chat = Chat(records[0].dialect, unread=unread)
+    for record in records:
+        chat.reactions += record.reactions
+        message = _message(record, words, started, clock)
         if message is None:
             chat.reactions += 1
         elif message.text:
@@ -230,86 +367,48 @@ def parse_chat(
     return chat
 
 
-def _cloud_messages(lines: list[str], words: ChatWords, chat: Chat) -> list[list[str]]:
-    """`00:21:14<TAB>name:<TAB>text`; a line without a time continues the message before it."""
-    header = _header(words)
-    out: list[list[str]] = []
-    for line in lines:
-        match = re.match(rf"^{_TIME}\t(.*)$", line.lstrip("\ufeff"))
-        if not match:
-            if out:
-                out[-1][3] += "\n" + line
-            elif line.strip():
-                chat.unread += 1
-            continue
-        rest = match[2]
-        older = header.match(f"{match[1]} {rest.strip()}")  # `00:01:23<TAB> From A to B : text`
-        if older and older[5] is not None:
-            out.append([match[1], older[3], older[4] or "", older[5]])
-            continue
-        sender, tab, text = rest.partition("\t")  # the text keeps any tab of its own
-        if not tab:
-            sender, _, text = rest.partition(": ")
-        out.append([match[1], sender.strip().removesuffix(":").strip(), "", text])
-    return out
-
-
-def _local_messages(lines: list[str], words: ChatWords, chat: Chat) -> list[list[str]]:
-    """Header lines (`time From A to B:`) with the text after the colon or on the indented lines below."""
-    header = _header(words)
-    out: list[list[str]] = []
-    for line in lines:
-        line = line.lstrip("\ufeff")
-        match = None if line.startswith("\t") else header.match(line)
-        if match:
-            when = f"{match[1]} {match[2]}" if match[1] else match[2]
-            out.append([when, match[3], match[4] or "", match[5] or ""])
-        elif out:
-            text = line[1:] if line.startswith("\t") else line
-            out[-1][3] = f"{out[-1][3]}\n{text}" if out[-1][3] else text
-        elif line.strip():
-            chat.unread += 1
-    return out
-
-
 def _message(
-    when: str,
-    sender: str,
-    recipient: str,
-    text: str,
-    words: ChatWords,
-    dialect: str,
-    started: dt.datetime | None,
-    clock: PartClock | None,
+    record: _Record, words: ChatWords, started: dt.datetime | None, clock: PartClock | None
 ) -> ChatMessage | None:
     """One message; None for a reaction."""
-    text = text.strip("\n").rstrip()
-    reacted = text.startswith(words.reacted) and " with " in text
-    if reacted or (text.startswith(words.removed) and "reaction" in text):
+    lines = list(record.lines)
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    first = lines[0].strip() if lines else ""
+    folded = first.casefold()
+    if any(folded.startswith(r.casefold()) for r in words.reacted) and " with " in first:
+        return None
+    if any(folded.startswith(r.casefold()) for r in words.removed) and "reaction" in folded:
         return None
     reply_to = None
-    if text.startswith(words.replying):
-        first, _, rest = text.partition("\n")
-        reply_to = first[len(words.replying) :].strip().strip('"“”')
-        text = rest.strip()
-    text = "\n".join(line.strip() for line in text.splitlines()).strip()
-    sender = " ".join(sender.split())
-    recipient = " ".join(recipient.split())
-    direct = any(marker.casefold() in recipient.casefold() for marker in words.direct)
+    if folded.startswith(words.replying.casefold()):
+        # `Replying to "first words of the message…":` -> first words of the message…
+        quote = first[len(words.replying) :].strip().removesuffix(":").strip()
+        reply_to = quote.strip('"“”').strip()
+        lines.pop(0)
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    text = "\n".join(lines)
+    recipient = record.recipient
+    direct = any(m.strip().casefold() in recipient.casefold() for m in words.direct if m.strip())
     for marker in words.direct:
-        recipient = re.sub(re.escape(marker), "", recipient, flags=re.IGNORECASE).strip()
-    if recipient and not recipient.casefold().startswith(words.everyone.casefold()):
+        if marker.strip():
+            recipient = re.sub(re.escape(marker.strip()), "", recipient, flags=re.IGNORECASE)
+    recipient = " ".join(recipient.split())
+    if recipient and recipient.casefold() != words.everyone.casefold():
         direct = True  # "to B" without a marker (older clients) is private too
-    at, wall = _place(when, dialect, started, clock)
+    at, wall = _place(record.when, record.dialect, started, clock)
     return ChatMessage(
-        sender=sender,
+        sender=record.sender,
         text=text,
         at=at,
         clock=wall,
-        to=recipient or words.everyone,
+        to=recipient if direct else words.everyone,
         direct=direct,
         reply_to=reply_to,
-        zoom_name=sender,
+        zoom_name=record.sender,
     )
 
 
@@ -442,14 +541,45 @@ def split_name(value: str) -> tuple[str, str]:
     return match[1].strip(), match[2].strip()
 
 
-def _report_time(value: str) -> str:
-    value = value.strip()
-    for fmt in ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M %p", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return dt.datetime.strptime(value, fmt).isoformat()
-        except ValueError:
-            continue
-    return ""
+# `1/26/2021 7:45`, `11/19/2021 09:54:15 AM`, `26/1/2564 07:45` (day first, B.E.), `2021-01-26 07:45:00`:
+# the report's own form and what Excel makes of it when the file is opened and saved again.
+_REPORT_DATE = re.compile(
+    r"^(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*([AaPp])?\.?[Mm]?\.?$"
+)
+
+
+def _date_parts(value: str) -> tuple[int, int, int, int, int, int, str] | None:
+    match = _REPORT_DATE.match(value.strip())
+    if not match:
+        return None
+    a, b, c, hour, minute, second = (int(g or 0) for g in match.groups()[:6])
+    return a, b, c, hour, minute, second, (match[7] or "").upper()
+
+
+def _day_first(values: list[str]) -> bool:
+    """Whether a report's dates are day/month/year: Excel re-saves them in the computer's own
+    order (a Thai Windows writes 26/1/2021). Month first, as Zoom writes them, unless a first
+    number above 12 shows otherwise."""
+    parts = [p for p in map(_date_parts, values) if p and p[0] <= 31]
+    return any(p[0] > 12 for p in parts) and not any(p[1] > 12 for p in parts)
+
+
+def _report_time(value: str, day_first: bool = False) -> dt.datetime | None:
+    parts = _date_parts(value)
+    if parts is None:
+        return None
+    a, b, c, hour, minute, second, half = parts
+    if a > 31:  # year first (ISO)
+        year, month, day = a, b, c
+    else:
+        year, month, day = c, *((b, a) if day_first else (a, b))
+    year = year + 2000 if year < 100 else year - 543 if year > 2400 else year  # 21 -> 2021; B.E. 2564 -> 2021
+    if half:
+        hour = hour % 12 + (12 if half == "P" else 0)
+    try:
+        return dt.datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
 
 
 def _number(value: str) -> float:
@@ -459,19 +589,34 @@ def _number(value: str) -> float:
         return 0.0
 
 
+def _attended(sessions: list[tuple[dt.datetime, dt.datetime]]) -> float:
+    """Minutes in the meeting: the sessions as time intervals, overlaps (two devices) counted once."""
+    total, end = 0.0, None
+    for joined, left in sorted(sessions):
+        if end is None or joined > end:
+            total += (left - joined).total_seconds()
+            end = left
+        elif left > end:
+            total += (left - end).total_seconds()
+            end = left
+    return total / 60
+
+
 def parse_participants(path: str | Path) -> Roster:
     """The participants report: an optional meeting block, then one row per person or per session.
 
     Rows of one person (the same e-mail, or else the same original name) are merged: the earliest
-    join, the latest leave, the minutes added up, every name kept.
+    join, the latest leave, every name kept, and the minutes of their sessions taken as time
+    intervals, so that someone on two devices at once is not counted twice (Zoom's own total adds
+    them up). Rows of time spent in the waiting room are not time in the meeting.
     """
     rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(_read_text(path, "participants report")))]
     meeting: dict[str, str] = {}
     header: list[str] | None = None
-    merged: dict[str, Participant] = {}
+    records: list[dict[str, str]] = []
     skip = -1
     for i, cells in enumerate(rows):
-        if i == skip or not any(cells):
+        if i == skip or not any(cells):  # blank rows and Excel's `,,,,,,` separators
             continue
         lowered = [c.lower() for c in cells]
         if lowered[0] in ("meeting id", "topic"):  # the meeting block: a header and one row of values
@@ -482,25 +627,38 @@ def parse_participants(path: str | Path) -> Roster:
         if lowered[0].startswith("name") or "user email" in lowered:
             header = lowered
             continue
-        if header is None:
-            continue
-        record = dict(zip(header, cells, strict=False))
+        if header is not None:
+            records.append(dict(zip(header, cells, strict=False)))
+    if header is None:
+        raise MinutesError(
+            f"{path}: no participant rows found; expected the Zoom participants report "
+            "(a 'Name (Original Name),User Email,...' header)"
+        )
+    day_first = _day_first([r.get(k, "") for r in records for k in ("join time", "leave time")])
+    merged: dict[str, Participant] = {}
+    sessions: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {}
+    for record in records:
         current, original = split_name(record.get(header[0], ""))
-        if not current:
+        if not current or record.get("in waiting room", "").lower() in ("yes", "y", "true"):
             continue
         email = record.get("user email", "")
         key = email.casefold() or name_key(original)
-        joined = _report_time(record.get("join time", ""))
-        left = _report_time(record.get("leave time", ""))
-        minutes = _number(record.get("duration (minutes)") or record.get("total duration (minutes)") or "")
+        joined = _report_time(record.get("join time", ""), day_first)
+        left = _report_time(record.get("leave time", ""), day_first)
+        timed = joined is not None and left is not None and left >= joined
+        # A row without both times counts its own duration; timed rows count as intervals, below.
+        duration = record.get("duration (minutes)") or record.get("total duration (minutes)") or ""
+        minutes = 0.0 if timed else _number(duration)
+        if timed:
+            sessions.setdefault(key, []).append((joined, left))
         person = merged.get(key)
         if person is None:
             merged[key] = Participant(
                 name=current,
                 names=list(dict.fromkeys([current, original])),
                 email=email,
-                joined=joined,
-                left=left,
+                joined=joined.isoformat() if joined else "",
+                left=left.isoformat() if left else "",
                 minutes=minutes,
                 guest={"yes": True, "no": False}.get(record.get("guest", "").lower()),
             )
@@ -508,15 +666,12 @@ def parse_participants(path: str | Path) -> Roster:
         person.sessions += 1
         person.minutes += minutes
         person.names = list(dict.fromkeys([*person.names, current, original]))
-        if joined and (not person.joined or joined < person.joined):
-            person.joined = joined
-        if left and left >= person.left:
-            person.left, person.name = left, current  # the latest session's name is the current one
-    if header is None:
-        raise MinutesError(
-            f"{path}: no participant rows found; expected the Zoom participants report "
-            "(a 'Name (Original Name),User Email,...' header)"
-        )
+        if joined and (not person.joined or joined.isoformat() < person.joined):
+            person.joined = joined.isoformat()
+        if left and left.isoformat() >= person.left:
+            person.left, person.name = left.isoformat(), current  # the latest session's name is the current one
+    for key, person in merged.items():
+        person.minutes = round(person.minutes + _attended(sessions.get(key, [])), 2)
     return Roster(list(merged.values()), meeting)
 
 
