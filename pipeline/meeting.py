@@ -9,6 +9,8 @@ from the roster.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -22,17 +24,55 @@ from pipeline.types import AgendaTitle, Meeting, Person, Recording
 _TEXT_FIELDS = ("body", "session", "date", "start_time", "end_time", "venue")
 _PEOPLE_FIELDS = ("members", "members_present", "members_absent", "attendees")
 _ONE_PERSON_FIELDS = ("chair", "minute_taker", "reviewer")
-_KNOWN = set(_TEXT_FIELDS + _PEOPLE_FIELDS + _ONE_PERSON_FIELDS + ("agenda", "chat_words"))
+log = logging.getLogger(__name__)
+
+# What each field holds. "text" is one scalar (BaseLoader reads every scalar as text), "texts" one
+# or a list of them, "person" a name or `{name: ..., position: ...}`, "people" a list of persons.
+FIELDS: dict[str, str] = {
+    **dict.fromkeys(_TEXT_FIELDS, "text"),
+    **dict.fromkeys(_ONE_PERSON_FIELDS, "person"),
+    **dict.fromkeys(_PEOPLE_FIELDS, "people"),
+    "agenda": "agenda",
+    "chat_words": "chat_words",
+}
+PERSON_FIELDS = {"name": "text", "position": "text", "note": "text", "reason": "text", "aliases": "texts",
+                 "display_name": "text"}
+AGENDA_FIELDS = {"number": "text", "title": "text"}
+CHAT_WORDS_FIELDS = dict.fromkeys(zoom.ChatWords.KEYS, "text")
+# Keys people write for a known one that spelling alone does not lead to ("zoom_name" is nearer
+# "name" than "display_name" letter by letter); difflib's close matches cover the typos.
+_MEANT = {
+    "person": {"zoom_name": "display_name", "zoom": "display_name", "zoom_display_name": "display_name",
+               "nickname": "display_name", "screen_name": "display_name", "username": "display_name",
+               "user_name": "display_name", "alias": "aliases", "title": "position", "role": "position",
+               "absent_reason": "note", "remark": "note", "comment": "note"},
+    "top": {"location": "venue", "place": "venue", "room": "venue", "chairman": "chair", "chairperson": "chair",
+            "president": "chair", "secretary": "minute_taker", "note_taker": "minute_taker", "time": "start_time",
+            "start": "start_time", "end": "end_time", "committee": "body", "title": "body", "absent": "members_absent",
+            "present": "members_present", "guests": "attendees", "participants": "attendees", "items": "agenda"},
+    "agenda": {"no": "number", "item": "number", "name": "title", "topic": "title", "subject": "title"},
+    "chat_words": {"sender": "from", "recipient": "to", "all": "everyone"},
+}
 
 
 def load(path: str | Path | None) -> Meeting:
-    """Read meeting.yaml. Every scalar is read as text, so `13:30` or `2026-03-19` stay as written."""
+    """Read meeting.yaml. Every scalar is read as text, so `13:30` or `2026-03-19` stay as written.
+
+    A key it does not know is left out with a warning naming the file, the line and the field
+    that was probably meant; a value of the wrong kind (a list where text goes...) stops with one
+    line naming the file, the line and what goes there.
+    """
     if path is None:
         return Meeting()
     path = Path(path)
     try:
         # BaseLoader keeps scalars as strings: YAML 1.1 would turn 13:30 into 810.
-        data = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=yaml.BaseLoader) or {}
+        loader = yaml.BaseLoader(path.read_text(encoding="utf-8-sig"))
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else {}
+        finally:
+            loader.dispose()
     except FileNotFoundError:
         raise MinutesError(f"{path}: meeting file not found; check the --meeting path") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -41,24 +81,134 @@ def load(path: str | Path | None) -> Meeting:
         raise MinutesError(
             f"{path}{line}: not valid YAML ({type(exc).__name__}); fix the file or leave out --meeting"
         ) from None
-    if not isinstance(data, dict):
+    if root is None:
+        return Meeting()
+    if not isinstance(root, yaml.MappingNode):
         raise MinutesError(f"{path}: expected 'key: value' lines (body:, date:, agenda: ...)")
-    unknown = sorted(set(data) - _KNOWN)
-    if unknown:
-        raise MinutesError(f"{path}: unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(_KNOWN))}")
-    meeting = Meeting(**{k: str(data.get(k, "")).strip() for k in _TEXT_FIELDS})
+    lines = _Checker(path).top(root)
+    meeting = Meeting(**{k: data.get(k, "").strip() for k in _TEXT_FIELDS})
     for key in _ONE_PERSON_FIELDS:
         if data.get(key):
-            setattr(meeting, key, _person(data[key], path, key))
+            setattr(meeting, key, _person(data[key]))
     for key in _PEOPLE_FIELDS:
-        setattr(meeting, key, [_person(p, path, key) for p in _as_list(data.get(key), path, key)])
-    meeting.agenda = [_agenda(a, i, path) for i, a in enumerate(_as_list(data.get("agenda"), path, "agenda"))]
+        setattr(meeting, key, [_person(p) for p in data.get(key) or []])
+    meeting.agenda = [_agenda(a, i) for i, a in enumerate(data.get("agenda") or [])]
     words = data.get("chat_words") or {}
-    if not isinstance(words, dict) or not all(isinstance(v, str) for v in words.values()):
-        raise MinutesError(f"{path}: 'chat_words' must be 'key: word' lines (from: ..., to: ..., everyone: ...)")
-    meeting.chat_words = {str(k): v.strip() for k, v in words.items()}
-    _check_values(meeting, path)
+    meeting.chat_words = {k: v.strip() for k, v in words.items() if k in CHAT_WORDS_FIELDS}
+    _check_values(meeting, path, lines)
     return meeting
+
+
+def _kind_of(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.MappingNode):
+        return "'key: value' lines"
+    return "text"
+
+
+class _Checker:
+    """Walks the YAML nodes (which know their lines) against FIELDS: warns, or raises MinutesError."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _at(self, node: yaml.Node) -> str:
+        return f"{self.path} line {node.start_mark.line + 1}"
+
+    def top(self, root: yaml.MappingNode) -> dict[str, int]:
+        """Check the whole file; the line of each top-level field."""
+        lines: dict[str, int] = {}
+        for key, value in self._fields(root, FIELDS, "top"):
+            lines[key] = value.start_mark.line + 1
+            kind = FIELDS[key]
+            if kind == "text":
+                self._text(value, f"`{key}`")
+            elif kind == "person":
+                self._person(value, key)
+            elif kind in ("people", "agenda"):
+                if isinstance(value, yaml.ScalarNode) and not value.value.strip():
+                    continue  # `members:` with nothing under it
+                if not isinstance(value, yaml.SequenceNode):
+                    raise MinutesError(f"{self._at(value)}: `{key}` must be a list (lines starting with '- ')")
+                for item in value.value:
+                    self._person(item, key) if kind == "people" else self._agenda(item)
+            elif kind == "chat_words":
+                if isinstance(value, yaml.ScalarNode) and not value.value.strip():
+                    continue
+                if not isinstance(value, yaml.MappingNode):
+                    raise MinutesError(
+                        f"{self._at(value)}: `chat_words` must be 'key: word' lines (from: ..., to: ..., everyone: ...)"
+                    )
+                for word, text in self._fields(value, CHAT_WORDS_FIELDS, "chat_words"):
+                    self._text(text, f"`{word}` of chat_words")
+        return lines
+
+    def _fields(self, node: yaml.MappingNode, known: dict[str, str], level: str) -> list[tuple[str, yaml.Node]]:
+        """The known (key, value) pairs of a mapping; each unknown key gets its warning."""
+        out: dict[str, tuple[str, yaml.Node]] = {}
+        for key_node, value in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            if key in known:
+                if key in out:
+                    log.warning("%s: `%s` is given twice; the last one is used", self._at(key_node), key)
+                out[key] = (key, value)
+                continue
+            meant = _meant(key, known, level)
+            if meant:
+                log.warning("%s: `%s` is not a meeting.yaml field; did you mean `%s`?", self._at(key_node), key, meant)
+            else:
+                log.warning("%s: `%s` is not a meeting.yaml field and is left out (the fields here: %s)",
+                            self._at(key_node), key, ", ".join(known))
+        return list(out.values())
+
+    def _text(self, node: yaml.Node, what: str) -> None:
+        if not isinstance(node, yaml.ScalarNode):
+            raise MinutesError(f"{self._at(node)}: {what} must be text, not {_kind_of(node)}")
+
+    def _person(self, node: yaml.Node, key: str) -> None:
+        if isinstance(node, yaml.ScalarNode):
+            return
+        if not isinstance(node, yaml.MappingNode):
+            raise MinutesError(
+                f"{self._at(node)}: each entry of `{key}` is a name or 'name: ..., position: ...', not {_kind_of(node)}"
+            )
+        fields = dict(self._fields(node, PERSON_FIELDS, "person"))
+        name = fields.get("name")
+        if name is None or not isinstance(name, yaml.ScalarNode) or not name.value.strip():
+            raise MinutesError(f"{self._at(node)}: each entry of `{key}` needs a name (name: ..., position: ...)")
+        who = name.value.strip()
+        for field_name, value in fields.items():
+            if field_name == "aliases":
+                items = value.value if isinstance(value, yaml.SequenceNode) else [value]
+                if not all(isinstance(i, yaml.ScalarNode) for i in items):
+                    raise MinutesError(
+                        f"{self._at(value)}: `aliases` of {who} must be a name or a list of names ([Wirat M., ...])"
+                    )
+            else:
+                self._text(value, f"`{field_name}` of {who}")
+
+    def _agenda(self, node: yaml.Node) -> None:
+        if isinstance(node, yaml.ScalarNode):
+            return
+        if not isinstance(node, yaml.MappingNode):
+            raise MinutesError(f"{self._at(node)}: each agenda entry is '4.1 title' or 'number: 4.1, title: ...'")
+        fields = dict(self._fields(node, AGENDA_FIELDS, "agenda"))
+        for field_name, value in fields.items():
+            self._text(value, f"`{field_name}` of an agenda entry")
+        if "title" not in fields or not fields["title"].value.strip():
+            raise MinutesError(f"{self._at(node)}: each agenda entry needs a title (number: 4.1, title: ...)")
+
+
+def _meant(key: str, known: dict[str, str], level: str) -> str | None:
+    """The known field `key` was probably meant to be, if any."""
+    plain = re.sub(r"[\s-]+", "_", key.strip().casefold())
+    if plain in known:
+        return plain
+    if plain in _MEANT[level]:
+        return _MEANT[level][plain]
+    close = difflib.get_close_matches(plain, list(known), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def complete(meeting: Meeting, recording: Recording, duration: float | None) -> Meeting:
@@ -83,57 +233,46 @@ def complete(meeting: Meeting, recording: Recording, duration: float | None) -> 
     return meeting
 
 
-def _as_list(value: Any, path: Path, key: str) -> list[Any]:
-    if value in (None, ""):
-        return []
-    if not isinstance(value, list):
-        raise MinutesError(f"{path}: '{key}' must be a list (lines starting with '- ')")
-    return value
-
-
-def _person(value: Any, path: Path, key: str) -> Person:
+def _person(value: Any) -> Person:
+    """A person as meeting.yaml writes one (checked by _Checker): a name, or its fields."""
     if isinstance(value, str):
         return Person(name=value.strip())
-    if isinstance(value, dict) and isinstance(value.get("name"), str) and value["name"].strip():
-        note = value.get("note") or value.get("reason") or ""
-        aliases = value.get("aliases", [])
-        aliases = [aliases] if isinstance(aliases, str) else aliases
-        if isinstance(value.get("display_name"), str):
-            aliases = [value["display_name"], *aliases]
-        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-            raise MinutesError(f"{path}: 'aliases' of {value['name']} must be a list of names ([Wirat M., ...])")
-        return Person(
-            name=value["name"].strip(),
-            position=value.get("position", "").strip(),
-            note=note,
-            aliases=[a.strip() for a in aliases if a.strip()],
-        )
-    raise MinutesError(f"{path}: each entry of '{key}' needs a name (name: ..., position: ...)")
+    aliases = value.get("aliases", [])
+    aliases = [aliases] if isinstance(aliases, str) else aliases
+    if value.get("display_name"):
+        aliases = [value["display_name"], *aliases]
+    return Person(
+        name=value["name"].strip(),
+        position=value.get("position", "").strip(),
+        note=(value.get("note") or value.get("reason") or "").strip(),
+        aliases=list(dict.fromkeys(a.strip() for a in aliases if a.strip())),
+    )
 
 
-def _agenda(value: Any, index: int, path: Path) -> AgendaTitle:
-    if isinstance(value, dict) and value.get("title"):
-        return AgendaTitle(number=str(value.get("number") or index + 1).strip(), title=value["title"].strip())
-    if isinstance(value, str):
-        match = re.match(r"^\s*(\d+(?:\.\d+)*)\s+(.+)$", value)
-        if match:
-            return AgendaTitle(number=match[1], title=match[2].strip())
-        return AgendaTitle(number=str(index + 1), title=value.strip())
-    raise MinutesError(f"{path}: each agenda entry needs a title (number: 4.1, title: ...)")
+def _agenda(value: Any, index: int) -> AgendaTitle:
+    if isinstance(value, dict):
+        return AgendaTitle(number=(value.get("number") or str(index + 1)).strip(), title=value["title"].strip())
+    match = re.match(r"^\s*(\d+(?:\.\d+)*)\s+(.+)$", value)
+    if match:
+        return AgendaTitle(number=match[1], title=match[2].strip())
+    return AgendaTitle(number=str(index + 1), title=value.strip())
 
 
-def _check_values(meeting: Meeting, path: Path) -> None:
+def _check_values(meeting: Meeting, path: Path, lines: dict[str, int]) -> None:
     from pipeline.thaidate import parse_date, time_th
+
+    def at(key: str) -> str:
+        return f"{path} line {lines[key]}" if key in lines else str(path)
 
     try:
         parse_date(meeting.date)
     except ValueError:
-        raise MinutesError(f"{path}: date '{meeting.date}' is not YYYY-MM-DD (e.g. 2026-03-19)") from None
+        raise MinutesError(f"{at('date')}: date '{meeting.date}' is not YYYY-MM-DD (e.g. 2026-03-19)") from None
     for key in ("start_time", "end_time"):
         try:
             time_th(getattr(meeting, key))
         except ValueError:
-            raise MinutesError(f"{path}: {key} '{getattr(meeting, key)}' is not a time like 13.30") from None
+            raise MinutesError(f"{at(key)}: {key} '{getattr(meeting, key)}' is not a time like 13.30") from None
 
 
 # --------------------------------------------------------------------------------------------
