@@ -8,6 +8,7 @@ missing, and which speaker source a run would take.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -27,15 +28,30 @@ ZOOM_FOLDER = zoom.FOLDER_NAME
 # Media names only Zoom's local client writes.
 ZOOM_MEDIA = re.compile(r"^(zoom_\d+\.mp4|audio_only\.m4a|audio\d+\.m4a|video\d+\.mp4)$", re.IGNORECASE)
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')  # not allowed in Windows file names
+log = logging.getLogger(__name__)
 
 
-def find(path: str | Path) -> Recording:
-    """Recognise a media file, a folder holding a recording, or a transcript.json."""
+def find(path: str | Path, meeting: Meeting | None = None) -> Recording:
+    """Recognise a media file, a folder holding a recording, or a transcript.json.
+
+    `meeting` (meeting.yaml, loaded) gives the settings that change how the folder's files are
+    read: its `chat_words` decide whether a chat in another client language is understood. Given
+    it, a chat that is there but not understood is reported in a warning and left out.
+    """
+    return _find(Path(path), meeting, warn=meeting is not None)
+
+
+def meeting_beside(path: str | Path) -> str | None:
+    """The meeting.yaml `find` would take for `path`: inside a folder, else beside the file."""
     path = Path(path)
+    return _meeting_beside(path if path.is_dir() else path.parent) if path.exists() else None
+
+
+def _find(path: Path, meeting: Meeting | None, warn: bool) -> Recording:
     if not path.exists():
         raise MinutesError(f"{path}: no such file or folder; check the path (quote names with spaces)")
     if path.is_dir():
-        return _from_folder(path)
+        return _from_folder(path, zoom.ChatWords.from_config(meeting.chat_words if meeting else None), warn)
     if path.suffix.lower() == ".json":
         return _from_transcript(path)
     if path.stat().st_size == 0:
@@ -57,7 +73,7 @@ def recording_id(name: str) -> str:
     return cleaned or "recording"
 
 
-def _from_folder(folder: Path) -> Recording:
+def _from_folder(folder: Path, words: zoom.ChatWords, warn: bool = False) -> Recording:
     unconverted = sorted(folder.glob(f"*{zoom.UNCONVERTED}"))
     if unconverted:
         raise MinutesError(
@@ -83,6 +99,13 @@ def _from_folder(folder: Path) -> Recording:
         if path.suffix.lower() in MEDIA_EXTS or path.name.lower() in MEETING_FILES:
             continue
         kind = zoom.classify(path)
+        if kind == "chat" and rec.chat_file is None:
+            problem = zoom.chat_problem(path, words)
+            if problem:
+                if warn:
+                    log.warning("%s: found, not understood: %s; the minutes leave the chat out", path, problem)
+                rec.unused.append(path.name)
+                continue
         attribute = {
             "chat": "chat_file",
             "participants": "participants_file",
@@ -229,14 +252,19 @@ def inventory(path: str | Path, meeting_file: str | Path | None = None) -> Inven
 
     from pipeline import audio, meeting, speakers, tracks
 
-    rec = find(path)
+    planned = meeting.load(meeting_file or meeting_beside(path))
+    rec = _find(Path(path), planned, warn=False)  # the inventory's own rows say what was not understood
     inv = Inventory(str(path), [KINDS.get(rec.kind, rec.kind)])
     if rec.started:
         inv.heading.append(f"started {rec.started.replace('T', ' ')} (from the {rec.started_source})")
     if rec.topic or rec.meeting_id:
         inv.heading.append(f"topic: {rec.topic or '-'}; meeting id: {rec.meeting_id or '-'}")
-    planned = meeting.load(meeting_file or rec.meeting_file)
     words = zoom.ChatWords.from_config(planned.chat_words)
+    folder = Path(rec.path) if rec.kind not in ("file", "transcript") else None
+    # Chat files that are there but that these chat_words do not read: shown as such, not as missing.
+    problems = {n: zoom.chat_problem(folder / n, words) for n in rec.unused
+                if folder and zoom.classify(folder / n) == "chat"}
+    unread_chats = {n: why for n, why in problems.items() if why}
     roster = None
     if rec.participants_file:
         roster = zoom.parse_participants(rec.participants_file)
@@ -254,7 +282,7 @@ def inventory(path: str | Path, meeting_file: str | Path | None = None) -> Inven
     for i, (part, length) in enumerate(zip(rec.parts, lengths, strict=True)):
         place = f"part {i + 1} of {len(rec.parts)}, " if len(rec.parts) > 1 else ""
         inv.rows.insert(i, Row("mixed recording", _name(part), f"used: {place}{length:.1f} s"))
-    for name in rec.unused:
+    for name in (n for n in rec.unused if n not in unread_chats):
         inv.rows.append(Row("not needed", name, "not used (the same recording in another form, or player files)"))
     choice: tuple[str, str] | None = None  # (speaker engine, why), best source first
     passed = "no Zoom speaker data"
@@ -300,7 +328,9 @@ def inventory(path: str | Path, meeting_file: str | Path | None = None) -> Inven
         status += f", {chat.reactions} reactions dropped" if chat.reactions else ""
         status += f", {chat.unread} lines not understood" if chat.unread else ""
         inv.rows.append(Row("chat", _name(rec.chat_file), status))
-    elif rec.kind.startswith("zoom"):
+    for name, problem in unread_chats.items():
+        inv.rows.append(Row("chat", name, f"found, not understood: {problem}"))
+    if not rec.chat_file and not unread_chats and rec.kind.startswith("zoom"):
         inv.rows.append(Row("chat", "-", "missing (no chat was saved)"))
     if rec.meeting_file or meeting_file:
         inv.rows.append(Row("meeting.yaml", _name(meeting_file or rec.meeting_file), _members(planned, roster)))

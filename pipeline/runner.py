@@ -211,10 +211,10 @@ def run(
     render.check_style(options.style)
     render.check_templates(options.templates)
     engine_settings = drafting.engine_settings(options.summary)  # e.g. no LLM server set: say so now
-    rec = discover.find(path)
+    planned = meeting.load(options.meeting or discover.meeting_beside(path))
+    rec = discover.find(path, planned)  # meeting.yaml's chat_words decide how the Zoom chat is read
     if rec_id:
         rec.id = rec_id
-    planned = meeting.load(options.meeting or rec.meeting_file)
     out_dir = Path(options.out) / rec.id
     existed = out_dir.exists()
     ws = Workspace(out_dir)

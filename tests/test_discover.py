@@ -69,3 +69,20 @@ def test_bad_paths_name_the_file_and_the_fix(setup, expected: str, tmp_path: Pat
 
 def test_recording_id_drops_characters_windows_forbids() -> None:
     assert discover.recording_id('ประชุม: "วาระ" 1/2569?') == "ประชุม_ _วาระ_ 1_2569_"
+
+
+def test_chat_words_decide_which_chat_a_folder_has(tone_m4a: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "2026-03-19 16.29.00 会議"
+    folder.mkdir()
+    tone_m4a.rename(folder / "audio1382913456.m4a")
+    chat = Path(__file__).parent / "data" / "zoom" / "japanese_chat.txt"
+    (folder / "meeting_saved_chat.txt").write_bytes(chat.read_bytes())
+    (folder / "meeting.yaml").write_text("chat_words: {from: 開始, to: に, everyone: 全員}\n", encoding="utf-8")
+    assert discover.meeting_beside(folder) == str(folder / "meeting.yaml")
+    assert discover.meeting_beside(folder / "audio1382913456.m4a") == str(folder / "meeting.yaml")
+    assert discover.meeting_beside(tmp_path / "missing") is None
+    # English keywords: the file is there but not understood, so it is not the recording's chat.
+    rec = discover.find(folder)
+    assert rec.chat_file is None and rec.unused == ["meeting_saved_chat.txt"]
+    rec = discover.find(folder, meeting.load(discover.meeting_beside(folder)))
+    assert rec.chat_file == str(folder / "meeting_saved_chat.txt") and rec.unused == []
