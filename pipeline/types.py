@@ -218,6 +218,7 @@ class AgendaItem:
     discussion: list[Point] = field(default_factory=list)
     resolution_start: float | None = None  # where the resolution was said in the recording
     resolution_end: float | None = None
+    opened_at: float | None = None  # where its opening was said (item 1 also holds the chair's welcome)
 
 
 @dataclass

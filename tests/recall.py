@@ -141,7 +141,7 @@ EXPECTED: dict[str, Expected] = {
         ("3", "ที่ประชุมเห็นชอบให้เปิดวันเสาร์ตามที่เสนอ"),
         ("4", None),
     ], [
-        ("3", "กองคลัง", "ตรวจสอบงบค่าล่วงเวลาด้วย", None),
+        ("3", "กองคลัง", "ตรวจสอบงบค่าล่วงเวลา", None),  # the closing "ด้วย" is spoken, not written
         # The chair takes a task himself ("เดี๋ยวผมคุยกับกองช่างเอง"): a secretary records it,
         # the rules do not see it as an assignment.
         ("4", "ประธาน", "คุยกับกองช่าง", None),

@@ -1,7 +1,14 @@
-"""Deadlines as said ("ภายในวันที่ 30 เมษายน 2569", "ภายใน 30 เม.ย. 69") -> dates."""
+"""Deadlines as said -> dates: "ภายในวันที่ 30 เมษายน 2569", "ภายใน 30 เม.ย. 69", and relative ones,
+"ภายในหนึ่งสัปดาห์", "ก่อนสิ้นไตรมาสนี้", "ภายในวันศุกร์นี้", resolved against the meeting date.
+
+Choices where custom is loose: a week ends on its Friday (the working week), a quarter is the
+calendar quarter (the fiscal year's quarters fall on the same months), the fiscal year ends on
+30 September, and "N เดือน" is the same day N months on (the month's last day when it has none).
+"""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 
@@ -22,6 +29,60 @@ DUE = re.compile(
 )
 
 
+_N = rf"(?P<n>\d{{1,3}}|{NUMWORD})"
+_WEEKDAYS = {d.removeprefix("วัน"): i for i, d in enumerate(THAI_WEEKDAYS)} | {"พฤหัส": 3}
+RELATIVE = re.compile(
+    rf"(?:ภายใน|ไม่เกิน)(?:ระยะเวลา)?\s*{_N}\s*(?P<unit>วัน(?!ที่)|สัปดาห์|อาทิตย์|เดือน)"
+    rf"|(?:ภายใน|ก่อน)(?P<end>สิ้น)?(?P<period>สัปดาห์|อาทิตย์|เดือน|ไตรมาส|ปีงบประมาณ|ปีงบ|ปี)(?P<which>นี้|หน้า)"
+    rf"|(?:ภายใน|ก่อน)(?P<end2>สิ้น)(?P<period2>สัปดาห์|อาทิตย์|เดือน|ไตรมาส|ปีงบประมาณ|ปีงบ|ปี)"
+    rf"|(?:ภายใน|ก่อน)วัน(?P<weekday>{'|'.join(sorted(_WEEKDAYS, key=len, reverse=True))})(?:ที่)?(?P<wwhich>นี้|หน้า)?"
+    rf"|ภายใน(?:วัน)?(?P<day>พรุ่งนี้|วันนี้|นี้)"
+    rf"|(?:ภายใน|ก่อน)(?:สิ้น)?เดือน(?P<month_name>{'|'.join(THAI_MONTHS)})(?:\s*(?P<month_year>\d{{4}}))?"
+)
+
+
+def relative_date(m: re.Match[str], date: dt.date) -> dt.date:
+    """The date a RELATIVE match names, counted from the meeting's `date`."""
+    if m["n"]:
+        n = word_to_int(m["n"])
+        if m["unit"] == "วัน":
+            return date + dt.timedelta(days=n)
+        if m["unit"] in ("สัปดาห์", "อาทิตย์"):
+            return date + dt.timedelta(weeks=n)
+        return _add_months(date, n)
+    if m["weekday"]:
+        day = date + dt.timedelta(days=(_WEEKDAYS[m["weekday"]] - date.weekday()) % 7)
+        return day + dt.timedelta(weeks=1) if m["wwhich"] == "หน้า" else day
+    if m["day"]:
+        return date + dt.timedelta(days=1) if m["day"] == "พรุ่งนี้" else date
+    if m["month_name"]:
+        month = THAI_MONTHS.index(m["month_name"]) + 1
+        year = int(m["month_year"]) - BE_OFFSET if m["month_year"] else date.year + (month < date.month)
+        return _month_end(dt.date(year, month, 1))
+    period, which = m["period"] or m["period2"], m["which"] or "นี้"
+    ahead = which == "หน้า"
+    if period in ("สัปดาห์", "อาทิตย์"):
+        return date + dt.timedelta(days=4 - date.weekday() + (7 if ahead else 0))
+    if period == "เดือน":
+        return _month_end(_add_months(date.replace(day=1), int(ahead)))
+    if period == "ไตรมาส":
+        last = (date.month - 1) // 3 * 3 + 3 + (3 if ahead else 0)
+        return _month_end(dt.date(date.year + (last - 1) // 12, (last - 1) % 12 + 1, 1))
+    if period.startswith("ปีงบ"):
+        return dt.date(date.year + (date.month >= 10) + ahead, 9, 30)
+    return dt.date(date.year + ahead, 12, 31)
+
+
+def _add_months(date: dt.date, n: int) -> dt.date:
+    month = date.month - 1 + n
+    year, month = date.year + month // 12, month % 12 + 1
+    return date.replace(year=year, month=month, day=min(date.day, calendar.monthrange(year, month)[1]))
+
+
+def _month_end(date: dt.date) -> dt.date:
+    return date.replace(day=calendar.monthrange(date.year, date.month)[1])
+
+
 def due_date(
     text: str, meeting_date: dt.date | None
 ) -> tuple[dt.date | None, re.Match[str] | None]:
@@ -31,14 +92,20 @@ def due_date(
     the next one when the day would fall before the meeting. Returns (None, match) when a
     day and month were said but no year can be known, (None, None) when none was said."""
     m = DUE.search(text)
-    if not m:
-        return None, None
-    return _date_of(m, meeting_date), m
+    if m:
+        return _date_of(m, meeting_date), m
+    m = RELATIVE.search(text)
+    if m:
+        return (relative_date(m, meeting_date) if meeting_date else None), m
+    return None, None
 
 
 def dates_said(text: str, meeting_date: dt.date | None) -> list[dt.date]:
     """Every deadline said in `text` that is a real date (see `due_date`)."""
-    found = (_date_of(m, meeting_date) for m in DUE.finditer(flatten(text)))
+    said = flatten(text)
+    found = [_date_of(m, meeting_date) for m in DUE.finditer(said)]
+    if meeting_date:
+        found += [relative_date(m, meeting_date) for m in RELATIVE.finditer(said)]
     return [d for d in found if d is not None]
 
 

@@ -1,10 +1,29 @@
 """The rules engine: offline, from the transcript's own words.
 
-It splits the transcript into agenda items at the chair's spoken cues, finds each item's
-resolution and assignments, and picks a short extractive summary of the discussion. Whatever it
-writes is made of the transcript's own words, and every resolution and action is checked with
-`check.supported` before it is kept. Each item's discussion is kept as points with their speakers
-and segments, for the summarised and verbatim styles.
+It splits the transcript into agenda items at the spoken cues of whoever presides, finds each
+item's resolution and assignments, and picks a short extractive summary of the discussion.
+
+Cues are phrases of the reference (`../shared/reference/thai-minutes.md`) and their spoken
+variants, kept below as data. They are looked for approximately (pipeline.minutes.fuzzy), so a
+dropped tone mark or a misheard consonant does not lose an item; each match records how sure it
+is, and a weak one becomes a note for the reviewer. Chairs do not all read the script:
+
+- items open at "ระเบียบวาระที่ 4.1" (numbers in digits, Thai digits or words), at a title after
+  an introducer ("ต่อไปเป็นเรื่องเพื่อพิจารณา"), or at a transition ("เอาเรื่องแรกก่อน",
+  "ขยับไปเรื่องถัดไป", "มีใครมีเรื่องอื่นอีกไหม"), said by the chair or a secretary who announces;
+- a mention ("ในวาระที่ 2 ของการประชุมครั้งที่แล้ว") opens nothing;
+- with the planned agenda (meeting.yaml) an opening is placed by number, else by the planned
+  title's words said near it, else as the next planned item; items taken out of order or never
+  reached are reported;
+- resolutions are dictated ("มติที่ประชุม"), stated ("ที่ประชุมเห็นชอบ"), spoken loosely by the chair
+  ("ถ้าไม่มีใครค้าน ก็ผ่านตามนี้นะครับ", "เรื่องนี้ทราบกันแล้วนะ"), deferrals ("เลื่อนไปคุยกันคราวหน้า"),
+  votes with counts, or the secretary's restatement; a question, a request or an earlier
+  meeting's decision is not one;
+- assignments name one or more units before the work ("ให้กองคลังกับสำนักการโยธาไปร่วมกันทำ..."),
+  with deadlines absolute or relative (pipeline.minutes.dates).
+
+Whatever it writes is made of the transcript's own words: every resolution and action passes
+`check.unsupported` against the sentences it cites before it is kept.
 """
 
 from __future__ import annotations
@@ -12,173 +31,515 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from pipeline.minutes import fuzzy
 from pipeline.minutes.check import SUBJECT, supported
 from pipeline.minutes.dates import due_date
 from pipeline.minutes.summary import summary_indices, summary_limit
 from pipeline.minutes.text import (
-    NUM_PART,
-    NUMBER,
+    FINAL_PARTICLES,
+    PARTICLES,
     agenda_number,
+    content_words,
     flatten,
     sentences,
-    spoken_number,
     written,
 )
 from pipeline.thaidate import BLANK, arabic_digits, parse_date
 from pipeline.types import Action, AgendaItem, Meeting, Minutes, Point, Segment, Transcript
 
 # --------------------------------------------------------------------------------------------
-# Agenda cues
+# Numbers as said, errors and all: "4.1", "๔.๑", "4 . 1", "สี่จุดหนึ่ง", "สีจุดหนึง"
 
-_INTRO = "(?:ต่อไป(?:ก็)?(?:จะ)?(?:เป็น)?|ขอเข้าสู่|เข้าสู่|มาที่|มาถึง|ไปที่)"
-# (pattern, number when the words themselves mean one); a "num" group holds a spoken number.
-_NUMBERED_CUES: list[tuple[re.Pattern[str], str | None]] = [
-    (re.compile(rf"{_INTRO}(?:ระเบียบ)?วาระ(?:ที่)?\s*(?P<num>{NUMBER})"), None),
-    (re.compile(rf"(?:ระเบียบ)?วาระที่\s*(?P<num>{NUMBER})"), None),
-    (re.compile(r"(?:เรื่อง|วาระ)แรก"), "1"),
-    (re.compile(rf"เรื่องที่\s*(?P<num>{NUM_PART}\s*(?:\.|จุด)\s*{NUM_PART})"), None),
-]
-# (spoken title, words looked for in a planned title, the title when no agenda was given)
-_TITLE_CUES: list[tuple[str, str, str]] = [
-    ("(?:เรื่องที่)?ประธานแจ้ง", "ประธานแจ้ง", "เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ"),
-    ("(?:เรื่อง)?(?:การ)?รับรองรายงานการประชุม", "รับรองรายงาน", "เรื่องรับรองรายงานการประชุม"),
-    ("เรื่องสืบเนื่อง", "สืบเนื่อง", "เรื่องสืบเนื่อง"),
-    ("เรื่อง(?:แจ้ง)?เพื่อทราบ", "เพื่อทราบ", "เรื่องเพื่อทราบ"),
-    ("เรื่องเพื่อพิจารณา", "เพื่อพิจารณา", "เรื่องเพื่อพิจารณา"),
-    ("เรื่องอื่น(?:ๆ)?", "อื่น", "เรื่องอื่น ๆ"),
-]
-# A title opens an item only after an introducer ("ต่อไปเป็นเรื่องเพื่อพิจารณา"): said alone,
-# these words are too common in discussion ("เรื่องอื่นๆ ที่เกี่ยวข้อง").
-_TITLE_CUE_PATTERNS = [
-    (re.compile(rf"{_INTRO}(?:ระเบียบ)?(?:วาระ)?(?:ที่)?(?:{spoken})"), words, title)
-    for spoken, words, title in _TITLE_CUES
-]
-# "ในวาระที่ 1", "ตามวาระที่ 3": a reference to an item, not its opening.
-_NOT_CUE_AFTER = ("ใน", "ตาม", "ของ", "จาก", "กับ", "เหมือน", "เช่น")
+_NUMBER_WORDS = {
+    "หนึ่ง": 1, "เอ็ด": 1, "สอง": 2, "ยี่": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6, "เจ็ด": 7,
+    "แปด": 8, "เก้า": 9, "แรก": 1,
+}
+_WORD_KEYS = sorted(((fuzzy.phrase_key(w), n) for w, n in _NUMBER_WORDS.items()), key=lambda x: -len(x[0]))
+_TEN, _POINT = fuzzy.phrase_key("สิบ"), fuzzy.phrase_key("จุด")
+_THI = fuzzy.phrase_key("ที่")
 
 
-@dataclass
-class _Cue:
-    start: int
-    end: int
-    number: str | None  # "4.1"
-    words: str | None  # title words to match a planned title
-    title: str | None  # title to use when no agenda was given
+def _unit_at(k: str, i: int) -> tuple[int, int] | None:
+    return next(((n, len(w)) for w, n in _WORD_KEYS if k.startswith(w, i)), None)
 
 
-def _find_cues(flat: str) -> list[_Cue]:
-    """Every agenda cue in a sentence, in order, without overlaps."""
-    found: list[_Cue] = []
-    for pattern, number in _NUMBERED_CUES:
-        for m in pattern.finditer(flat):
-            num = spoken_number(m["num"]) if "num" in pattern.groupindex else number
-            found.append(_Cue(m.start(), m.end(), num, None, None))
-    for pattern, words, title in _TITLE_CUE_PATTERNS:
-        for m in pattern.finditer(flat):
-            found.append(_Cue(m.start(), m.end(), None, words, title))
-    # Earliest first; at one place the longest, and a numbered cue before a title cue.
-    found.sort(key=lambda c: (c.start, -c.end, c.number is None))
-    cues: list[_Cue] = []
-    for cue in found:
-        if cues and cue.start < cues[-1].end:
-            continue
-        if flat[: cue.start].endswith(_NOT_CUE_AFTER):
-            continue
-        cues.append(cue)
-    return cues
+def _part_at(k: str, i: int) -> tuple[int | None, int]:
+    """A whole number read from sound-alike key `k` at `i`: digits or words; (None, i) if none."""
+    m = re.match(r"\d{1,3}", k[i:])
+    if m:
+        return int(m.group()), i + m.end()
+    j, first = i, None if k.startswith(_TEN, i) else _unit_at(k, i)
+    if k.startswith(_TEN, j):
+        value, j = 10, j + len(_TEN)
+    elif first and k.startswith(_TEN, j + first[1]):
+        value, j = first[0] * 10, j + first[1] + len(_TEN)
+    elif first:
+        return first[0], j + first[1]
+    else:
+        return None, i
+    unit = _unit_at(k, j)
+    return (value + unit[0], j + unit[1]) if unit else (value, j)
 
 
-def _title_after(rest: str) -> str:
-    """The title said after a cue's number ("วาระที่ 1 เรื่อง..."), else the blank marker."""
-    rest = written(rest)
-    if rest.startswith("เรื่อง"):
-        return rest
-    return next((title for spoken, _, title in _TITLE_CUES if re.match(spoken, rest)), BLANK)
-
+def number_at(k: str, i: int) -> tuple[str | None, int]:
+    """An agenda number ("4", "4.1") read from key `k` at `i`, after an optional "ที่"."""
+    if k.startswith(_THI, i):
+        i += len(_THI)
+    major, j = _part_at(k, i)
+    if major is None:
+        return None, i
+    for sep in (".", _POINT):
+        if k.startswith(sep, j):
+            minor, end = _part_at(k, j + len(sep))
+            if minor is not None:
+                return f"{major}.{minor}", end
+    return str(major), j
 
 
 # --------------------------------------------------------------------------------------------
-# Resolutions
+# Agenda cues (data)
+
+# Words that open an item when a number follows: "ระเบียบวาระที่ 4", "วาระ 4.1", "เรื่องที่ 4.1".
+_NUMBERED = ("ระเบียบวาระที่", "ระเบียบวาระ", "วาระที่", "วาระ")
+# "เรื่องที่ 2" opens an item only after an introducer or a sub-number ("เรื่องที่ 4.1").
+_INTRODUCERS = (
+    "ต่อไปเป็น", "ต่อไปก็เป็น", "ต่อไปจะเป็น", "ต่อไป", "ขอเข้าสู่", "เข้าสู่", "มาที่", "มาถึง", "ไปที่", "ขยับไป",
+    "ไปต่อที่", "ไปต่อ", "เข้า", "เอา", "มา", "ไป", "กลับมาที่", "กลับมา", "ขอนำ", "นำ", "แล้วก็", "ต่อมา", "ถัดมา",
+)
+# Transitions that open the next item without a number (meaning: "1" the first, "next", "other").
+_TRANSITIONS: tuple[tuple[str, str], ...] = (
+    ("เรื่องแรก", "1"), ("วาระแรก", "1"), ("ประเด็นแรก", "1"),
+    ("เรื่องถัดไป", "next"), ("เรื่องต่อไป", "next"), ("วาระถัดไป", "next"), ("วาระต่อไป", "next"),
+    ("ประเด็นถัดไป", "next"), ("ประเด็นต่อไป", "next"), ("ขยับไปเรื่อง", "next"), ("ขยับไปที่เรื่อง", "next"),
+    ("ไปเรื่องต่อไป", "next"), ("เรื่องสุดท้าย", "next"), ("วาระสุดท้าย", "next"), ("ต่อไปเรื่อง", "next"),
+    ("ต่อไปเป็นเรื่อง", "next"), ("ไปที่เรื่อง", "next"), ("มาที่เรื่อง", "next"), ("มาต่อที่เรื่อง", "next"),
+    ("มีใครมีเรื่องอื่น", "other"), ("มีเรื่องอื่น", "other"), ("เรื่องอื่นๆ", "other"), ("เรื่องอื่นอื่น", "other"),
+)
+# A sub-item's number said alone ("4.3 ครับ เชิญ...", "ขอเริ่มที่ 4.1"), not a measure ("4.2 กิโลเมตร").
+_BARE_NUMBER_AFTER = re.compile(r"(?:เริ่มที่|ขอเริ่มที่|เรื่องแรก|ต่อไป|ต่อไปเป็น|มาที่|ไปที่|ถัดไป|ครับ|ค่ะ|นะ)\s*$")
+_MEASURE = re.compile(r"\s*(?:กิโล|เมตร|ล้าน|บาท|เปอร์เซ็นต์|%|ไร่|ตัน|ลิตร|ชั่วโมง|นาที|เท่า|คะแนน|แสน|หมื่น|พัน|คน|ราย|องศา)")
+_TRANSITION_SCORE = 0.9  # "ปีงบประมาณถัดไป" is not "วาระถัดไป": transitions may lose one letter at most
+# (spoken title, words looked for in a planned title, the title when no agenda was given)
+_TITLES: tuple[tuple[str, str, str], ...] = (
+    ("เรื่องที่ประธานแจ้ง", "ประธานแจ้ง", "เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ"),
+    ("ประธานแจ้ง", "ประธานแจ้ง", "เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ"),
+    ("รับรองรายงานการประชุม", "รับรองรายงาน", "เรื่องรับรองรายงานการประชุม"),
+    ("รับรองรายงาน", "รับรองรายงาน", "เรื่องรับรองรายงานการประชุม"),
+    ("เรื่องสืบเนื่อง", "สืบเนื่อง", "เรื่องสืบเนื่อง"),
+    ("เรื่องแจ้งเพื่อทราบ", "เพื่อทราบ", "เรื่องเพื่อทราบ"),
+    ("เรื่องเพื่อทราบ", "เพื่อทราบ", "เรื่องเพื่อทราบ"),
+    ("เรื่องเพื่อพิจารณา", "เพื่อพิจารณา", "เรื่องเพื่อพิจารณา"),
+    ("เรื่องอื่นๆ", "อื่น", "เรื่องอื่น ๆ"),
+    ("เรื่องอื่น", "อื่น", "เรื่องอื่น ๆ"),
+)
+# Before a cue, these make it a reference to an item, not its opening: "ในวาระที่ 1".
+_NOT_CUE_AFTER = ("ใน", "ตาม", "ของ", "จาก", "กับ", "เหมือน", "เช่น", "ก่อน", "หลัง", "แทน", "สลับ", "และ")
+# Anywhere before it in the sentence, or just after it: an earlier meeting's item.
+_PAST = ("ครั้งที่แล้ว", "ครั้งก่อน", "คราวที่แล้ว", "คราวก่อน", "ครั้งที่ผ่านมา", "เมื่อครั้ง", "ประชุมที่แล้ว")
+
+
+_FUTURE = re.compile(r"(?<!ต่อไป)จะ(?!เป็น)")
+
+
+@dataclass
+class Cue:
+    start: int  # span in the sentence's flat form
+    end: int
+    number: str | None = None  # "4.1", or None
+    meaning: str = ""  # "number", "title", "1", "next", "other"
+    words: str | None = None  # title words to match a planned title
+    title: str | None = None  # title to use when no agenda was given
+    score: float = 1.0
+    strong: bool = True  # said as only a presiding speaker says it
+
+
+def _before(flat: str, start: int) -> str:
+    return fuzzy.key(flat[:start])[0]
+
+
+_INTRO_BEFORE = re.compile(
+    "(?:" + "|".join(sorted((re.escape(w) for w in _INTRODUCERS), key=len, reverse=True)) + ")"
+    r"(?:ระเบียบวาระ|วาระ|เรื่อง|การ|ที่)*\s*$"
+)
+_TITLE_LEADS = tuple(fuzzy.phrase_key(w) for w in ("ระเบียบวาระ", "วาระ", "เรื่อง", "การ", "ที่"))
+
+
+def _introduced(before: str) -> bool:
+    """Whether the key before a title ends with an introducer ("ต่อไปเป็น(เรื่อง)...")."""
+    trimmed = True
+    while trimmed:
+        trimmed = False
+        for lead in _TITLE_LEADS:
+            if before.endswith(lead):
+                before, trimmed = before[: -len(lead)], True
+    return before.endswith(tuple(fuzzy.phrase_key(w) for w in _INTRODUCERS))
+
+
+def _is_mention(flat: str, cue: Cue) -> bool:
+    """"ในวาระที่ 1", "ครั้งที่แล้ว ระเบียบวาระที่สอง", "วาระที่ 2 ของการประชุมครั้งก่อน": no opening."""
+    before = _before(flat, cue.start)
+    if before.endswith(tuple(fuzzy.phrase_key(w) for w in _NOT_CUE_AFTER)):
+        return True
+    near = fuzzy.key(flat[max(0, cue.start - 25):cue.start])[0]
+    if cue.meaning == "number" and _FUTURE.search(flat[max(0, cue.start - 14):cue.start]):
+        return True  # "จะขอสลับวาระ 4.2 ...": an announcement of what comes
+    if cue.meaning == "number":
+        near += fuzzy.key(flat[cue.end:cue.end + 12])[0]
+    return any(fuzzy.phrase_key(p) in near for p in _PAST)
+
+
+@lru_cache(maxsize=65536)
+def find_cues(flat: str) -> tuple[Cue, ...]:
+    """Every agenda cue in a sentence's flat form, in order, without overlaps or mentions."""
+    k, where = fuzzy.key(flat)
+    inverse = _inverse(where, len(flat))
+    found: list[Cue] = []
+    for phrase in _NUMBERED:
+        for hit in fuzzy.find_all(phrase, flat, (k, where)):
+            number, end = number_at(k, inverse[hit.end])
+            if number is None:
+                continue
+            found.append(Cue(hit.start, _flat_end(where, end, len(flat)), number, "number", score=hit.score))
+    for hit in fuzzy.find_all("เรื่องที่", flat, (k, where)):
+        number, end = number_at(k, inverse[hit.start] + len(fuzzy.phrase_key("เรื่อง")))
+        introduced = _before(flat, hit.start).endswith(tuple(fuzzy.phrase_key(w) for w in _INTRODUCERS))
+        if number and ("." in number or introduced):
+            found.append(Cue(hit.start, _flat_end(where, end, len(flat)), number, "number", score=hit.score))
+    for m in re.finditer(r"(?<![\d.,])(\d{1,2})\s*\.\s*(\d{1,2})(?![\d,])", flat):
+        before = flat[: m.start()]
+        introduced = not before.strip() or _BARE_NUMBER_AFTER.search(before)
+        if introduced and not _MEASURE.match(flat[m.end():]):
+            found.append(Cue(m.start(), m.end(), f"{int(m[1])}.{int(m[2])}", "number", score=0.9, strong=False))
+    for phrase, meaning in _TRANSITIONS:
+        for hit in fuzzy.find_all(phrase, flat, (k, where), _TRANSITION_SCORE):
+            if phrase.endswith("เรื่อง") and re.match(r"(?:นี้|นั้น|ที่แล้ว|เดิม)", flat[hit.end:]):
+                continue  # "ต่อไปเรื่องนี้ต้อง...": this matter, not the next one
+            if phrase.endswith("เรื่อง") and re.match(r"(?:อื่น|เพื่อ|สืบเนื่อง|รับรอง|ประธานแจ้ง|แจ้งเพื่อ)", flat[hit.end:]):
+                continue  # "ต่อไปเป็นเรื่องอื่นๆ": the title cue says which
+            found.append(Cue(hit.start, hit.end, None, meaning, score=hit.score, strong=False,
+                             words="อื่น" if meaning == "other" else None,
+                             title="เรื่องอื่น ๆ" if meaning == "other" else None))
+    for spoken, words, title in _TITLES:
+        for hit in fuzzy.find_all(spoken, flat, (k, where)):
+            before = _before(flat, hit.start)
+            # said alone these words are too common in discussion ("เรื่องอื่นๆ ที่เกี่ยวข้อง")
+            if not _introduced(before):
+                continue
+            found.append(Cue(hit.start, hit.end, None, "title", words, title, hit.score))
+    # among overlapping cues the surest, then the longest, then a number before a title
+    found.sort(key=lambda c: (-round(c.score, 2), c.meaning != "number", -(c.end - c.start), c.start))
+    kept: list[Cue] = []
+    for cue in found:
+        if not any(c.start < cue.end and cue.start < c.end for c in kept):
+            kept.append(cue)
+    kept.sort(key=lambda c: c.start)
+    cues: list[Cue] = []
+    for cue in kept:
+        if cues and cue.meaning == "number" and cue.start - cues[-1].end <= 2 \
+                and cues[-1].meaning in ("next", "1"):
+            cues[-1] = cue  # "เรื่องแรก 4.1 ...": the number says which
+            continue
+        if cues and cue.meaning in ("title", "other") and cue.words and cue.start - cues[-1].end <= 2 \
+                and cues[-1].meaning in ("number", "next", "other", "1"):
+            # "วาระที่ 5 เรื่องอื่น ๆ", "เรื่องต่อไป รับรองรายงาน...": one cue, the title named
+            cues[-1].words, cues[-1].title = cue.words, cue.title
+            cues[-1].strong = cues[-1].strong or cue.strong
+            continue
+        if _is_mention(flat, cue):
+            continue
+        cues.append(cue)
+    for n, cue in enumerate(cues):  # the introducer belongs to the cue: "ต่อไปเป็นเรื่อง..." is not discussion
+        lead = _INTRO_BEFORE.search(flat[: cue.start])
+        if lead and (n == 0 or cues[n - 1].end <= lead.start()):
+            cue.start = lead.start()
+    return tuple(cues)
+
+
+def _inverse(where: list[int], length: int) -> list[int]:
+    """For each flat index (and the end), the first key index at or after it."""
+    inverse = [len(where)] * (length + 1)
+    for j in range(len(where) - 1, -1, -1):
+        inverse[where[j]] = j
+    for i in range(length - 1, -1, -1):
+        inverse[i] = min(inverse[i], inverse[i + 1])
+    return inverse
+
+
+def _flat_end(where: list[int], key_end: int, length: int) -> int:
+    return where[key_end - 1] + 1 if 0 < key_end <= len(where) else length
+
+
+_TITLE_END = re.compile(r"(?:ขอเชิญ|เชิญ|ขออนุญาต|ซึ่ง|โดย|ในวาระนี้|วาระนี้|มีสองเรื่อง|มี\s*\d+\s*เรื่อง)")
+
+
+def _title_after(rest: str) -> str:
+    """The title said after a cue's number ("วาระที่ 1 เรื่อง...", "วาระ 4.1 แผนการ... ขอเชิญ..."),
+    up to where the chair moves on; the blank marker when none was said."""
+    rest = written(rest)
+    for spoken, _, title in _TITLES:
+        hit = fuzzy.find(spoken, rest)
+        if hit and hit.start <= len("เรื่อง"):
+            session = re.match(r"\s*ครั้งที่\s*[\d/]+", rest[hit.end:])  # "รับรองรายงานการประชุม ครั้งที่ 3/2569"
+            return title + (session.group().strip() if session else "")
+    end = _TITLE_END.search(rest)
+    title = rest[: end.start()].strip() if end else rest
+    return title if len(title) >= 4 else BLANK
+
+
+# --------------------------------------------------------------------------------------------
+# Resolutions (data)
 
 RESOLUTION_VERBS = "(?:รับทราบ|เห็นชอบ|อนุมัติ|รับรอง|เห็นด้วย)"
-# What a chair says before a bare resolution verb: "ถ้าไม่มีผู้ใดเห็นเป็นอย่างอื่น ถือว่า...".
-_LEAD_IN = (
-    "(?:โอเค|ค่ะ|ครับ|ก็|งั้น|ถ้างั้น|ถ้าอย่างนั้น|ดังนั้น|เพราะฉะนั้น|สรุปว่า|สรุป|ถือว่า|เป็นอันว่า"
-    "|(?:ถ้า|หาก)ไม่มี(?:ผู้ใด|ท่านใด|ใคร)?"
-    "(?:เห็นเป็นอย่างอื่น|มีความเห็นเป็นอย่างอื่น|ขัดข้อง|คัดค้าน|แก้ไข|อะไร(?:เพิ่มเติม)?)?)"
+_VERBS = ("ไม่อนุมัติ", "ไม่เห็นชอบ", "รับทราบ", "เห็นชอบ", "อนุมัติ", "รับรอง", "เห็นด้วย")
+# (strength, phrase): the strongest wins, then the latest. 3: the label dictated; 2: the meeting
+# as subject of a decision verb, a vote count, a deferral said as decided; 1: a chair's bare verb
+# or loose form, which only counts from whoever presides.
+_STATED: tuple[tuple[int, str], ...] = (
+    (3, "มติที่ประชุม"), (3, "สรุปมติ"), (3, "ที่ประชุมมีมติ"), (3, "ที่ประชุมพิจารณาแล้วมีมติ"), (3, "ที่ประชุมได้มีมติ"),
+    *((2, f"ที่ประชุม{v}") for v in _VERBS), *((2, f"ที่ประชุมได้{v}") for v in _VERBS),
+    *((2, f"ถือว่า{v}") for v in _VERBS), *((2, f"เป็นอันว่า{v}") for v in _VERBS),
+    (2, "ถือว่าผ่าน"), (2, "เป็นอันว่าผ่าน"), (2, "ถือว่าที่ประชุม"), (2, "เป็นอันว่าที่ประชุม"),
+    (2, "มีมติ"), (2, "ลงมติ"), (2, "คะแนนเสียง"), (2, "งดออกเสียง"),
+    (2, "รับรองรายงานการประชุม"), (2, "ผลการลงคะแนน"), (2, "ลงคะแนน"), (2, "ผลคะแนน"), (2, "เป็นเอกฉันท์"),
 )
-# (strength, pattern): the strongest wins, then the latest. The resolution's words start at
-# group "res"; what precedes it (label, "ถือว่า", lead-in) is not written.
-_RESOLUTIONS: list[tuple[int, re.Pattern[str]]] = [
-    # the chair dictates the label: "มติที่ประชุม รับทราบ"
-    (3, re.compile(r"มติที่ประชุม(?:คือ|ว่า)?(?P<res>.*)")),
-    # "ที่ประชุมพิจารณาแล้วมีมติเห็นชอบ...", "...ถือว่าที่ประชุมเห็นชอบตามที่เสนอ"
-    (2, re.compile(
-        rf"(?P<res>ที่ประชุม(?:ได้)?(?:พิจารณาแล้ว)?(?:มีมติ)?(?:ให้)?(?:ไม่)?{RESOLUTION_VERBS}.*)"
-    )),
-    (2, re.compile(r"(?P<res>ที่ประชุม(?:ได้)?(?:พิจารณาแล้ว)?มีมติ.+)")),
-    # "รับรองรายงานการประชุม(ครั้งที่ 1/2569) โดย(ไม่)มีการแก้ไข"
-    (2, re.compile(r"(?P<res>รับรองรายงานการประชุม.{0,20}?โดย(?:ไม่)?มีการแก้ไข.*)")),
-    # the bare spoken verb opening its sentence and closed by a particle: "รับทราบนะครับ",
-    # "เห็นชอบตามนี้นะคะ", "รับรองตามนี้นะคะ"
-    (1, re.compile(
-        rf"^{_LEAD_IN}*(?P<res>(?:ไม่)?{RESOLUTION_VERBS}.{{0,60}}?)(?:นะ)?(?:ครับ|ค่ะ|คะ|จ้ะ|จ้า)$"
-    )),
-    # a deferral closing the item: "เรื่องนี้ขอเลื่อนไปพิจารณาในการประชุมครั้งหน้านะครับ" (not asked)
-    (1, re.compile(
-        r"(?:ขอ|ให้)?(?P<res>เลื่อน(?:การ)?(?:ไป)?พิจารณา(?!.*(?:ไหม|มั้ย|หรือเปล่า|หรือไม่)).{0,40}?)"
-        r"(?:นะ)?(?:ครับ|ค่ะ|คะ|จ้ะ|จ้า)?$"
-    )),
-]
-_BARE = 1
-# A request or an opinion, not a decision: "ขอให้ที่ประชุมรับทราบ", "ผมเห็นชอบ", "ถ้าที่ประชุมอนุมัติ".
+_LOOSE: tuple[str, ...] = (
+    "ผ่านตามนี้", "ผ่านนะ", "ก็ผ่าน", "ผ่านไป", "ตามนี้นะ", "ตามนั้นนะ", "โอเคตามนั้น", "ตามนั้น", "ทราบกันแล้ว",
+    "รับทราบกัน", "เอาตามนี้", "เอาตามนั้น", "ไม่มีใครค้าน", "ไม่มีผู้ใดคัดค้าน", "ไม่มีใครคัดค้าน",
+    *(f"{v}ตามนี้" for v in _VERBS), *(f"{v}ตามที่เสนอ" for v in _VERBS), *_VERBS,
+)
+_DEFER: tuple[str, ...] = (
+    "เลื่อนไปพิจารณา", "เลื่อนการพิจารณา", "เลื่อนไปคุย", "เลื่อนไปประชุม", "เลื่อนเรื่องนี้", "ขอเลื่อน", "ยกไปพิจารณา",
+    "ยกไปคุย", "ยกยอดไป", "ไว้คุยกันคราวหน้า", "ไว้คุยกันครั้งหน้า", "ไว้พิจารณาครั้งหน้า", "ขอถอนเรื่อง", "ถอนเรื่อง",
+)
+# A request, an opinion or a condition, not a decision: "ขอให้ที่ประชุมรับทราบ", "ผมเห็นชอบ", "ถ้าที่ประชุมอนุมัติ".
 _NOT_RESOLUTION_AFTER = (
-    "ขอ", "ให้", "เสนอ", "เพื่อ", "โปรด", "จะ", "ต้อง", "ควร", "ถ้า", "หาก", "คิดว่า", "เห็นว่า",
-    "ผม", "ดิฉัน", "กระผม", "หนู",
+    "ขอ", "ให้", "เสนอ", "เพื่อ", "โปรด", "จะ", "ต้อง", "ควร", "ถ้า", "หาก", "คิดว่า", "เห็นว่า", "ผม", "ดิฉัน",
+    "กระผม", "หนู", "ยัง", "ไม่ได้", "ได้", "กรุณา", "ช่วย", "พร้อม", "ที่", "ซึ่ง",
 )
+# What a chair says before a loose or bare decision: "ถ้าไม่มีผู้ใดเห็นเป็นอย่างอื่น ถือว่า...".
+_LEAD_IN = re.compile(
+    "^(?:โอเค|ค่ะ|ครับ|คะ|นะ|ก็|งั้น|ถ้างั้น|ถ้าอย่างนั้น|ดังนั้น|เพราะฉะนั้น|สรุปว่า|สรุป|ถือว่า|เป็นอันว่า|เรื่องนี้|วาระนี้"
+    "|ทุกท่าน|เอ่อ|อ่า|ดีครับ|ดีค่ะ|ได้ครับ|ได้ค่ะ|เพราะงั้น|แล้วก็|ไม่มี|ไม่มีใคร|\\s"
+    "|(?:ถ้า|หาก)ไม่มี.{0,40}?(?=ก็|ถือว่า|เป็นอันว่า|งั้น|$))*$"
+)
+# The end of what precedes a loose decision in the same breath: "...อีกทีหนึ่ง เรื่องนี้ทราบกันแล้วนะ".
+_CLAUSE_END = re.compile(r"(?:เรื่องนี้|วาระนี้|ก็|โอเค|งั้น|ถือว่า|เป็นอันว่า|นะ|ครับ|ค่ะ|คะ)\s*$")
+_CLOSED = re.compile(r"(?:ตามนี้|ตามที่เสนอ)?(?:นะ)?(?:ครับ|ค่ะ|คะ|จ้ะ|จ้า)?\s*$")
+# After the verb in the same sentence: a question, asking for a decision.
+_QUESTION = ("ไหม", "มั้ย", "หรือไม่", "หรือเปล่า", "รึเปล่า", "ได้ไหม", "ใช่ไหม", "ยัง")
+_BARE = 1
+_REQUEST = re.compile(r"ขอให้|ขอเสนอ|เสนอให้|ขอความเห็นชอบ|ขออนุมัติ|เพื่อให้|เพื่อขอ|ขอมติ|ขอความเห็น")
+_VOTES = re.compile(r"(?:เห็นด้วย|เห็นชอบ|ไม่เห็นด้วย|งดออกเสียง|คัดค้าน)\s*\d+\s*(?:เสียง|คน|ท่าน)")
 
 
-def _resolution_match(flat: str) -> tuple[int, re.Match[str]] | None:
-    """The strongest resolution pattern matching a sentence, with its strength."""
-    for strength, pattern in _RESOLUTIONS:
-        m = pattern.search(flat)
-        if m and not flat[: m.start()].endswith(_NOT_RESOLUTION_AFTER):
-            return strength, m
-    return None
+@dataclass
+class Decision:
+    strength: int
+    start: int  # where its words start in the sentence's flat form
+    kind: str  # "stated", "loose", "deferral"
+    score: float
+
+
+def _past(flat: str, start: int) -> bool:
+    before = _before(flat, start)
+    return any(fuzzy.phrase_key(p) in before for p in (*_PAST, "เคย", "ไปแล้วเมื่อ"))
+
+
+def _asked(flat: str, start: int) -> bool:
+    after = fuzzy.key(flat[start:])[0]
+    return any(after.endswith(fuzzy.phrase_key(q)) or fuzzy.phrase_key(q + "ครับ") in after
+               or fuzzy.phrase_key(q + "คะ") in after for q in _QUESTION)
+
+
+@lru_cache(maxsize=65536)
+def decision(flat: str) -> Decision | None:
+    """The strongest decision said in a sentence, or None (see the data above)."""
+    k, where = fuzzy.key(flat)
+    best: Decision | None = None
+    groups = (((s, p) for s, p in _STATED), ((_BARE, p) for p in _LOOSE), ((2, p) for p in _DEFER))
+    for kind, group in zip(("stated", "loose", "deferral"), groups, strict=True):
+        for strength, phrase in group:
+            for hit in fuzzy.find_all(phrase, flat, (k, where)):
+                before = _before(flat, hit.start)
+                if before.endswith(tuple(fuzzy.phrase_key(w) for w in _NOT_RESOLUTION_AFTER)):
+                    continue
+                if _past(flat, hit.start) or (kind != "deferral" and _asked(flat, hit.start)):
+                    continue
+                if kind != "deferral" and _REQUEST.search(flat[: hit.start]):
+                    continue  # "ขอให้ที่ประชุมพิจารณาเห็นชอบ": asking for the decision
+                closed = _CLOSED.match(flat[hit.end:]) is not None  # "...ไม่ต้องคิดเยอะ เห็นชอบครับ"
+                if kind == "loose" and len(before) > 6 and not _LEAD_IN.match(flat[: hit.start]) \
+                        and not _CLAUSE_END.search(flat[: hit.start]) and not (closed and phrase in _VERBS):
+                    continue  # a bare form opens the chair's clause, after a lead-in at most
+                if kind == "deferral" and _asked(flat, hit.start):
+                    continue
+                found = Decision(strength, hit.start, kind, hit.score)
+                if best is None or (found.strength, -found.start) > (best.strength, -best.start):
+                    best = found
+    return best
+
+
+_LABEL = re.compile(
+    r"^(?:สรุปมติ(?:ของ)?(?:ระเบียบวาระ|วาระ)?(?:นี้|ที่\s*[\d.]+)?|มติที่ประชุม|ถือว่า|เป็นอันว่า|ก็|คือ|ว่า|นะ|ครับ|ค่ะ|คะ|เรื่องนี้|ขอ(?=เลื่อน)|\s)+"
+)
 
 
 def as_resolution(words: str) -> str:
-    """Written form of a resolution: particles dropped, "ที่ประชุม" as subject."""
-    text = written(words)
+    """Written form of a resolution: its label and particles dropped, "ที่ประชุม" as subject."""
+    text = written(_LABEL.sub("", words))
     if text and not text.startswith(SUBJECT):
         text = SUBJECT + text
     return text
 
 
-
 # --------------------------------------------------------------------------------------------
-# Actions
+# Assignments (data)
 
-# "มอบ"/"ฝาก" alone are how chairs often say it: "มอบกองแผนงาน ปรับปรุง...", "ฝากกองคลังช่วยดู...".
-_ASSIGN = re.compile(r"มอบหมาย(?:ให้)?|มอบ(?:ให้)?|ฝาก(?:ให้)?|ขอให้|ให้")
-_ASSIGN_LEAD = 6  # characters before the cue ("และ", "ครับ") in a sentence that is only an assignment
-# A bare "ให้" assigns only at a sentence start (also just after a particle) or after these
-# ("เห็นชอบ และให้กองคลัง..."); elsewhere it is "เพื่อให้", "อยากให้", "ให้แล้วเสร็จ".
+# The words that hand over a task; a bare "ให้" only at a sentence start or after these.
+_ASSIGN = ("มอบหมายให้", "มอบหมาย", "มอบให้", "มอบ", "ฝากให้", "ฝาก", "ขอให้", "รบกวน", "ขอความร่วมมือ", "ให้")
+_EXACT_ONLY = {"ให้", "มอบ", "ฝาก"}
 _BARE_ASSIGN_AFTER = (
-    "และ", "โดย", "จึง", "ก็", "แล้ว", "ทั้งนี้", "พร้อมทั้ง", "เห็นชอบ", "อนุมัติ", "มีมติ", "ตามที่เสนอ",
-    "ครับ", "ค่ะ", "คะ", "นะ",
+    "และ", "โดย", "จึง", "ก็", "แล้ว", "ทั้งนี้", "พร้อมทั้ง", "เห็นชอบ", "อนุมัติ", "มีมติ", "ตามที่เสนอ", "ครับ", "ค่ะ",
+    "คะ", "นะ", "งั้น", "ดังนั้น", "ตามนี้", "เลย", "รับทราบ", "โอเค", "เอ่อ", "อ่า", "อืม",
+)
+# "ส่งให้ฝ่ายพัสดุ" sends to, "เพื่อให้กองคลัง" is a purpose: no one is given a task.
+_NOT_ASSIGN_AFTER = (
+    "ส่ง", "แจ้ง", "เสนอ", "ให้", "เพื่อ", "อยาก", "ต้องการ", "คืน", "ขาย", "โอน", "จ่าย", "มอบ", "ช่วย", "ทำ", "ยื่น",
+    "ถาม", "บอก", "ตอบ", "รายงาน", "ส่งต่อ", "เวียน", "ที่",
 )
 # The work verbs that end the assignee; "ส่ง" but not "ส่งเสริม" (part of agency names).
 _ACTION_VERBS = (
-    "ดำเนินการ|จัดทำ|จัดส่ง|จัดซื้อ|จัดหา|จัดเตรียม|ส่ง(?!เสริม)|ประสาน(?:งาน)?|รวบรวม|ตรวจสอบ"
-    "|ติดตาม|ปรับปรุง|แก้ไข|นำเสนอ|เสนอ|รายงาน|สรุป|เตรียม|ทบทวน|ศึกษา|สำรวจ|แจ้ง|บันทึก|ตรวจ(?!ราชการ)"
+    "ดำเนินการ|จัดทำ|จัดส่ง|จัดซื้อ|จัดหา|จัดเตรียม|จัดประชุม|จัด|ส่ง(?!เสริม)|ประสาน(?:งาน)?|รวบรวม|ตรวจสอบ"
+    "|ติดตาม|ปรับปรุง|ปรับ|แก้ไข|นำเสนอ|เสนอ|รายงาน|สรุป|เตรียม|ทบทวน|ศึกษา|สำรวจ|แจ้ง|บันทึก|ตรวจ(?!ราชการ)"
+    "|ทำ|ดูแล|ดู|เร่ง|หารือ|คุย|ขุด|ลอก|ออก|ร่าง|เขียน|คำนวณ|ประเมิน|วาง|เก็บ|ติดตั้ง|ซ่อม|อบรม|ประชาสัมพันธ์"
+    "|ตั้ง|ขยาย|เพิ่ม|ลด|ยกเลิก|ชี้แจง|เชิญ|นัด|ลงพื้นที่|ทดสอบ|พัฒนา|จ้าง|ขออนุมัติ|ทำหนังสือ"
 )
-# Not after "ที่": "เห็นชอบให้เปิดวันเสาร์ตามที่เสนอ" is "as proposed", no one is asked to propose.
-_ASSIGNMENT = re.compile(rf"(?P<who>.{{2,40}}?)(?<!ที่)(?P<task>(?:{_ACTION_VERBS}).*)")
-# Words around the assignee that are not part of it: "ขอให้ทางกองคลังช่วยประสาน".
-_WHO_EXTRA = re.compile(r"^ทาง|(?:ช่วย|รับไป|ไป|ได้)+$")
+# Between assignee and task: "ฝากกองคลังช่วยดู", "ให้สำนักการโยธาไปร่วมกันทำ", "รบกวนฝ่ายไอทีรับไป...".
+_HELPERS = re.compile(r"(?:ช่วย|รับไป|ไปร่วมกัน|ร่วมกัน|ไป|กลับไป|ลอง)+")
+_WHO_EXTRA = re.compile(r"^(?:ทาง|ท่าน(?=[ก-ฮ]{4}))|(?:ช่วย|รับไป|ไป|ได้|ด้วย|ทาง)+$")
+# What an assignee starts with: a unit or a person.
+_WHO_STARTS = (
+    "กอง", "สำนัก", "ฝ่าย", "งาน", "ศูนย์", "กลุ่ม", "ทีม", "หน่วย", "เขต", "นาย", "นาง", "น.ส.", "คุณ", "ท่าน",
+    "ผู้อำนวยการ", "ผอ", "เลขา", "ทุก", "อาจารย์", "ดร", "ผู้แทน", "เจ้าหน้าที่", "คณะ", "ผู้", "เจไอซีเอ", "jica",
+    "การ", "สถาบัน", "ส่วน", "โรงเรียน", "สำนักงาน", "พี่", "น้อง", "นักวิชาการ", "นิติกร", "วิศวกร", "ผู้เชี่ยวชาญ",
+    "สถานี", "บริษัท", "ที่ปรึกษา", "กรม", "ฝ่ายเลขา", "ประธาน", "รอง",
+)
+# Someone else's order reported ("ที่ประชุมจังหวัดให้ทุกอำเภอ..."): not this meeting's assignment.
+_REPORTED = re.compile(r"ที่ประชุม|จังหวัด|กระทรวง|ผู้ว่า|ปลัด|ท่าน|สั่ง|นโยบาย|รัฐบาล|ครม")
+# A message passed on ("ผอเขตฝากมาว่า ... ให้ทุกฝ่าย..."): someone else's request, reported.
+_RELAYED = re.compile(r"(?:ฝาก|แจ้ง|สั่ง|บอก)มาว่า")
+# The chair taking a task himself, or a message passed on ("ผอเขตฝากมาว่า"): not an assignment here.
+_SELF = re.compile(r"^(?:เดี๋ยว|ผม|ดิฉัน|กระผม|เรา|หนู|มา|ไว้|กัน)|ผม|ดิฉัน")
+_QUESTION_END = re.compile(r"(?<!ได้)(?<!หน่อยได้)(?:ไหม|มั้ย|หรือไม่|หรือเปล่า|รึเปล่า)$")
+_BARE_UNIT = re.compile(r"(?:ทาง)?(?:กอง|สำนัก|สำนักงาน|ฝ่าย|งาน|ศูนย์|กลุ่ม|สถาบัน|ส่วน|หน่วย|กรม|คณะ)")
+_JOINED = re.compile(r"(?:กับ|และ|รวมทั้ง|รวมถึง|,)")
+_ASSIGN_LEAD = 8  # key characters before the cue in a sentence that is only an assignment
 
+
+def _who_like(who: str) -> bool:
+    k = fuzzy.key(who)[0]
+    return k.startswith(tuple(fuzzy.phrase_key(w) for w in _WHO_STARTS)) or bool(re.match(r"[A-Za-z]", who))
+
+
+def _assign_cues(flat: str) -> list[fuzzy.Hit]:
+    k, where = fuzzy.key(flat)
+    hits: list[fuzzy.Hit] = []
+    for phrase in _ASSIGN:
+        for hit in fuzzy.find_all(phrase, flat, (k, where), 1.0 if phrase in _EXACT_ONLY else None):
+            if phrase == "ให้":
+                before = flat[: hit.start].strip()
+                unit_next = _who_like(flat[hit.end:hit.end + 12]) and not before.endswith(_NOT_ASSIGN_AFTER) \
+                    and not any(h.start < hit.start for h in hits) \
+                    and not _REPORTED.search(before[-20:])  # "...แก้ไขให้ทุกหน่วยทราบ" is in a task
+                if before and not before.endswith(_BARE_ASSIGN_AFTER) and not unit_next:
+                    continue
+            if not any(h.start < hit.end and hit.start < h.end for h in hits):
+                hits.append(hit)
+    return sorted(hits, key=lambda h: h.start)
+
+
+def actions_in(
+    flat: str, meeting_date: dt.date | None, notes: list[str], presides: bool = True
+) -> list[tuple[str, str, dt.date | None, float]]:
+    """The assignments said in one sentence: (assignee, task, due, how sure).
+
+    A member's "ขอให้เขตประสาน..." is a request to the chair, not an assignment: unless the
+    speaker presides (`presides`), only an explicit "มอบหมาย" counts."""
+    cues = [c for c in _assign_cues(flat) if (presides or fuzzy.find("มอบหมาย", flat[c.start:c.end]))
+            and not _past(flat, c.start) and not _RELAYED.search(flat[: c.start])]
+    found: list[tuple[str, str, dt.date | None, float]] = []
+    for n, cue in enumerate(cues):
+        stop = cues[n + 1].start if n + 1 < len(cues) else len(flat)
+        span = flat[cue.end:stop]
+        # the first work verb after a whole name ("กองจัดการสิ่งปฏิกูล...": จัดการ is in the name)
+        m = next((v for v in re.finditer(rf"(?<!ที่)(?:{_ACTION_VERBS})", span)
+                  if v.start() >= 2 and not _BARE_UNIT.fullmatch(span[: v.start()].strip())), None)
+        helper = next((h for h in _HELPERS.finditer(span)
+                       if h.start() >= 2 and not _BARE_UNIT.fullmatch(span[: h.start()].strip())), None)
+        cut = min([p for p in (m and m.start(), helper and helper.start()) if p] or [len(span)])
+        if cut < 2 or cut > 50:
+            continue
+        who = _WHO_EXTRA.sub("", written(span[:cut], cut=False)).strip()
+        task_from = helper.end() if helper and helper.start() == cut else cut
+        task = re.sub(r"(?:และ|โดย|ด้วย|ด้วยนะ|นะ|เลย)$", "", written(span[task_from:])).strip()
+        if _QUESTION_END.search(task):
+            continue  # "...มีใครจะแก้ไขไหม": a question, not a task
+        if not who or not task or SUBJECT in who or len(who) > 45 or _SELF.search(who):
+            continue
+        if not _who_like(who) and (cue.score < 1.0 or len(who) > 10):
+            continue
+        if not _who_like(who) and fuzzy.phrase_key("ให้") == fuzzy.key(flat[cue.start:cue.end])[0]:
+            continue
+        due, said = due_date(task, meeting_date)
+        if due:
+            task = (task[: said.start()] + task[said.end():]).strip()
+        elif said and meeting_date is None and not said.groupdict().get("month"):
+            pass  # a relative deadline and no meeting date: kept as said, in the task
+        elif said:
+            notes.append(
+                f"กำหนดเวลา \"{said.group()}\" แปลงเป็นวันที่ไม่ได้ (ไม่ระบุปีและไม่ทราบวันที่ประชุม"
+                " หรือไม่มีวันนี้ในปฏิทิน) โปรดตรวจสอบ"
+            )
+        if not task or not supported(f"{who} {task}", flat):
+            continue
+        for one in _split_who(who):
+            found.append((one, task, due, cue.score))
+    return found
+
+
+_WHO_PATTERN = "|".join(_WHO_STARTS)
+# A chair speaking to a unit: "โยธาช่วยติดไฟ...", "ส่วนฝ่ายพัสดุก็เตรียมร่าง...", "กองสวนช่วยทำแบบป้าย...ได้ไหม".
+_ADDRESSED = re.compile(
+    r"^(?:แล้วก็|ก็|ส่วน|อ่า|เอ่อ|อืม|งั้น|โอเค|ครับ|ค่ะ|อันนี้|ทาง|\s)*"
+    rf"(?P<who>(?:{_WHO_PATTERN}|[\u0e01-\u0e4e]{{2,}}).{{0,40}}?)(?:ช่วย|รับไป|(?:ก็|ไป)+(?=(?:{_ACTION_VERBS})))"
+)
+
+
+def addressed(flat: str, meeting_date: dt.date | None) -> list[tuple[str, str, dt.date | None, float]]:
+    """A task put to a unit without a handing-over word (only a presiding speaker's counts)."""
+    m = _ADDRESSED.match(flat)
+    if not m:
+        return []
+    who = _WHO_EXTRA.sub("", written(m["who"], cut=False)).strip()
+    if not who or SUBJECT in who or _SELF.search(who) or not (_who_like(who) or len(who) <= 8):
+        return []
+    task = re.sub(r"(?:ได้ไหม|ได้มั้ย|ให้หน่อย|หน่อย|และ|ด้วย|นะ|เลย)+$", "", written(flat[m.end():])).strip()
+    due, said = due_date(flat[m.end():], meeting_date)
+    if due and said:
+        task = re.sub(re.escape(written(said.group())), "", task).strip()
+    if not task or not supported(f"{who} {task}", flat):
+        return []
+    return [(who, task, due, 0.9)]
+
+
+def _split_who(who: str) -> list[str]:
+    """"กองคลังกับสำนักการโยธา" -> both, when each side is a unit or a person."""
+    parts = [p.strip() for p in _JOINED.split(who) if p.strip()]
+    if len(parts) > 1 and all(_who_like(p) for p in parts):
+        return parts
+    return [who]
 
 
 # --------------------------------------------------------------------------------------------
@@ -202,6 +563,10 @@ class _Draft:
     title: str
     parts: list[_Part] = field(default_factory=list)
     heard: bool = False  # its opening cue was heard
+    opened_at: Segment | None = None
+    order: int = -1  # when it was heard, among the items heard
+    score: float = 1.0  # how sure its opening cue was
+    cue_text: str = ""
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -209,32 +574,7 @@ class _Draft:
         return flatten(self.title)
 
 
-def _locate(cue: _Cue, rest: str, drafts: list[_Draft], current: int, planned: bool) -> int | None:
-    """The draft a cue opens, or None when it opens nothing new (a mention of an item already
-    passed, or of a number not on the agenda). Without a planned agenda a new draft is made."""
-    if planned:
-        index = _index_by_number(drafts, cue.number) if cue.number else None
-        if index is None and cue.words:
-            index = next(
-                (i for i in range(current + 1, len(drafts)) if cue.words in drafts[i].title_flat),
-                None,
-            )
-        return index if index is not None and index > current else None
-    if cue.number:
-        if any(d.number == cue.number for d in drafts):
-            return None
-        drafts.append(_Draft(cue.number, _title_after(rest)))
-        return len(drafts) - 1
-    if any(cue.words and cue.words in d.title_flat for d in drafts):
-        return None
-    numbers = [int(d.number.split(".")[0]) for d in drafts if d.number.split(".")[0].isdigit()]
-    draft = _Draft(str(max(numbers, default=0) + 1), cue.title or BLANK)
-    draft.notes.append("เลขวาระกำหนดตามลำดับที่ได้ยิน เพราะไม่ได้ยินเลขวาระ โปรดตรวจสอบ")
-    drafts.append(draft)
-    return len(drafts) - 1
-
-
-def _index_by_number(drafts: list[_Draft], number: str) -> int | None:
+def _planned_index(drafts: list[_Draft], number: str) -> int | None:
     """Exact number first; "4" also finds the first of 4.1, 4.2; "4.3" falls back to "4"."""
     planned = [agenda_number(d.number) for d in drafts]
     for test in (
@@ -248,108 +588,159 @@ def _index_by_number(drafts: list[_Draft], number: str) -> int | None:
     return None
 
 
-def _split(
-    transcript: Transcript, drafts: list[_Draft], planned: bool
-) -> tuple[list[_Part], dict[int, int]]:
-    """Share the transcript's sentences out among the drafts, cutting them at accepted cues.
-
-    Returns the parts heard before any cue (the chair's opening) and, for each segment index,
-    the draft it belongs to: the draft of its last part, so a segment that closes one item and
-    opens the next belongs to the next."""
-    current = -1  # the draft being heard; -1 before the first cue
-    opening: list[_Part] = []
-    owner: dict[int, int] = {}
-    for seg, segment in enumerate(transcript.segments):
-        for sentence in sentences(segment.text):
-            flat = flatten(sentence)
-            # (start, draft, opens it): the sentence continues the current item up to a cue.
-            bounds: list[tuple[int, int, bool]] = [(0, current, False)]
-            cues = _find_cues(flat)
-            for k, cue in enumerate(cues):
-                stop = cues[k + 1].start if k + 1 < len(cues) else len(flat)
-                target = _locate(cue, flat[cue.end:stop], drafts, current, planned)
-                if target is not None:
-                    current = target
-                    drafts[target].heard = True
-                    bounds.append((cue.start, target, True))
-            ends = [b[0] for b in bounds[1:]] + [len(flat)]
-            for (start, index, is_cue), end in zip(bounds, ends, strict=True):
-                piece = flat[start:end]
-                if not piece.strip():
-                    continue
-                # A sentence not cut keeps its spoken spacing for the summary.
-                text = arabic_digits(sentence) if len(bounds) == 1 else piece
-                part = _Part(seg, segment, text, piece, is_cue)
-                (drafts[index].parts if index >= 0 else opening).append(part)
-                owner[seg] = max(index, 0)
-        owner.setdefault(seg, max(current, 0))  # a segment with no words stays where it falls
-    return opening, owner
+def _title_words(title: str) -> list[str]:
+    generic = {"เรื่อง", "การ", "โครงการ", "แผน", "รายงาน", "ผล", "ที่ประชุม", "พิจารณา", "ทราบ", "ครั้ง"}
+    return [w for w in content_words(flatten(title)) if w not in generic and not w.isdigit()]
 
 
-def _resolution(draft: _Draft, chair: set[str]) -> tuple[str, list[int], list[int]] | None:
-    """The item's resolution: (written text, segment ids, indices of the parts used)."""
-    best: tuple[tuple[int, int], str, list[int], list[int]] | None = None
-    for i, part in enumerate(draft.parts):
-        if part.cue:
+def _by_content(drafts: list[_Draft], text: str, current: int) -> int | None:
+    """The unheard planned item whose title's words are said in `text`, if one stands out."""
+    k = fuzzy.key(text)
+    scored = []
+    for i, d in enumerate(drafts):
+        if d.heard:
             continue
-        found = _resolution_match(part.flat)
+        words = _title_words(d.title)
+        if not words:
+            continue
+        said = sum(1 for w in words if fuzzy.find(w, text, k))
+        if said >= min(2, len(words)):
+            scored.append((said / len(words), said, -abs(i - current - 1), i))
+    if not scored:
+        return None
+    scored.sort(reverse=True)
+    return scored[0][3]
+
+
+def _next_planned(drafts: list[_Draft], current: int, meaning: str) -> int | None:
+    if meaning == "other":
+        return next((i for i in range(len(drafts) - 1, -1, -1) if "อื่น" in drafts[i].title_flat
+                     and not drafts[i].heard), None)
+    if meaning == "1":
+        return None if any(d.heard for d in drafts) else 0
+    start = current + 1
+    return next((i for i in range(start, len(drafts)) if not drafts[i].heard), None)
+
+
+class _Splitter:
+    """Shares the transcript's sentences out among the drafts, cutting them at accepted cues."""
+
+    def __init__(self, drafts: list[_Draft], planned: bool, presiding: set[str]) -> None:
+        self.drafts, self.planned, self.presiding = drafts, planned, presiding
+        self.current = -1  # the draft being heard; -1 before the first cue
+        self.heard = 0
+
+    def locate(self, cue: Cue, flat: str, rest: str, speaker: str | None) -> int | None:
+        """The draft a cue opens, or None when it opens nothing new."""
+        if not cue.strong and self.presiding and speaker not in self.presiding:
+            return None
+        drafts = self.drafts
+        if self.planned:
+            index = None
+            if cue.number:
+                index = _planned_index(drafts, cue.number)
+            if index is None and cue.words:
+                index = next((i for i, d in enumerate(drafts) if not d.heard and cue.words in d.title_flat), None)
+            if index is None and cue.meaning in ("next", "other", "title"):
+                index = _by_content(drafts, rest or flat, self.current)
+                if index is None:
+                    index = _next_planned(drafts, self.current, cue.meaning)
+            if index is None or drafts[index].heard:
+                return None
+            return index
+        if cue.number:
+            major = cue.number.split(".")[0]
+            if any(d.number == cue.number for d in drafts):
+                return None
+            passed = [int(d.number.split(".")[0]) for d in drafts if d.number.split(".")[0].isdigit()]
+            if passed and int(major) < max(passed):
+                return None  # an earlier item mentioned again
+            title = _title_after(rest)
+            title = cue.title if title == BLANK and cue.title else title
+            drafts.append(_Draft(cue.number, title))
+            return len(drafts) - 1
+        if cue.words and any(cue.words in d.title_flat for d in drafts):
+            return None
+        if cue.meaning == "1" and drafts:
+            return None
+        numbers = [int(d.number.split(".")[0]) for d in drafts if d.number.split(".")[0].isdigit()]
+        draft = _Draft(str(max(numbers, default=0) + 1), cue.title or BLANK)
+        draft.notes.append("เลขวาระกำหนดตามลำดับที่ได้ยิน เพราะไม่ได้ยินเลขวาระ โปรดตรวจสอบ")
+        drafts.append(draft)
+        return len(drafts) - 1
+
+    def split(self, transcript: Transcript) -> tuple[list[_Part], dict[int, int]]:
+        """Returns the parts heard before any cue (the chair's opening) and, for each segment
+        index, the draft it belongs to: the draft of its last part, so a segment that closes one
+        item and opens the next belongs to the next."""
+        opening: list[_Part] = []
+        owner: dict[int, int] = {}
+        for seg, segment in enumerate(transcript.segments):
+            for sentence in sentences(segment.text):
+                flat = flatten(sentence)
+                bounds: list[tuple[int, int, bool]] = [(0, self.current, False)]
+                cues = find_cues(flat)
+                for n, cue in enumerate(cues):
+                    stop = cues[n + 1].start if n + 1 < len(cues) else len(flat)
+                    target = self.locate(cue, flat, flat[cue.end:stop], segment.speaker)
+                    if target is None:
+                        continue
+                    self.current = target
+                    draft = self.drafts[target]
+                    draft.heard, draft.opened_at, draft.order = True, segment, self.heard
+                    draft.score, draft.cue_text = cue.score, flat[cue.start:cue.end]
+                    self.heard += 1
+                    bounds.append((cue.start, target, True))
+                ends = [b[0] for b in bounds[1:]] + [len(flat)]
+                for (start, index, is_cue), end in zip(bounds, ends, strict=True):
+                    piece = flat[start:end]
+                    if not piece.strip():
+                        continue
+                    text = arabic_digits(sentence) if len(bounds) == 1 else piece
+                    part = _Part(seg, segment, text, piece, is_cue)
+                    (self.drafts[index].parts if index >= 0 else opening).append(part)
+                    owner[seg] = max(index, 0)
+            owner.setdefault(seg, max(self.current, 0))
+        return opening, owner
+
+
+def _resolution(draft: _Draft, presiding: set[str]) -> tuple[str, list[int], list[int], float, str] | None:
+    """The item's resolution: (written text, segment ids, indices of the parts used, how sure, kind)."""
+    best = None
+    parts = draft.parts
+    for i, part in enumerate(parts):
+        found = None if part.cue else decision(part.flat)
         if not found:
             continue
-        strength, m = found
         speaker = part.segment.speaker
-        # A bare "รับทราบค่ะ" from someone other than the chair acknowledges, not resolves.
-        if strength == _BARE and chair and speaker and speaker not in chair:
+        # A bare "รับทราบค่ะ" from someone other than whoever presides acknowledges, not resolves.
+        if found.strength == _BARE and presiding and speaker and speaker not in presiding:
             continue
-        words, used = m["res"], [i]
-        # "มติที่ประชุม" said alone: the resolution follows in the next sentence.
-        if not written(words) and i + 1 < len(draft.parts) and not draft.parts[i + 1].cue:
-            words, used = draft.parts[i + 1].flat, [i, i + 1]
+        if found.strength == _BARE and not presiding and part.cue:
+            continue
+        words, used = part.flat[found.start:], [i]
+        # "มติที่ประชุม" said alone: the decision follows in the next sentence
+        if not as_resolution(words).removeprefix(SUBJECT).strip() and i + 1 < len(parts) and not parts[i + 1].cue:
+            words, used = parts[i + 1].flat, [i + 1]
+        # the vote counts said just before the decision ("เห็นด้วย 9 เสียง ... ถือว่าอนุมัติ") belong to it
+        if not _VOTES.search(words):
+            counts = next((j for j in range(i - 1, max(i - 3, -1), -1)
+                           if not parts[j].cue and _VOTES.search(parts[j].flat)), None)
+            if counts is not None:
+                words, used = words + " " + parts[counts].flat[_VOTES.search(parts[counts].flat).start():], \
+                    [*used, counts]
         text = as_resolution(words)
-        source = " ".join(draft.parts[j].flat for j in used)
+        source = " ".join(parts[j].flat for j in sorted(used, key=lambda j: -1 if j == i else j))
         if not text or not supported(text, source):
             continue
-        if best is None or (strength, i) >= best[0]:
-            ids = list(dict.fromkeys(draft.parts[j].segment.id for j in used))
-            best = ((strength, i), text, ids, used)
+        rank = (found.strength, i)
+        if best is None or rank >= best[0]:
+            ids = sorted(dict.fromkeys(parts[j].segment.id for j in used))
+            best = (rank, text, ids, used, found.score, found.kind)
     return None if best is None else best[1:]
 
 
-def _actions(part: _Part, meeting_date: dt.date | None, notes: list[str]) -> list[Action]:
-    """The assignments said in one sentence."""
-    flat = part.flat
-    cues = [
-        m for m in _ASSIGN.finditer(flat)
-        if m.group() != "ให้" or not flat[: m.start()].strip()
-        or flat[: m.start()].endswith(_BARE_ASSIGN_AFTER)
-    ]
-    actions: list[Action] = []
-    for k, cue in enumerate(cues):
-        stop = cues[k + 1].start() if k + 1 < len(cues) else len(flat)
-        m = _ASSIGNMENT.match(flat, cue.end(), stop)
-        if not m:
-            continue
-        who = _WHO_EXTRA.sub("", written(m["who"]))
-        if not who or SUBJECT in who:  # a request to the meeting itself is not an assignment
-            continue
-        task = re.sub(r"(?:และ|โดย)$", "", written(m["task"])).strip()
-        due, said = due_date(task, meeting_date)
-        if due:
-            task = (task[: said.start()] + task[said.end():]).strip()
-        elif said:
-            notes.append(
-                f"กำหนดเวลา \"{said.group()}\" แปลงเป็นวันที่ไม่ได้ (ไม่ระบุปีและไม่ทราบวันที่ประชุม"
-                " หรือไม่มีวันนี้ในปฏิทิน) โปรดตรวจสอบ"
-            )
-        if not task or not supported(f"{who} {task}", flat):
-            continue
-        actions.append(Action(
-            assignee=who, task=task, due=due.isoformat() if due else None,
-            segment_ids=[part.segment.id], start=part.segment.start, end=part.segment.end,
-        ))
-    return actions
-
-
-def _item(draft: _Draft, segments: list[Segment], planned: bool, chair: set[str],
+def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[str],
           meeting_date: dt.date | None) -> AgendaItem:
     item = AgendaItem(number=draft.number, title=draft.title, notes=list(draft.notes))
     item.segment_ids = [s.id for s in segments]
@@ -358,28 +749,46 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, chair: set[str]
         return item
     if planned and not draft.heard:
         item.notes.append("ไม่ได้ยินการเปิดวาระนี้ ข้อความช่วงก่อนวาระถัดไปจึงจัดไว้ในวาระนี้")
+    if draft.heard and draft.score < fuzzy.WEAK:
+        item.notes.append(f"เปิดวาระจากคำที่ฟังไม่ชัด (\"{draft.cue_text}\") โปรดตรวจสอบว่าเป็นการเปิดวาระนี้จริง")
     timed = segments or [p.segment for p in draft.parts]
     if timed:
         item.start, item.end = timed[0].start, max(s.end for s in timed)
+    if draft.opened_at is not None:  # item 1 also holds the chair's welcome, before its cue
+        item.opened_at = draft.opened_at.start
 
-    resolution = _resolution(draft, chair)
+    resolution = _resolution(draft, presiding)
     used: list[int] = []
     if resolution:  # none heard stays None; the renderer asks the reviewer for it
-        item.resolution, item.resolution_segment_ids, used = resolution
-        # its segments may belong to the next item (the closing and the next cue in one breath)
+        item.resolution, item.resolution_segment_ids, used, score, kind = resolution
         said = [p.segment for p in draft.parts if p.segment.id in item.resolution_segment_ids]
         item.resolution_start, item.resolution_end = said[0].start, max(s.end for s in said)
+        if score < fuzzy.WEAK:
+            item.notes.append("มติจับได้จากคำที่ฟังไม่ชัด โปรดฟังเสียงช่วงนี้และตรวจสอบมติ")
+        elif kind == "loose":
+            item.notes.append("มติเขียนจากคำพูดของประธานที่ไม่เป็นทางการ โปรดตรวจสอบถ้อยคำของมติ")
 
     for i, part in enumerate(draft.parts):
-        found = _actions(part, meeting_date, item.notes)
-        item.actions.extend(found)
-        cue = _ASSIGN.search(part.flat)
-        if found and cue and cue.start() <= _ASSIGN_LEAD:
+        if part.cue and not _assign_cues(part.flat):
+            continue
+        presides = not presiding or not part.segment.speaker or part.segment.speaker in presiding
+        found = actions_in(part.flat, meeting_date, item.notes, presides)
+        if not found and presides and not _assign_cues(part.flat):
+            found = addressed(part.flat, meeting_date)
+        for who, task, due, score in found:
+            item.actions.append(Action(
+                assignee=who, task=task, due=due.isoformat() if due else None,
+                segment_ids=[part.segment.id], start=part.segment.start, end=part.segment.end,
+            ))
+            if score < fuzzy.WEAK:
+                item.notes.append(f"การมอบหมายให้ \"{who}\" จับได้จากคำที่ฟังไม่ชัด โปรดตรวจสอบ")
+        cues = _assign_cues(part.flat)
+        if found and cues and len(fuzzy.key(part.flat[: cues[0].start])[0]) <= _ASSIGN_LEAD:
             used.append(i)  # a sentence that is the assignment is written as one, not summarised too
 
     candidates = [
         (written(p.text, cut=False), p.segment) for i, p in enumerate(draft.parts)
-        if not p.cue and i not in used and _resolution_match(p.flat) is None
+        if not p.cue and i not in used and decision(p.flat) is None
     ]
     candidates = [(text, segment) for text, segment in candidates if text]
     chosen = summary_indices([text for text, _ in candidates], summary_limit(len(candidates)))
@@ -391,11 +800,54 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, chair: set[str]
     return item
 
 
+def _presiding(transcript: Transcript) -> set[str]:
+    """Who presides: whoever says numbered or titled cues, or states a resolution in full.
+
+    Used to tell a chair's loose "ผ่านนะครับ" or "ขยับไปเรื่องถัดไป" from a member's; a secretary
+    may announce the items while the chair decides, so both count."""
+    found: set[str] = set()
+    for segment in transcript.segments:
+        if not segment.speaker:
+            continue
+        for sentence in sentences(segment.text):
+            flat = flatten(sentence)
+            if any(c.strong for c in find_cues(flat)):
+                found.add(segment.speaker)
+            else:
+                d = decision(flat)
+                if d and d.strength >= 2 and d.kind == "stated":
+                    found.add(segment.speaker)
+    if not found:  # an informal chair: whoever makes the most transitions and loose decisions
+        counts: dict[str, int] = {}
+        for segment in transcript.segments:
+            for sentence in sentences(segment.text):
+                flat = flatten(sentence)
+                n = len(find_cues(flat)) + (decision(flat) is not None)
+                if n and segment.speaker:
+                    counts[segment.speaker] = counts.get(segment.speaker, 0) + n
+        if counts:
+            found.add(max(counts, key=counts.get))
+    return found
+
+
+def _order_notes(drafts: list[_Draft]) -> list[str]:
+    heard = [d for d in drafts if d.heard]
+    by_time = sorted(heard, key=lambda d: d.order)
+    notes = []
+    if [d.number for d in by_time] != [d.number for d in heard]:
+        notes.append("ที่ประชุมพิจารณาไม่ตรงตามลำดับระเบียบวาระ: ลำดับที่ได้ยินคือ " + ", ".join(d.number for d in by_time))
+    return notes
+
+
 def run(transcript: Transcript, meeting: Meeting) -> Minutes:
-    """The offline engine: cues, resolutions, actions and summaries from patterns."""
+    """The offline engine: cues, resolutions, actions and summaries from the data above."""
     planned = bool(meeting.agenda)
     drafts = [_Draft(a.number, a.title) for a in meeting.agenda]
-    opening, owner = _split(transcript, drafts, planned)
+    presiding = _presiding(transcript)
+    if presiding and meeting.chair and meeting.chair.name:
+        presiding.add(meeting.chair.name)
+    splitter = _Splitter(drafts, planned, presiding)
+    opening, owner = splitter.split(transcript)
     notes: list[str] = []
     if not any(d.heard for d in drafts):
         notes.append("ไม่ได้ยินการเปิดระเบียบวาระใดเลย ข้อความทั้งหมดจึงอยู่ในวาระแรก โปรดตรวจสอบ")
@@ -404,16 +856,8 @@ def run(transcript: Transcript, meeting: Meeting) -> Minutes:
         drafts[0].notes.append(notes[0])
     if opening:
         drafts[0].parts[:0] = opening
-
-    # Who presides: whoever opens items or states a resolution in full ("ที่ประชุมรับทราบ"), and
-    # the chair named in meeting.yaml. Used to tell a resolution from a member's acknowledgement;
-    # a secretary may announce the items while the chair decides.
-    chair = {
-        p.segment.speaker for d in drafts for p in d.parts
-        if p.segment.speaker and (p.cue or (_resolution_match(p.flat) or (0,))[0] > _BARE)
-    }
-    if chair and meeting.chair and meeting.chair.name:
-        chair.add(meeting.chair.name)
+    if planned:
+        notes.extend(_order_notes(drafts))
     try:
         meeting_date = parse_date(meeting.date)
     except ValueError:
@@ -421,7 +865,7 @@ def run(transcript: Transcript, meeting: Meeting) -> Minutes:
     items = []
     for index, draft in enumerate(drafts):
         segments = [s for seg, s in enumerate(transcript.segments) if owner.get(seg, 0) == index]
-        items.append(_item(draft, segments, planned, chair, meeting_date))
+        items.append(_item(draft, segments, planned, presiding, meeting_date))
     missing = [i.number for i in items if not i.found]
     if missing:
         notes.append("ไม่พบในบันทึกเสียง: ระเบียบวาระที่ " + ", ".join(missing))
@@ -431,3 +875,6 @@ def run(transcript: Transcript, meeting: Meeting) -> Minutes:
 def settings() -> dict[str, str]:
     """Nothing besides the transcript and the meeting decides this engine's result."""
     return {}
+
+
+__all__ = ["FINAL_PARTICLES", "PARTICLES", "RESOLUTION_VERBS", "as_resolution", "decision", "find_cues", "run"]

@@ -12,7 +12,8 @@ score works on text with recognition errors (pipeline.noise), where no wording s
   no such segment is invented;
 - an assignment is found when an output action cites the segment it was said in, names the
   assignee (fuzzy, so a misheard letter does not count) and gives the right due date (none when
-  the date cannot be known: a relative deadline and no meeting date).
+  the date cannot be known: a relative deadline and no meeting date). The task is not compared:
+  the annotation writes it in the written register, the engine in the words said.
 
 Each output item, resolution or action counts for at most one true one.
 """
@@ -29,7 +30,6 @@ from pipeline.minutes.text import flatten
 from pipeline.types import AgendaTitle, Meeting, Minutes, Transcript, from_dict
 
 _ASSIGNEE_SIMILARITY = 70  # rapidfuzz partial ratio, 0-100
-_TASK_SIMILARITY = 50
 
 
 @dataclass
@@ -96,8 +96,8 @@ def score(meeting: Annotated, minutes: Minutes, planned: bool) -> Score:
     spans = {s.id: (s.start, s.end) for s in meeting.transcript.segments}
     # where an output item opens: the segment its start falls in (two items may open in one segment)
     opening = {
-        id(i): next((k for k, (a, b) in spans.items() if a <= i.start <= b), None)
-        for i in minutes.agenda if i.found and i.start is not None
+        id(i): next((k for k, (a, b) in spans.items() if a <= at <= b), None)
+        for i in minutes.agenda if i.found and (at := i.opened_at if i.opened_at is not None else i.start) is not None
     }
     used: set[int] = set()
     for e in meeting.items:
@@ -143,7 +143,6 @@ def score(meeting: Annotated, minutes: Minutes, planned: bool) -> Score:
         due = None if (e.get("needs_date") and not planned) else e.get("due")
         hit = next((n for n in free if e["segment"] in outputs[n].segment_ids
                     and _similar(e["assignee"], outputs[n].assignee, _ASSIGNEE_SIMILARITY)
-                    and _similar(e["task"], outputs[n].task, _TASK_SIMILARITY)
                     and outputs[n].due == due), None)
         if hit is None:
             near = [f"{a.assignee} | {a.task} | {a.due}" for a in outputs if e["segment"] in a.segment_ids]

@@ -1,0 +1,126 @@
+"""Finding spoken cues in text a speech model wrote, errors and all.
+
+Whisper's Thai errors are mostly of a few kinds: a tone mark dropped or changed, a long vowel for
+a short one, one consonant for another of the same sound (ค/ข, ท/ธ/ถ, ส/ศ/ษ, น/ณ, ร/ล), a space
+added or lost, and now and then a letter dropped or added. So cues are looked for in a sound-alike
+key of the text in which the first kinds no longer differ (`key`), and then approximately, so that
+a dropped or added letter costs a little confidence instead of the whole match (`find`).
+
+Every hit says how sure it is (`Hit.score`, 0-1): 1.0 for the exact words, a little less when only
+the sound-alike keys agree, less again for an approximate match. Engines keep weak hits as notes
+for the reviewer, never as silent claims (`WEAK`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from pipeline.thaidate import arabic_digits
+
+# Marks that change tone or length but not which word it is.
+_DROP = set("\u0e48\u0e49\u0e4a\u0e4b\u0e47\u0e4c\u0e4d\u0e30 \t\n")  # ่ ้ ๊ ๋ ็ ์ ํ ะ and spaces
+# Letters that sound alike, each to one representative; long and short vowels alike.
+_CLASSES = [
+    "กก", "ขขฃคฅฆ", "จจ", "ชฉชฌ", "ซซศษส", "ยยญ", "ดดฎ", "ตตฏ", "ทฐฑฒถทธ", "นนณ", "พผพภ",
+    "ฟฝฟ", "รรลฬฤฦ", "หหฮ", "ิิี", "ึึื", "ุุู", "ไไใ", "าาั",
+]
+_FOLD = {c: group[0] for group in _CLASSES for c in group[1:]} | {"ำ": "าม"}
+
+# How sure a hit is: the exact words, the same sound-alike key, or an approximate key.
+EXACT, SOUND_ALIKE = 1.0, 0.95
+WEAK = 0.85  # below this a hit is kept only as a note for the reviewer
+
+
+def key(text: str) -> tuple[str, list[int]]:
+    """The sound-alike key of `text`, and for each key character the index in `text` it comes from."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, c in enumerate(arabic_digits(text)):
+        if c in _DROP:
+            continue
+        folded = _FOLD.get(c, c).lower()
+        out.append(folded)
+        where.extend([i] * len(folded))
+    return "".join(out), where
+
+
+@lru_cache(maxsize=4096)
+def phrase_key(phrase: str) -> str:
+    return key(phrase)[0]
+
+
+@dataclass
+class Hit:
+    start: int  # span in the text searched
+    end: int
+    score: float
+
+
+def _min_score(length: int) -> float:
+    """Short cues must match exactly (on the key): one wrong letter in three is another word."""
+    if length <= 5:
+        return 1.0
+    if length <= 9:
+        return 0.88
+    if length <= 13:
+        return 0.85
+    return 0.8
+
+
+def find(phrase: str, text: str, text_key: tuple[str, list[int]] | None = None,
+         min_score: float | None = None) -> Hit | None:
+    """The first place `phrase` is said in `text`, exactly, sound-alike or approximately."""
+    hits = find_all(phrase, text, text_key, min_score)
+    return hits[0] if hits else None
+
+
+def find_all(phrase: str, text: str, text_key: tuple[str, list[int]] | None = None,
+             min_score: float | None = None) -> list[Hit]:
+    """Every place `phrase` is said in `text`, in order, without overlaps (see `find`)."""
+    hits: list[Hit] = []
+    for m in re.finditer(re.escape(phrase), text):
+        hits.append(Hit(m.start(), m.end(), EXACT))
+    k, where = text_key or key(text)
+    p = phrase_key(phrase)
+    if not p or not k:
+        return hits
+    for m in re.finditer(re.escape(p), k):
+        _add(hits, Hit(where[m.start()], where[m.end() - 1] + 1, SOUND_ALIKE))
+    threshold = _min_score(len(p)) if min_score is None else min_score
+    if threshold >= 1.0 or len(k) < len(p) - 1:
+        return sorted(hits, key=lambda h: h.start)
+    pos = 0
+    while pos < len(k):
+        found = fuzz.partial_ratio_alignment(p, k[pos:], score_cutoff=threshold * 100)
+        if found is None:
+            break
+        start, end = pos + found.dest_start, pos + found.dest_end
+        if end <= start:
+            break
+        # score the window by edits (a substitution is one error, not two as in the alignment's ratio)
+        similarity = Levenshtein.normalized_similarity(p, k[start:end])
+        if similarity >= threshold:
+            _add(hits, Hit(where[start], where[end - 1] + 1, min(similarity, SOUND_ALIKE - 0.01)))
+        pos = end
+    return sorted(hits, key=lambda h: h.start)
+
+
+def _add(hits: list[Hit], hit: Hit) -> None:
+    """Keep `hit` unless an earlier hit already covers that place."""
+    if not any(h.start < hit.end and hit.start < h.end for h in hits):
+        hits.append(hit)
+
+
+def best(phrases: list[str] | tuple[str, ...], text: str, text_key: tuple[str, list[int]] | None = None,
+         ) -> tuple[str, Hit] | None:
+    """The phrase of `phrases` heard earliest in `text` (the longest at one place, then the surest)."""
+    text_key = text_key or key(text)
+    found = [(p, h) for p in phrases for h in find_all(p, text, text_key)]
+    if not found:
+        return None
+    return min(found, key=lambda f: (f[1].start, -(f[1].end - f[1].start), -f[1].score))
