@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import re
 import threading
 import webbrowser
 from http import HTTPStatus
@@ -29,6 +30,120 @@ log = logging.getLogger("minutes")
 CSP = "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; media-src 'self'"
 
 
+# --------------------------------------------------------------------------------------------
+# The page speaks Thai. The transcript's flags and speaker sources are written in English by the
+# stages (they are data, read by tests and tools); the page shows them in Thai. A flag becomes
+# parts, [text, is_data]: the data parts (the words a flag is about: a dropped phrase, a glossary
+# term) are shown as written and marked untranslatable; everything else is Thai.
+
+Part = list[Any]  # [text, is_data]
+_WHY_DROPPED = {
+    "a phrase Whisper writes on silence and music": "วลีที่โมเดลถอดความมักเขียนขึ้นเองในช่วงเงียบหรือมีเพลง",
+    "a sound label, not speech": "ป้ายบอกเสียง ไม่ใช่คำพูด",
+}
+_WHY_NUMBER = {
+    "written in digits": "เขียนเป็นตัวเลข",
+    "a time is written with a full stop": "เวลาเขียนด้วยจุด ไม่ใช้ทวิภาค",
+}
+_SOURCES = {
+    "given": "ชื่อผู้พูดที่มีมาในไฟล์ถอดความ",
+    "reviewer": "ผู้ตรวจตั้งชื่อผู้พูด",
+    "diarisation": "แยกเสียงผู้พูดจากบันทึกเสียง",
+    "pyannote": "แยกเสียงผู้พูดจากบันทึกเสียง (แบบจำลองไพแอนโนต)",
+    "Zoom per-participant track": "ไฟล์เสียงแยกรายผู้เข้าร่วมของซูม",
+    "Zoom timeline (active speaker)": "ไทม์ไลน์ของซูม (ผู้ที่กำลังพูด)",
+    "Zoom transcript (speaker names)": "ไฟล์ถอดความของซูม (ชื่อผู้พูด)",
+    "Zoom captions (speaker names)": "คำบรรยายของซูม (ชื่อผู้พูด)",
+    "unknown: one mixed track, no speaker data": "ไม่ทราบผู้พูด: บันทึกเสียงรวมแทร็กเดียว ไม่มีข้อมูลผู้พูด",
+}
+
+
+def _repeats(what: str) -> list[Part]:
+    """`ครับ ×5, นะ ×3` (guard's loops): each repeated phrase is data, the counts are not."""
+    parts: list[Part] = []
+    for i, piece in enumerate(what.split(", ")):
+        unit, times, count = piece.rpartition(" ×")
+        if i:
+            parts.append([", ", False])
+        parts += [["“", False], [unit, True], [f"” ซ้ำ {count} ครั้ง", False]] if times else [[piece, True]]
+    return parts
+
+
+def _dropped(body: str) -> list[Part]:
+    """`<text> (<why>)`: the text is data; the reason, which may hold parentheses itself, is matched at the end."""
+    reason: list[Part] | None = None
+    if m := re.fullmatch(r"(.*) \(decoding failed at every temperature \(log-probability (-?[\d.]+)\)\)", body, re.S):
+        reason = [[f"ถอดความไม่สำเร็จทุกรอบ (ค่าความน่าจะเป็นล็อก {m[2]})", False]]
+    elif m := re.fullmatch(r"(.*) \(only a repeated phrase: (.*)\)", body, re.S):
+        reason = [["มีแต่วลีซ้ำ: ", False], *_repeats(m[2])]
+    elif m := re.fullmatch(r"(.*) \((" + "|".join(map(re.escape, _WHY_DROPPED)) + r")\)", body, re.S):
+        reason = [[_WHY_DROPPED[m[2]], False]]
+    elif m := re.fullmatch(r"(.*?) \((.*)\)", body, re.S):
+        reason = [[m[2], True]]
+    if m is None or reason is None:
+        return [["ตัดออก: “", False], [body, True], ["”", False]]
+    return [["ตัดออก: “", False], [m[1], True], ["” (", False], *reason, [")", False]]
+
+
+def thai_flag(flag: str) -> list[Part]:
+    """A transcript flag, as the stages write it in English, in Thai for the page."""
+    if m := re.fullmatch(r"doubtful: low confidence \(([\d.]+)\)", flag):
+        return [[f"ไม่แน่ใจ: โมเดลมั่นใจในคำเหล่านี้ต่ำ ({m[1]})", False]]
+    if m := re.fullmatch(r"doubtful: may not be speech \(no-speech probability ([\d.]+)\)", flag):
+        return [[f"ไม่แน่ใจ: อาจไม่ใช่เสียงพูด (โอกาสที่ไม่ใช่เสียงพูด {m[1]})", False]]
+    if flag.startswith("dropped: "):
+        return _dropped(flag.removeprefix("dropped: "))
+    if m := re.fullmatch(r"redecoded: the first decoding repeated (.*)", flag):
+        return [["ถอดความใหม่: ครั้งแรกถอดได้คำซ้ำ ", False], *_repeats(m[1])]
+    if flag in (
+        "redecoded: this speech got no words when decoded with its neighbours",
+        "redecoded: speech left without words",
+    ):
+        return [["ถอดความใหม่: ช่วงนี้ไม่ได้คำเลยเมื่อถอดความรวมกับช่วงข้างเคียง จึงถอดความแยก", False]]
+    if m := re.fullmatch(r"loop: written once: (.*)", flag) or re.fullmatch(r"loop: (.*) written once", flag):
+        return [["คำพูดวนซ้ำ เขียนไว้ครั้งเดียว: ", False], *_repeats(m[1])]
+    if m := re.fullmatch(r"glossary: (.*) → (.*) \((.*): (listed form|similar spelling ([\d.]+))\)", flag):
+        how = "ตรงกับรูปที่ระบุไว้" if m[4] == "listed form" else f"สะกดใกล้เคียง {m[5]}"
+        return [
+            ["แก้ตามอภิธานศัพท์: “", False],
+            [m[1], True],
+            ["” เป็น “", False],
+            [m[2], True],
+            ["” (หมวด ", False],
+            [m[3], True],
+            [f" {how})", False],
+        ]
+    if m := re.fullmatch(r"number: (.*) → (.*) \((.*)\)", flag):
+        why = [[_WHY_NUMBER[m[3]], False]] if m[3] in _WHY_NUMBER else [[m[3], True]]
+        return [["ตัวเลข: “", False], [m[1], True], ["” เป็น “", False], [m[2], True], ["” (", False], *why, [")", False]]
+    if flag == "corrected":
+        return [["ผู้ตรวจแก้ข้อความนี้แล้ว", False]]
+    if flag.startswith("unheard: "):
+        return [["มีเสียงพูดแต่ถอดความไม่ได้ โปรดฟังช่วงนี้", False]]
+    return [["หมายเหตุจากระบบ: ", False], [flag, True]]  # a flag this page does not know yet: shown as written
+
+
+def thai_source(source: str | None) -> str:
+    """Where a speaker label came from (`speaker_source`), in Thai, for the speaker chip's tooltip."""
+    if not source:
+        return ""
+    if source in _SOURCES:
+        return _SOURCES[source]
+    if m := re.fullmatch(r"voice library \(([\d.]+)\)", source):
+        return f"คลังเสียงที่รู้จัก (ความคล้าย {m[1]})"
+    if source.startswith("unknown: "):
+        return "ไม่ทราบผู้พูด: ไม่มีข้อมูลผู้พูดที่ใช้ได้ (รายละเอียดในไฟล์ผลการทำงาน)"
+    return "ที่มาของชื่อผู้พูด: " + source
+
+
+def _thai(transcript: dict[str, Any]) -> dict[str, Any]:
+    """The transcript with each segment's flags and speaker source as the page shows them."""
+    for seg in transcript["segments"]:
+        seg["flags_th"] = [thai_flag(f) for f in seg.get("flags") or []]
+        seg["speaker_source_th"] = thai_source(seg.get("speaker_source"))
+    return transcript
+
+
 def page_data(out_dir: Path, readonly: bool = False) -> dict[str, Any]:
     """What the page shows: the transcript and minutes with corrections applied, and any conflicts."""
     out_dir = Path(out_dir)
@@ -43,7 +158,7 @@ def page_data(out_dir: Path, readonly: bool = False) -> dict[str, Any]:
     return {
         "readonly": readonly,
         "audio": AUDIO.as_posix() if readonly else "audio",
-        "transcript": to_dict(transcript),
+        "transcript": _thai(to_dict(transcript)),
         "minutes": to_dict(minutes),
         "conflicts": [to_dict(c) for c in conflicts],
         "people": sorted(set(people)),
