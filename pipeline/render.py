@@ -244,8 +244,8 @@ def _discussion(item: AgendaItem, transcript: Transcript, style: str) -> list[Li
 
 
 def _item(item: AgendaItem, transcript: Transcript, style: str = "summarised", parent: bool = False) -> ItemView:
-    """One item as shown. A `parent` (4 when 4.1 follows) with no resolution of its own gets no
-    resolution line: its sub-items carry them."""
+    """One item as shown. A `parent` (4 when 4.1 follows) with no resolution or discussion of its
+    own gets no resolution line and no blank discussion: its sub-items carry them."""
     notes = ([] if item.found else [NOT_FOUND]) + [n for n in item.notes if n.strip()]
     actions = []
     for action in item.actions:
@@ -254,11 +254,14 @@ def _item(item: AgendaItem, transcript: Transcript, style: str = "summarised", p
             text += f" {DUE} {_date(action.due)}"
         actions.append(Line(text, _between(action.start, action.end)))
     resolution = "" if parent and not item.resolution else _text(item.resolution)
+    summary = _discussion(item, transcript, style) if item.found else []
+    if parent and [line.text for line in summary] == [BLANK]:
+        summary = []  # "4" with 4.1 and 4.2 after it, nothing said of its own: no blank to fill
     return ItemView(
         number=_text(item.number),
         title=_text(item.title),
         span=_span(item, transcript),
-        summary=_discussion(item, transcript, style) if item.found else [],
+        summary=summary,
         actions=actions,
         notes=[REVIEW_NOTE.format(n) for n in notes],
         resolution=resolution,
