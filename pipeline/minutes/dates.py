@@ -24,7 +24,8 @@ _MONTH = "|".join(
                    for a in THAI_MONTHS_ABBR]
 )
 DUE = re.compile(
-    rf"(?:ภายใน|ก่อน|ไม่เกิน)(?:วัน(?:{_WEEKDAY})?)?(?:ที่)?\s*(?P<day>\d{{1,2}}|{NUMWORD})"
+    # a letter or two misheard between "ภายใน" and the day ("ภายในวันให 30") does not hide the date
+    rf"(?:ภายใน|ก่อน|ไม่เกิน)(?:วัน(?:{_WEEKDAY})?)?(?:ที่|.{{0,3}}?)\s*(?P<day>\d{{1,2}}|{NUMWORD})"
     rf"\s*(?P<month>{_MONTH})(?:\s*(?:พ\.?\s*ศ\.?|ค\.?\s*ศ\.?))?(?:\s*(?P<year>\d{{4}}|\d{{2}})(?!\d))?"
 )
 

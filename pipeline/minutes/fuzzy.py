@@ -66,7 +66,7 @@ def _min_score(length: int) -> float:
     if length <= 5:
         return 1.0
     if length <= 9:
-        return 0.88
+        return 0.85
     if length <= 13:
         return 0.85
     return 0.8
@@ -90,7 +90,7 @@ def find_all(phrase: str, text: str, text_key: tuple[str, list[int]] | None = No
     if not p or not k:
         return hits
     for m in re.finditer(re.escape(p), k):
-        _add(hits, Hit(where[m.start()], where[m.end() - 1] + 1, SOUND_ALIKE))
+        _add(hits, Hit(where[m.start()], _mark_end(text, where[m.end() - 1] + 1), SOUND_ALIKE))
     threshold = _min_score(len(p)) if min_score is None else min_score
     if threshold >= 1.0 or len(k) < len(p) - 1:
         return sorted(hits, key=lambda h: h.start)
@@ -102,12 +102,23 @@ def find_all(phrase: str, text: str, text_key: tuple[str, list[int]] | None = No
         start, end = pos + found.dest_start, pos + found.dest_end
         if end <= start:
             break
-        # score the window by edits (a substitution is one error, not two as in the alignment's ratio)
-        similarity = Levenshtein.normalized_similarity(p, k[start:end])
+        # score the window by edits (a substitution is one error, not two as in the alignment's ratio),
+        # and move its edges a letter or two where that fits the phrase better
+        similarity, start, end = max(
+            (Levenshtein.normalized_similarity(p, k[a:b]), a, b)
+            for a in range(max(pos, start - 2), start + 3) for b in range(max(a + 1, end - 2), min(len(k), end + 2) + 1)
+        )
         if similarity >= threshold:
-            _add(hits, Hit(where[start], where[end - 1] + 1, min(similarity, SOUND_ALIKE - 0.01)))
+            _add(hits, Hit(where[start], _mark_end(text, where[end - 1] + 1), min(similarity, SOUND_ALIKE - 0.01)))
         pos = end
     return sorted(hits, key=lambda h: h.start)
+
+
+def _mark_end(text: str, end: int) -> int:
+    """Past the tone marks and the like that belong to the last letter of a hit (not in its key)."""
+    while end < len(text) and text[end] in _DROP and not text[end].isspace():
+        end += 1
+    return end
 
 
 def _add(hits: list[Hit], hit: Hit) -> None:
@@ -124,3 +135,42 @@ def best(phrases: list[str] | tuple[str, ...], text: str, text_key: tuple[str, l
     if not found:
         return None
     return min(found, key=lambda f: (f[1].start, -(f[1].end - f[1].start), -f[1].score))
+
+
+def canonical(text: str, vocabulary: tuple[str, ...], bounds: set[int] | None = None) -> str:
+    """`text` with every misheard form of a `vocabulary` phrase written as the phrase.
+
+    Only sound-alike and approximate hits are rewritten (exact ones are already right); longer
+    phrases first, and no two rewrites overlap. The engines then match their cues and write their
+    claims on this form, so "ที่ประชุมเหนชอบ" reads "ที่ประชุมเห็นชอบ" in the draft as in the rules."""
+    text_key = key(text)
+    candidates = [(hit, phrase) for phrase in vocabulary for hit in find_all(phrase, text, text_key)]
+    # a phrase said exactly stays as said, even where another phrase sounds like it ("ครั้งหน้า"/"คราวหน้า")
+    kept = [(h.start, h.end) for h, p in candidates if text[h.start:h.end] == p]
+    spans: list[tuple[int, int, str]] = []
+    for hit, phrase in sorted(candidates, key=lambda c: (-c[0].score, -len(c[1]))):
+        if text[hit.start:hit.end] == phrase:
+            continue
+        # a rewrite must be surer than a match: a short phrase only where its sound-alike key is there
+        # whole ("พื้นที่ ป่าชุมชน" is one letter from "ที่ประชุม", and not it)
+        if hit.score < SOUND_ALIKE and len(phrase_key(phrase)) < 10:
+            continue
+        if bounds is not None and len(phrase_key(phrase)) < 5 and not {hit.start, hit.end} <= bounds:
+            continue
+        taken = kept + [(a, b) for a, b, _ in spans]
+        if any(a < hit.end and hit.start < b for a, b in taken):
+            continue
+        spans.append((hit.start, hit.end, phrase))
+    if not spans:
+        return text
+    out, pos = [], 0
+    for a, b, phrase in sorted(spans):
+        out += [text[pos:a], phrase]
+        pos = b
+    return "".join([*out, text[pos:]])
+
+
+def vocabulary(*groups: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Phrases to canonicalise, longest first (a long phrase is surer than the short one inside it)."""
+    phrases = {p for g in groups for p in g if re.search("[\u0e01-\u0e4e]", p) and len(phrase_key(p)) >= 3}
+    return tuple(sorted(phrases, key=lambda p: (-len(phrase_key(p)), p)))

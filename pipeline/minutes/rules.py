@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+
+from rapidfuzz import fuzz
 
 from pipeline.minutes import fuzzy
 from pipeline.minutes.check import SUBJECT, supported
@@ -44,9 +46,10 @@ from pipeline.minutes.text import (
     content_words,
     flatten,
     sentences,
+    tokens,
     written,
 )
-from pipeline.thaidate import BLANK, arabic_digits, parse_date
+from pipeline.thaidate import BLANK, THAI_MONTHS, arabic_digits, parse_date
 from pipeline.types import Action, AgendaItem, Meeting, Minutes, Point, Segment, Transcript
 
 # --------------------------------------------------------------------------------------------
@@ -62,7 +65,16 @@ _THI = fuzzy.phrase_key("ที่")
 
 
 def _unit_at(k: str, i: int) -> tuple[int, int] | None:
-    return next(((n, len(w)) for w, n in _WORD_KEYS if k.startswith(w, i)), None)
+    """A digit word at `i`, or one a letter off when it is long enough to tell ("หนึ่อง")."""
+    exact = next(((n, len(w)) for w, n in _WORD_KEYS if k.startswith(w, i)), None)
+    if exact:
+        return exact
+    for w, n in _WORD_KEYS:
+        if len(w) >= 4:
+            for size in (len(w) - 1, len(w) + 1):
+                if fuzzy.Levenshtein.distance(w, k[i:i + size]) == 1 and k[i:i + 1] == w[0]:
+                    return n, size
+    return None
 
 
 def _part_at(k: str, i: int) -> tuple[int | None, int]:
@@ -83,12 +95,17 @@ def _part_at(k: str, i: int) -> tuple[int | None, int]:
     return (value + unit[0], j + unit[1]) if unit else (value, j)
 
 
-def number_at(k: str, i: int) -> tuple[str | None, int]:
-    """An agenda number ("4", "4.1") read from key `k` at `i`, after an optional "ที่"."""
-    if k.startswith(_THI, i):
-        i += len(_THI)
-    major, j = _part_at(k, i)
-    if major is None:
+def number_at(k: str, i: int, junk: int = 0) -> tuple[str | None, int]:
+    """An agenda number ("4", "4.1") read from key `k` at `i`, after an optional "ที่" and at most
+    `junk` misheard letters before it ("วาระกดสอง")."""
+    for skip in range(junk + 1):
+        j = i + skip
+        if k.startswith(_THI, j):
+            j += len(_THI)
+        major, j = _part_at(k, j)
+        if major is not None:
+            break
+    else:
         return None, i
     for sep in (".", _POINT):
         if k.startswith(sep, j):
@@ -108,6 +125,8 @@ _INTRODUCERS = (
     "ต่อไปเป็น", "ต่อไปก็เป็น", "ต่อไปจะเป็น", "ต่อไป", "ขอเข้าสู่", "เข้าสู่", "มาที่", "มาถึง", "ไปที่", "ขยับไป",
     "ไปต่อที่", "ไปต่อ", "เข้า", "เอา", "มา", "ไป", "กลับมาที่", "กลับมา", "ขอนำ", "นำ", "แล้วก็", "ต่อมา", "ถัดมา",
 )
+_ANCHOR = fuzzy.phrase_key("ระเบียบวาระ")
+_LOOSE_INTRO = tuple(map(fuzzy.phrase_key, ("ขอเข้าสู่", "เข้าสู่", "ต่อไปเป็น")))
 # Transitions that open the next item without a number (meaning: "1" the first, "next", "other").
 _TRANSITIONS: tuple[tuple[str, str], ...] = (
     ("เรื่องแรก", "1"), ("วาระแรก", "1"), ("ประเด็นแรก", "1"),
@@ -115,7 +134,8 @@ _TRANSITIONS: tuple[tuple[str, str], ...] = (
     ("ประเด็นถัดไป", "next"), ("ประเด็นต่อไป", "next"), ("ขยับไปเรื่อง", "next"), ("ขยับไปที่เรื่อง", "next"),
     ("ไปเรื่องต่อไป", "next"), ("เรื่องสุดท้าย", "next"), ("วาระสุดท้าย", "next"), ("ต่อไปเรื่อง", "next"),
     ("ต่อไปเป็นเรื่อง", "next"), ("ไปที่เรื่อง", "next"), ("มาที่เรื่อง", "next"), ("มาต่อที่เรื่อง", "next"),
-    ("มีใครมีเรื่องอื่น", "other"), ("มีเรื่องอื่น", "other"), ("เรื่องอื่นๆ", "other"), ("เรื่องอื่นอื่น", "other"),
+    ("มีใครมีเรื่องอื่น", "other"), ("มีเรื่องอื่น", "other"), ("มีอะไรอื่นอีกไหม", "other"),
+    ("อื่นอีกไหม", "other"), ("เรื่องอื่นๆ", "other"), ("เรื่องอื่นอื่น", "other"),
 )
 # A sub-item's number said alone ("4.3 ครับ เชิญ...", "ขอเริ่มที่ 4.1"), not a measure ("4.2 กิโลเมตร").
 _BARE_NUMBER_AFTER = re.compile(r"(?:เริ่มที่|ขอเริ่มที่|เรื่องแรก|ต่อไป|ต่อไปเป็น|มาที่|ไปที่|ถัดไป|ครับ|ค่ะ|นะ)\s*$")
@@ -198,10 +218,21 @@ def find_cues(flat: str) -> tuple[Cue, ...]:
     found: list[Cue] = []
     for phrase in _NUMBERED:
         for hit in fuzzy.find_all(phrase, flat, (k, where)):
-            number, end = number_at(k, inverse[hit.end])
+            number, end = number_at(k, inverse[hit.end], junk=2)
             if number is None:
                 continue
             found.append(Cue(hit.start, _flat_end(where, end, len(flat)), number, "number", score=hit.score))
+    # what is left of "ระเบียบวาระที่ 2" after a bad mishearing ("ระเบียบใครแะที่ 2", "ระเบียบว 4",
+    # "ขอเข้าสู่ระเระที่ 3"): digits, or a number after "ที่", with most of the anchor or an introducer before
+    for m in re.finditer(rf"{_THI}|(?<![\d.,])\d", k):
+        number, end = number_at(k, m.start())
+        if number is None:
+            continue
+        before = k[max(0, m.start() - 12):m.start()]
+        anchor = fuzz.partial_ratio(_ANCHOR, before) >= 70 if len(before) >= 4 else False
+        if anchor or any(w in before for w in _LOOSE_INTRO):
+            start = where[max(0, m.start() - len(before))]
+            found.append(Cue(start, _flat_end(where, end, len(flat)), number, "number", score=0.75, strong=False))
     for hit in fuzzy.find_all("เรื่องที่", flat, (k, where)):
         number, end = number_at(k, inverse[hit.start] + len(fuzzy.phrase_key("เรื่อง")))
         introduced = _before(flat, hit.start).endswith(tuple(fuzzy.phrase_key(w) for w in _INTRODUCERS))
@@ -327,6 +358,8 @@ _LEAD_IN = re.compile(
 # The end of what precedes a loose decision in the same breath: "...อีกทีหนึ่ง เรื่องนี้ทราบกันแล้วนะ".
 _CLAUSE_END = re.compile(r"(?:เรื่องนี้|วาระนี้|ก็|โอเค|งั้น|ถือว่า|เป็นอันว่า|นะ|ครับ|ค่ะ|คะ)\s*$")
 _CLOSED = re.compile(r"(?:ตามนี้|ตามที่เสนอ)?(?:นะ)?(?:ครับ|ค่ะ|คะ|จ้ะ|จ้า)?\s*$")
+_BLOCKERS = tuple(fuzzy.phrase_key(w) for w in _NOT_RESOLUTION_AFTER)
+_WHO_BLOCKERS = tuple(fuzzy.phrase_key(w) for w in ("ผม", "ดิฉัน", "กระผม", "หนู", "ขอ", "ถ้า", "หาก", "ควร", "ต้อง"))
 # After the verb in the same sentence: a question, asking for a decision.
 _QUESTION = ("ไหม", "มั้ย", "หรือไม่", "หรือเปล่า", "รึเปล่า", "ได้ไหม", "ใช่ไหม", "ยัง")
 _BARE = 1
@@ -363,7 +396,9 @@ def decision(flat: str) -> Decision | None:
         for strength, phrase in group:
             for hit in fuzzy.find_all(phrase, flat, (k, where)):
                 before = _before(flat, hit.start)
-                if before.endswith(tuple(fuzzy.phrase_key(w) for w in _NOT_RESOLUTION_AFTER)):
+                # an approximate hit's edge may sit a letter inside the word before ("ผม|เห็นชอบ")
+                if before.endswith(_BLOCKERS) or hit.score < fuzzy.SOUND_ALIKE and any(
+                        _before(flat, hit.start + d).endswith(_WHO_BLOCKERS) for d in (1, 2)):
                     continue
                 if _past(flat, hit.start) or (kind != "deferral" and _asked(flat, hit.start)):
                     continue
@@ -423,7 +458,7 @@ _WHO_EXTRA = re.compile(r"^(?:ทาง|ท่าน(?=[ก-ฮ]{4}))|(?:ช่�
 _WHO_STARTS = (
     "กอง", "สำนัก", "ฝ่าย", "งาน", "ศูนย์", "กลุ่ม", "ทีม", "หน่วย", "เขต", "นาย", "นาง", "น.ส.", "คุณ", "ท่าน",
     "ผู้อำนวยการ", "ผอ", "เลขา", "ทุก", "อาจารย์", "ดร", "ผู้แทน", "เจ้าหน้าที่", "คณะ", "ผู้", "เจไอซีเอ", "jica",
-    "การ", "สถาบัน", "ส่วน", "โรงเรียน", "สำนักงาน", "พี่", "น้อง", "นักวิชาการ", "นิติกร", "วิศวกร", "ผู้เชี่ยวชาญ",
+    "การ", "สถาบัน", "โรงเรียน", "สำนักงาน", "พี่", "น้อง", "นักวิชาการ", "นิติกร", "วิศวกร", "ผู้เชี่ยวชาญ",
     "สถานี", "บริษัท", "ที่ปรึกษา", "กรม", "ฝ่ายเลขา", "ประธาน", "รอง",
 )
 # Someone else's order reported ("ที่ประชุมจังหวัดให้ทุกอำเภอ..."): not this meeting's assignment.
@@ -502,7 +537,8 @@ def actions_in(
                 f"กำหนดเวลา \"{said.group()}\" แปลงเป็นวันที่ไม่ได้ (ไม่ระบุปีและไม่ทราบวันที่ประชุม"
                 " หรือไม่มีวันนี้ในปฏิทิน) โปรดตรวจสอบ"
             )
-        if not task or not supported(f"{who} {task}", flat):
+        # who and what are checked apart: the words between them ("ไปร่วมกัน") are left out of both
+        if not task or not supported(who, flat) or not supported(task, span[task_from:]):
             continue
         for one in _split_who(who):
             found.append((one, task, due, cue.score))
@@ -517,9 +553,13 @@ _ADDRESSED = re.compile(
 )
 
 
+# "ส่วนฝ่ายพัสดุก็เตรียมร่าง...": the chair turning to a unit ("as for ...").
+_ASIDE = re.compile(rf"^(?:แล้วก็|ก็|อ่า|เอ่อ|งั้น|โอเค|ครับ|ค่ะ|\s)*ส่วน(?P<who>(?:{_WHO_PATTERN}).{{0,30}}?)ก็")
+
+
 def addressed(flat: str, meeting_date: dt.date | None) -> list[tuple[str, str, dt.date | None, float]]:
     """A task put to a unit without a handing-over word (only a presiding speaker's counts)."""
-    m = _ADDRESSED.match(flat)
+    m = _ADDRESSED.match(flat) or _ASIDE.match(flat)
     if not m:
         return []
     who = _WHO_EXTRA.sub("", written(m["who"], cut=False)).strip()
@@ -529,7 +569,7 @@ def addressed(flat: str, meeting_date: dt.date | None) -> list[tuple[str, str, d
     due, said = due_date(flat[m.end():], meeting_date)
     if due and said:
         task = re.sub(re.escape(written(said.group())), "", task).strip()
-    if not task or not supported(f"{who} {task}", flat):
+    if not task or not supported(who, m["who"]) or not supported(task, flat[m.end():]):
         return []
     return [(who, task, due, 0.9)]
 
@@ -839,8 +879,39 @@ def _order_notes(drafts: list[_Draft]) -> list[str]:
     return notes
 
 
+# The words cues are made of, each written right where it was misheard (fuzzy.canonical). Whole words
+# only: a rewrite never adds a word that was not heard.
+_CUE_WORDS = (
+    "ระเบียบวาระ", "วาระ", "ที่ประชุม", "มติที่ประชุม", "รับทราบ", "เห็นชอบ", "อนุมัติ", "รับรอง", "เห็นด้วย",
+    "ไม่เห็นด้วย", "งดออกเสียง", "คะแนนเสียง", "รายงานการประชุม", "การประชุม", "ครั้งหน้า", "คราวหน้า", "ครั้งต่อไป",
+    "ครั้งที่แล้ว", "ครั้งก่อน", "เลื่อน", "พิจารณา", "ถือว่า", "เป็นอันว่า", "ตามที่เสนอ", "ตามนี้", "ตามนั้น", "มอบหมาย",
+    "ขอให้", "รบกวน", "ดำเนินการ", "จัดทำ", "ประสาน", "ตรวจสอบ", "ติดตาม", "รวบรวม", "ปรับปรุง", "ภายใน", "วันที่",
+    "สัปดาห์", "อาทิตย์", "เดือน", "ไตรมาส", "ปีงบประมาณ", "ครับ", "นะครับ", "นะคะ", "ต่อไป", "ขอเข้าสู่", "เข้าสู่",
+    "ถัดไป", "เรื่องแรก", "สืบเนื่อง", "เพื่อทราบ", "เพื่อพิจารณา", "เรื่องอื่น", "ประธานแจ้ง", "สำนักงานเขต",
+    "สำนักงาน", "สำนัก", "ฝ่าย", "ขอเชิญ", "เรื่อง", "ขยับ", "สุดท้าย", "ไม่มีใครค้าน", "คัดค้าน", "ขัดข้อง",
+    "เห็นเป็นอย่างอื่น", "ช่วย", "สิ้นเดือน", "สิ้นไตรมาส", "ปีงบประมาณ", "ร่วมกัน", "มอบหมายให้",
+)
+_VOCABULARY = fuzzy.vocabulary(_CUE_WORDS, THAI_MONTHS)
+
+
+def _bounds(text: str) -> set[int]:
+    """Where newmm puts word boundaries in `text` (spaces are boundaries too)."""
+    out, pos = {0, len(text)}, 0
+    for token in tokens(text):
+        pos += len(token)
+        out.add(pos)
+    return out
+
+
+def heard_as_said(transcript: Transcript) -> Transcript:
+    """A copy whose segments have the cue words written right (`fuzzy.canonical`); ids and times kept."""
+    segments = [replace(s, text=fuzzy.canonical(s.text, _VOCABULARY, _bounds(s.text))) for s in transcript.segments]
+    return replace(transcript, segments=segments)
+
+
 def run(transcript: Transcript, meeting: Meeting) -> Minutes:
     """The offline engine: cues, resolutions, actions and summaries from the data above."""
+    transcript = heard_as_said(transcript)
     planned = bool(meeting.agenda)
     drafts = [_Draft(a.number, a.title) for a in meeting.agenda]
     presiding = _presiding(transcript)
