@@ -42,11 +42,13 @@ from pipeline.minutes.summary import summary_indices, summary_limit
 from pipeline.minutes.text import (
     FINAL_PARTICLES,
     PARTICLES,
+    UNITS,
     agenda_number,
     content_words,
     flatten,
     sentences,
     tokens,
+    word_to_int,
     written,
 )
 from pipeline.thaidate import BLANK, THAI_MONTHS, arabic_digits, parse_date
@@ -140,7 +142,7 @@ _TRANSITIONS: tuple[tuple[str, str], ...] = (
 # A sub-item's number said alone ("4.3 ครับ เชิญ...", "ขอเริ่มที่ 4.1"), not a measure ("4.2 กิโลเมตร").
 _BARE_NUMBER_AFTER = re.compile(r"(?:เริ่มที่|ขอเริ่มที่|เรื่องแรก|ต่อไป|ต่อไปเป็น|มาที่|ไปที่|ถัดไป|ครับ|ค่ะ|นะ)\s*$")
 _MEASURE = re.compile(r"\s*(?:กิโล|เมตร|ล้าน|บาท|เปอร์เซ็นต์|%|ไร่|ตัน|ลิตร|ชั่วโมง|นาที|เท่า|คะแนน|แสน|หมื่น|พัน|คน|ราย|องศา)")
-_TRANSITION_SCORE = 0.9  # "ปีงบประมาณถัดไป" is not "วาระถัดไป": transitions may lose one letter at most
+_TRANSITION_SCORE = 0.88  # "ปีงบประมาณถัดไป" is not "วาระถัดไป": transitions may lose one letter at most
 # (spoken title, words looked for in a planned title, the title when no agenda was given)
 _TITLES: tuple[tuple[str, str, str], ...] = (
     ("เรื่องที่ประธานแจ้ง", "ประธานแจ้ง", "เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ"),
@@ -402,10 +404,10 @@ def decision(flat: str) -> Decision | None:
                     continue
                 if _past(flat, hit.start) or (kind != "deferral" and _asked(flat, hit.start)):
                     continue
-                if kind != "deferral" and _REQUEST.search(flat[: hit.start]):
+                if kind != "deferral" and _REQUEST.search(flat[max(0, hit.start - 32):hit.start]):
                     continue  # "ขอให้ที่ประชุมพิจารณาเห็นชอบ": asking for the decision
                 closed = _CLOSED.match(flat[hit.end:]) is not None  # "...ไม่ต้องคิดเยอะ เห็นชอบครับ"
-                if kind == "loose" and len(before) > 6 and not _LEAD_IN.match(flat[: hit.start]) \
+                if kind == "loose" and len(before) > 10 and not _LEAD_IN.match(flat[: hit.start]) \
                         and not _CLAUSE_END.search(flat[: hit.start]) and not (closed and phrase in _VERBS):
                     continue  # a bare form opens the chair's clause, after a lead-in at most
                 if kind == "deferral" and _asked(flat, hit.start):
@@ -605,6 +607,7 @@ class _Draft:
     heard: bool = False  # its opening cue was heard
     opened_at: Segment | None = None
     order: int = -1  # when it was heard, among the items heard
+    subs: int = 0  # how many sub-items its opening announced ("มีสองเรื่อง")
     score: float = 1.0  # how sure its opening cue was
     cue_text: str = ""
     notes: list[str] = field(default_factory=list)
@@ -662,6 +665,9 @@ def _next_planned(drafts: list[_Draft], current: int, meaning: str) -> int | Non
     return next((i for i in range(start, len(drafts)) if not drafts[i].heard), None)
 
 
+_SUB_COUNT = re.compile(rf"มี\s*(?P<n>[2-9]|{UNITS})\s*(?:เรื่อง|รายการ|ประเด็น|วาระ)")
+
+
 class _Splitter:
     """Shares the transcript's sentences out among the drafts, cutting them at accepted cues."""
 
@@ -669,6 +675,7 @@ class _Splitter:
         self.drafts, self.planned, self.presiding = drafts, planned, presiding
         self.current = -1  # the draft being heard; -1 before the first cue
         self.heard = 0
+        self.fresh = 0
 
     def locate(self, cue: Cue, flat: str, rest: str, speaker: str | None) -> int | None:
         """The draft a cue opens, or None when it opens nothing new."""
@@ -701,6 +708,16 @@ class _Splitter:
             return len(drafts) - 1
         if cue.words and any(cue.words in d.title_flat for d in drafts):
             return None
+        current = drafts[self.current] if self.current >= 0 else None
+        # "เรื่องเพื่อพิจารณา มีสองเรื่อง ... เรื่องแรก ...": the sub-items of the item just opened
+        if current is not None and cue.meaning in ("1", "next"):
+            parent = current.number.split(".")[0]
+            head = next((d for d in drafts if d.number == parent), current)
+            done = sum(1 for d in drafts if d.number.startswith(parent + "."))
+            if head.subs and done < head.subs and (cue.meaning == "1") == (done == 0):
+                drafts.append(_Draft(f"{parent}.{done + 1}", BLANK))
+                drafts[-1].notes.append("เลขวาระย่อยกำหนดตามลำดับที่ได้ยิน โปรดตรวจสอบ")
+                return len(drafts) - 1
         if cue.meaning == "1" and drafts:
             return None
         numbers = [int(d.number.split(".")[0]) for d in drafts if d.number.split(".")[0].isdigit()]
@@ -708,6 +725,14 @@ class _Splitter:
         draft.notes.append("เลขวาระกำหนดตามลำดับที่ได้ยิน เพราะไม่ได้ยินเลขวาระ โปรดตรวจสอบ")
         drafts.append(draft)
         return len(drafts) - 1
+
+    def count_subs(self, said: str) -> None:
+        """Note how many sub-items an item just opened announces ("มีสองเรื่อง")."""
+        m = _SUB_COUNT.search(said)
+        if m and self.fresh > 0 and self.current >= 0:
+            draft = self.drafts[self.current]
+            if "." not in draft.number and not draft.subs:
+                draft.subs = word_to_int(m["n"])
 
     def split(self, transcript: Transcript) -> tuple[list[_Part], dict[int, int]]:
         """Returns the parts heard before any cue (the chair's opening) and, for each segment
@@ -720,8 +745,11 @@ class _Splitter:
                 flat = flatten(sentence)
                 bounds: list[tuple[int, int, bool]] = [(0, self.current, False)]
                 cues = find_cues(flat)
+                seen = 0
                 for n, cue in enumerate(cues):
                     stop = cues[n + 1].start if n + 1 < len(cues) else len(flat)
+                    self.count_subs(flat[seen:cue.start])
+                    seen = cue.end
                     target = self.locate(cue, flat, flat[cue.end:stop], segment.speaker)
                     if target is None:
                         continue
@@ -731,6 +759,10 @@ class _Splitter:
                     draft.score, draft.cue_text = cue.score, flat[cue.start:cue.end]
                     self.heard += 1
                     bounds.append((cue.start, target, True))
+                    self.fresh = 3  # this and the next two sentences may say how many sub-items it has
+
+                self.count_subs(flat[seen:])
+                self.fresh -= 1
                 ends = [b[0] for b in bounds[1:]] + [len(flat)]
                 for (start, index, is_cue), end in zip(bounds, ends, strict=True):
                     piece = flat[start:end]
@@ -889,7 +921,7 @@ _CUE_WORDS = (
     "สัปดาห์", "อาทิตย์", "เดือน", "ไตรมาส", "ปีงบประมาณ", "ครับ", "นะครับ", "นะคะ", "ต่อไป", "ขอเข้าสู่", "เข้าสู่",
     "ถัดไป", "เรื่องแรก", "สืบเนื่อง", "เพื่อทราบ", "เพื่อพิจารณา", "เรื่องอื่น", "ประธานแจ้ง", "สำนักงานเขต",
     "สำนักงาน", "สำนัก", "ฝ่าย", "ขอเชิญ", "เรื่อง", "ขยับ", "สุดท้าย", "ไม่มีใครค้าน", "คัดค้าน", "ขัดข้อง",
-    "เห็นเป็นอย่างอื่น", "ช่วย", "สิ้นเดือน", "สิ้นไตรมาส", "ปีงบประมาณ", "ร่วมกัน", "มอบหมายให้",
+    "เห็นเป็นอย่างอื่น", "ช่วย", "เรื่องนี้", "วาระนี้", "สิ้นเดือน", "สิ้นไตรมาส", "ปีงบประมาณ", "ร่วมกัน", "มอบหมายให้",
 )
 _VOCABULARY = fuzzy.vocabulary(_CUE_WORDS, THAI_MONTHS)
 
