@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import importlib.util
 import io
 import os
@@ -896,7 +897,9 @@ OFFICIAL_FONTS = ("TH Sarabun New", "TH SarabunPSK", "TH SarabunIT๙")
 SUBSTITUTE_FONT = "Laksaman"
 PACKAGED_FONT = "Sarabun"  # from fontpkg-sarabun
 PDF_TIMEOUT = 300  # seconds: a long verbatim draft takes a while, a hung LibreOffice must not hang the run
-PDF_EXPORT = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'  # PDF/A-2b: fonts embedded
+# Plain PDF (fonts embedded all the same): LibreOffice's PDF/A writes a colour profile stamped with
+# the time of each conversion inside a compressed stream, and the same draft must give the same bytes.
+PDF_EXPORT = "pdf:writer_pdf_Export"
 NO_OFFICE = (
     "minutes.pdf not made: LibreOffice is not installed — install it (Debian/Ubuntu: apt-get install "
     "libreoffice-writer-nogui; Windows and macOS: libreoffice.org) and run again, or save minutes.docx as "
@@ -1024,8 +1027,9 @@ def _fontconfig(root: Path, folder: Path) -> Path:
 
 
 def minutes_pdf(docx: bytes, notes: list[str] | None = None) -> bytes:
-    """The DOCX as PDF/A-2b by LibreOffice, Thai fonts embedded. Raises NoPdf (one line saying how to
-    get the PDF) when LibreOffice is absent or fails; a note about the fonts goes to `notes`."""
+    """The DOCX as PDF by LibreOffice, Thai fonts embedded, the same bytes for the same DOCX. Raises
+    NoPdf (one line saying how to get the PDF) when LibreOffice is absent or fails; a note about the
+    fonts goes to `notes`."""
     soffice = find_soffice()
     if soffice is None:
         raise NoPdf(NO_OFFICE)
@@ -1080,7 +1084,28 @@ def minutes_pdf(docx: bytes, notes: list[str] | None = None) -> bytes:
                 + (f" ({said})" if said else "")
                 + " — save minutes.docx as PDF from Word or LibreOffice"
             )
-        return target.read_bytes()
+        return _reproducible(target.read_bytes(), docx)
+
+
+def _reproducible(pdf: bytes, docx: bytes) -> bytes:
+    """The PDF with what LibreOffice stamps on each conversion made from the DOCX instead: the
+    creation date is the DOCX's (the meeting's start), the file identifiers a hash of the DOCX.
+    Every value keeps its length, so the cross-reference table stays right."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+            core = archive.read("docProps/core.xml").decode("utf-8")
+        found = re.search(r"<dcterms:created[^>]*>(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})", core)
+        stamp = "".join(found.groups()).encode() if found else b"20000101000000"
+    except (KeyError, zipfile.BadZipFile):
+        stamp = b"20000101000000"
+    digest = hashlib.sha256(docx).hexdigest().upper().encode()
+    pdf = re.sub(rb"/(CreationDate|ModDate)\(D:\d{14}", lambda m: b"/" + m[1] + b"(D:" + stamp, pdf)
+    pdf = re.sub(
+        rb"/ID \[ ?<[0-9A-F]{32}>\s*<[0-9A-F]{32}> ?\]",
+        lambda m: re.sub(rb"<[0-9A-F]{32}>", b"<" + digest[:32] + b">", m[0]),
+        pdf,
+    )
+    return re.sub(rb"/DocChecksum /[0-9A-F]{32}", b"/DocChecksum /" + digest[32:64], pdf)
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -90,14 +91,26 @@ def test_pdf_holds_the_thai_text_in_the_official_order(tmp_path: Path) -> None:
 
 
 @needs_office
-def test_pdf_embeds_a_thai_font_and_is_pdf_a(tmp_path: Path) -> None:
+def test_pdf_embeds_a_thai_font_on_a4(tmp_path: Path) -> None:
     pdf = tmp_path / "minutes.pdf"
     pdf.write_bytes(render.minutes_pdf(minutes_files(make_minutes(), make_transcript())["minutes.docx"]))
     fonts = pdf_fonts(pdf)
     assert fonts and all(embedded == "yes" for _, embedded in fonts), fonts
     names = " ".join(name for name, _ in fonts)
     assert any(f.replace(" ", "") in names for f in ("THSarabunNew", "Laksaman", "Sarabun")), names
-    assert b"<pdfaid:part>2</pdfaid:part>" in pdf.read_bytes()  # PDF/A-2b, for the e-document system
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Page size:       595.3 x 841.89 pts (A4)" in info or "595.304 x 841.89 pts (A4)" in info
+    assert re.search(r"^Title:\s+รายงานการประชุมคณะทำงานขับเคลื่อนแผนแม่บทดิจิทัล ครั้งที่ 1/2569$", info, re.MULTILINE)
+
+
+@needs_office
+def test_the_same_draft_gives_the_same_pdf() -> None:
+    """As the DOCX: a rerun rewrites nothing, and two archives drafted apart hold the same files."""
+    docx = minutes_files(make_minutes(), make_transcript())["minutes.docx"]
+    first = render.minutes_pdf(docx)
+    time.sleep(1.1)  # LibreOffice stamps the second of the conversion
+    assert render.minutes_pdf(docx) == first
+    assert b"/CreationDate(D:20260319063000" in first  # the meeting's start (UTC), as in the DOCX
 
 
 @needs_office
