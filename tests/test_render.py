@@ -844,10 +844,6 @@ def test_scripted_example_has_every_item_resolution_and_assignment(scripted_docx
     assert sum(len(_action_lines(s)) for s in sections.values()) >= len(SCRIPTED_ACTIONS)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the minutes engine (being rewritten) cuts the assignee out of the phrase; see the report on issue 13",
-)
 def test_scripted_example_assignment_to_two_offices(scripted_docx: DocxDocument) -> None:
     sections = _sections(scripted_docx)
     # 4.2: "ฝาก กองคลัง ร่วมกับ กองช่าง จัดทำ ร่างขอบเขตของงาน": one assignment to both, or one
@@ -858,7 +854,6 @@ def test_scripted_example_assignment_to_two_offices(scripted_docx: DocxDocument)
     assert len(together) == 1 or len(apart) == 2, actions
 
 
-@pytest.mark.xfail(strict=False, reason="the minutes engine (being rewritten) alters words; see the report on issue 13")
 def test_scripted_example_keeps_the_words_as_said(scripted_docx: DocxDocument) -> None:
     # No letters cut off, no tone marks lost, no word changed in the points of discussion.
     sections = _sections(scripted_docx)

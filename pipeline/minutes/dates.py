@@ -25,7 +25,8 @@ _MONTH = "|".join(
 )
 DUE = re.compile(
     # a letter or two misheard between "ภายใน" and the day ("ภายในวันให 30") does not hide the date
-    rf"(?:ภายใน|ก่อน|ไม่เกิน)(?:วัน(?:{_WEEKDAY})?)?(?:ที่|.{{0,3}}?)\s*(?P<day>\d{{1,2}}|{NUMWORD})"
+    rf"(?:(?:ภายใน|ก่อน|ไม่เกิน)(?:วัน(?:{_WEEKDAY})?)?(?:ที่|.{{0,3}}?)|(?<!ตั้งแต่)(?<!เมื่อ)(?<!ระหว่าง)วันที่)"
+    rf"\s*(?P<day>\d{{1,2}}|{NUMWORD})"
     rf"\s*(?P<month>{_MONTH})(?:\s*(?:พ\.?\s*ศ\.?|ค\.?\s*ศ\.?))?(?:\s*(?P<year>\d{{4}}|\d{{2}})(?!\d))?"
 )
 

@@ -465,19 +465,30 @@ _WHO_STARTS = (
 )
 # Someone else's order reported ("ที่ประชุมจังหวัดให้ทุกอำเภอ..."): not this meeting's assignment.
 _REPORTED = re.compile(r"ที่ประชุม|จังหวัด|กระทรวง|ผู้ว่า|ปลัด|ท่าน|สั่ง|นโยบาย|รัฐบาล|ครม")
+# "ได้ส่งรายงาน ... ให้ท่านกรรมการ": sent to, not tasked.
+_SENT = re.compile(r"ส่ง|แจ้ง|เสนอ|มอบ|คืน|โอน|เวียน|จ่าย")
+# An assignee is a name, not a clause: "กรรมการทางอีเมลแล้วไม่มีท่านใดขอ" is not one.
+_CLAUSE_IN_WHO = re.compile(r"แล้ว|ไม่|ว่า|ซึ่ง|เพราะ|ถ้า|ครับ|ค่ะ|นะ|จะ|มีใคร")
 # A message passed on ("ผอเขตฝากมาว่า ... ให้ทุกฝ่าย..."): someone else's request, reported.
 _RELAYED = re.compile(r"(?:ฝาก|แจ้ง|สั่ง|บอก)มาว่า")
 # The chair taking a task himself, or a message passed on ("ผอเขตฝากมาว่า"): not an assignment here.
 _SELF = re.compile(r"^(?:เดี๋ยว|ผม|ดิฉัน|กระผม|เรา|หนู|มา|ไว้|กัน)|ผม|ดิฉัน")
 _QUESTION_END = re.compile(r"(?<!ได้)(?<!หน่อยได้)(?:ไหม|มั้ย|หรือไม่|หรือเปล่า|รึเปล่า)$")
 _BARE_UNIT = re.compile(r"(?:ทาง)?(?:กอง|สำนัก|สำนักงาน|ฝ่าย|งาน|ศูนย์|กลุ่ม|สถาบัน|ส่วน|หน่วย|กรม|คณะ)")
-_JOINED = re.compile(r"(?:กับ|และ|รวมทั้ง|รวมถึง|,)")
+_JOINED = re.compile(r"(?:ร่วมกับ|กับ|และ|รวมทั้ง|รวมถึง|,)")
 _ASSIGN_LEAD = 8  # key characters before the cue in a sentence that is only an assignment
 
 
+_WHO_KEYS = tuple(fuzzy.phrase_key(w) for w in _WHO_STARTS)
+
+
 def _who_like(who: str) -> bool:
+    """Whether `who` starts as a unit or a person does ("กอง...", "นาย..."), a letter off at most
+    for the longer starts ("ถถาบัน" is "สถาบัน" misheard)."""
     k = fuzzy.key(who)[0]
-    return k.startswith(tuple(fuzzy.phrase_key(w) for w in _WHO_STARTS)) or bool(re.match(r"[A-Za-z]", who))
+    if k.startswith(_WHO_KEYS) or re.match(r"[A-Za-z]", who):
+        return True
+    return any(len(w) >= 4 and fuzzy.Levenshtein.distance(k[: len(w)], w) <= 1 for w in _WHO_KEYS)
 
 
 def _assign_cues(flat: str) -> list[fuzzy.Hit]:
@@ -489,7 +500,7 @@ def _assign_cues(flat: str) -> list[fuzzy.Hit]:
                 before = flat[: hit.start].strip()
                 unit_next = _who_like(flat[hit.end:hit.end + 12]) and not before.endswith(_NOT_ASSIGN_AFTER) \
                     and not any(h.start < hit.start for h in hits) \
-                    and not _REPORTED.search(before[-20:])  # "...แก้ไขให้ทุกหน่วยทราบ" is in a task
+                    and not _REPORTED.search(before[-20:]) and not _SENT.search(before[-30:])
                 if before and not before.endswith(_BARE_ASSIGN_AFTER) and not unit_next:
                     continue
             if not any(h.start < hit.end and hit.start < h.end for h in hits):
@@ -523,9 +534,11 @@ def actions_in(
         task = re.sub(r"(?:และ|โดย|ด้วย|ด้วยนะ|นะ|เลย)$", "", written(span[task_from:])).strip()
         if _QUESTION_END.search(task):
             continue  # "...มีใครจะแก้ไขไหม": a question, not a task
-        if not who or not task or SUBJECT in who or len(who) > 45 or _SELF.search(who):
+        if not who or not task or SUBJECT in who or len(who) > 45 or _SELF.search(who) \
+                or _CLAUSE_IN_WHO.search(who):
             continue
-        if not _who_like(who) and (cue.score < 1.0 or len(who) > 10):
+        strong = fuzzy.phrase_key("ให้") != fuzzy.key(flat[cue.start:cue.end])[0]  # ขอให้, มอบหมาย, ฝาก...
+        if not _who_like(who) and (cue.score < fuzzy.SOUND_ALIKE or len(who) > (40 if strong else 10)):
             continue
         if not _who_like(who) and fuzzy.phrase_key("ให้") == fuzzy.key(flat[cue.start:cue.end])[0]:
             continue
@@ -565,7 +578,9 @@ def addressed(flat: str, meeting_date: dt.date | None) -> list[tuple[str, str, d
     if not m:
         return []
     who = _WHO_EXTRA.sub("", written(m["who"], cut=False)).strip()
-    if not who or SUBJECT in who or _SELF.search(who) or not (_who_like(who) or len(who) <= 8):
+    if not who or SUBJECT in who or _SELF.search(who) or _CLAUSE_IN_WHO.search(who) or len(who) > 30 \
+            or re.match(r"(?:และ|ให้|ขอ|ฝาก|มอบ)", who) or _RELAYED.search(flat) \
+            or not (_who_like(who) or len(who) <= 8):
         return []
     task = re.sub(r"(?:ได้ไหม|ได้มั้ย|ให้หน่อย|หน่อย|และ|ด้วย|นะ|เลย)+$", "", written(flat[m.end():])).strip()
     due, said = due_date(flat[m.end():], meeting_date)
@@ -845,7 +860,7 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[
             continue
         presides = not presiding or not part.segment.speaker or part.segment.speaker in presiding
         found = actions_in(part.flat, meeting_date, item.notes, presides)
-        if not found and presides and not _assign_cues(part.flat):
+        if not found and presides:
             found = addressed(part.flat, meeting_date)
         for who, task, due, score in found:
             item.actions.append(Action(
