@@ -155,10 +155,11 @@ def canonical(text: str, vocabulary: tuple[str, ...], bounds: set[int] | None = 
         # whole ("พื้นที่ ป่าชุมชน" is one letter from "ที่ประชุม", and not it)
         if hit.score < SOUND_ALIKE and len(phrase_key(phrase)) < 10:
             continue
-        if bounds is not None and len(phrase_key(phrase)) < 5 and not {hit.start, hit.end} <= bounds:
+        if bounds is not None and len(phrase_key(phrase)) < 7 and not {hit.start, hit.end} <= bounds:
             continue
-        taken = kept + [(a, b) for a, b, _ in spans]
-        if any(a < hit.end and hit.start < b for a, b in taken):
+        # an exact phrase is kept unless the rewrite is longer and holds it whole ("สิ่นเดือน" holds "เดือน")
+        if any(a < hit.end and hit.start < b and not (hit.start <= a and b <= hit.end and hit.end - hit.start > b - a)
+               for a, b in kept) or any(a < hit.end and hit.start < b for a, b, _ in spans):
             continue
         spans.append((hit.start, hit.end, phrase))
     if not spans:

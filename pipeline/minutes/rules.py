@@ -476,6 +476,7 @@ _SELF = re.compile(r"^(?:เดี๋ยว|ผม|ดิฉัน|กระผ�
 _QUESTION_END = re.compile(r"(?<!ได้)(?<!หน่อยได้)(?:ไหม|มั้ย|หรือไม่|หรือเปล่า|รึเปล่า)$")
 _BARE_UNIT = re.compile(r"(?:ทาง)?(?:กอง|สำนัก|สำนักงาน|ฝ่าย|งาน|ศูนย์|กลุ่ม|สถาบัน|ส่วน|หน่วย|กรม|คณะ)")
 _JOINED = re.compile(r"(?:ร่วมกับ|กับ|และ|รวมทั้ง|รวมถึง|,)")
+_DEADLINE_AFTER = re.compile(r"^(?:ครับ|ค่ะ|นะ|แล้วก็|ก็|ขอ|เอา|ให้|ทำ|เสร็จ|แล้ว|ให้เสร็จ|ให้แล้วเสร็จ|\s)*(?:ภายใน|ก่อน)")
 _ASSIGN_LEAD = 8  # key characters before the cue in a sentence that is only an assignment
 
 
@@ -705,8 +706,8 @@ class _Splitter:
                 index = next((i for i, d in enumerate(drafts) if not d.heard and cue.words in d.title_flat), None)
             if index is None and cue.meaning in ("next", "other", "title"):
                 index = _by_content(drafts, rest or flat, self.current)
-                if index is None:
-                    index = _next_planned(drafts, self.current, cue.meaning)
+            if index is None and cue.meaning in ("1", "next", "other", "title"):
+                index = _next_planned(drafts, self.current, cue.meaning)
             if index is None or drafts[index].heard:
                 return None
             return index
@@ -862,6 +863,16 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[
         found = actions_in(part.flat, meeting_date, item.notes, presides)
         if not found and presides:
             found = addressed(part.flat, meeting_date)
+        last = item.actions[-1] if item.actions else None
+        if not found and last and last.due is None and last.segment_ids[-1] in (part.segment.id, part.segment.id - 1):
+            # "...ให้หน่อยนะครับ ให้เสร็จภายในสามสัปดาห์ได้ไหม": the deadline said just after the task
+            said = _DEADLINE_AFTER.match(part.flat)
+            due, _ = due_date(part.flat, meeting_date) if said else (None, None)
+            if due:
+                last.due = due.isoformat()
+                last.segment_ids = list(dict.fromkeys([*last.segment_ids, part.segment.id]))
+                last.end = part.segment.end
+                used.append(i)
         for who, task, due, score in found:
             item.actions.append(Action(
                 assignee=who, task=task, due=due.isoformat() if due else None,
@@ -933,7 +944,7 @@ _CUE_WORDS = (
     "ไม่เห็นด้วย", "งดออกเสียง", "คะแนนเสียง", "รายงานการประชุม", "การประชุม", "ครั้งหน้า", "คราวหน้า", "ครั้งต่อไป",
     "ครั้งที่แล้ว", "ครั้งก่อน", "เลื่อน", "พิจารณา", "ถือว่า", "เป็นอันว่า", "ตามที่เสนอ", "ตามนี้", "ตามนั้น", "มอบหมาย",
     "ขอให้", "รบกวน", "ดำเนินการ", "จัดทำ", "ประสาน", "ตรวจสอบ", "ติดตาม", "รวบรวม", "ปรับปรุง", "ภายใน", "วันที่",
-    "สัปดาห์", "อาทิตย์", "เดือน", "ไตรมาส", "ปีงบประมาณ", "ครับ", "นะครับ", "นะคะ", "ต่อไป", "ขอเข้าสู่", "เข้าสู่",
+    "สัปดาห์", "อาทิตย์", "เดือน", "ไตรมาส", "ปีงบประมาณ", "ครับ", "ต่อไป", "ขอเข้าสู่", "เข้าสู่",
     "ถัดไป", "เรื่องแรก", "สืบเนื่อง", "เพื่อทราบ", "เพื่อพิจารณา", "เรื่องอื่น", "ประธานแจ้ง", "สำนักงานเขต",
     "สำนักงาน", "สำนัก", "ฝ่าย", "ขอเชิญ", "เรื่อง", "ขยับ", "สุดท้าย", "ไม่มีใครค้าน", "คัดค้าน", "ขัดข้อง",
     "เห็นเป็นอย่างอื่น", "ช่วย", "เรื่องนี้", "วาระนี้", "สิ้นเดือน", "สิ้นไตรมาส", "ปีงบประมาณ", "ร่วมกัน", "มอบหมายให้",
