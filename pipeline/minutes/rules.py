@@ -662,9 +662,10 @@ def _by_content(drafts: list[_Draft], text: str, current: int) -> int | None:
         words = _title_words(d.title)
         if not words:
             continue
-        said = sum(1 for w in words if fuzzy.find(w, text, k))
-        if said >= min(2, len(words)):
-            scored.append((said / len(words), said, -abs(i - current - 1), i))
+        heard = [w for w in words if fuzzy.find(w, text, k)]
+        share = sum(map(len, heard)) / sum(map(len, words))
+        if len(heard) >= min(2, len(words)) or share >= 0.5:
+            scored.append((share, len(heard), -abs(i - current - 1), i))
     if not scored:
         return None
     scored.sort(reverse=True)
@@ -676,7 +677,12 @@ def _next_planned(drafts: list[_Draft], current: int, meaning: str) -> int | Non
         return next((i for i in range(len(drafts) - 1, -1, -1) if "อื่น" in drafts[i].title_flat
                      and not drafts[i].heard), None)
     if meaning == "1":
-        return None if any(d.heard for d in drafts) else 0
+        if not any(d.heard for d in drafts):
+            return 0
+        # "เรื่องเพื่อพิจารณา มีสองเรื่อง ... เรื่องแรก": the first sub-item of the item just opened
+        parent = drafts[current].number if current >= 0 else ""
+        first = next((i for i, d in enumerate(drafts) if d.number.startswith(parent + ".")), None)
+        return first if first is not None and not drafts[first].heard else None
     start = current + 1
     return next((i for i in range(start, len(drafts)) if not drafts[i].heard), None)
 
@@ -828,6 +834,11 @@ def _resolution(draft: _Draft, presiding: set[str]) -> tuple[str, list[int], lis
     return None if best is None else best[1:]
 
 
+def _unsure(segment: Segment) -> bool:
+    """Speech with no usable words ("[ฟังไม่ชัด]") or a repeat of what was already written is never a point."""
+    return "ฟังไม่ชัด" in segment.text or any(f.startswith(("unheard", "repeated")) for f in segment.flags)
+
+
 def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[str],
           meeting_date: dt.date | None) -> AgendaItem:
     item = AgendaItem(number=draft.number, title=draft.title, notes=list(draft.notes))
@@ -886,7 +897,7 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[
 
     candidates = [
         (written(p.text, cut=False), p.segment) for i, p in enumerate(draft.parts)
-        if not p.cue and i not in used and decision(p.flat) is None
+        if not p.cue and i not in used and decision(p.flat) is None and not _unsure(p.segment)
     ]
     candidates = [(text, segment) for text, segment in candidates if text]
     chosen = summary_indices([text for text, _ in candidates], summary_limit(len(candidates)))

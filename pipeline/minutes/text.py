@@ -46,15 +46,25 @@ def tokens(text: str) -> list[str]:
     return word_tokenize(text, engine="newmm", keep_whitespace=True)
 
 
+# Sounds a speaker makes while thinking: never written.
+HESITATIONS = frozenset({"อ่า", "เอ่อ", "อืม", "เออ", "อ่ะ", "อะ", "เอ้อ", "อื้ม"})
+
+
 def written(text: str, cut: bool = True) -> str:
-    """Spoken -> written: drop particles; with `cut`, stop where a final particle ends the
-    sentence (what follows it in the same breath is another sentence)."""
+    """Spoken -> written: drop particles and hesitations, and say a false start once
+    ("คือ คือว่า", "อันนี้ อันนี้"); with `cut`, stop where a final particle ends the sentence (what
+    follows it in the same breath is another sentence)."""
     kept: list[str] = []
     for token in tokens(text):
         if token in PARTICLES:
             if cut and token in FINAL_PARTICLES and "".join(kept).strip():
                 break
             continue
+        if token in HESITATIONS:
+            continue
+        words = [t for t in kept if t.strip()]
+        if token.strip() and len(token.strip()) > 1 and words and words[-1] == token:
+            continue  # the same word twice in a row: a false start
         kept.append(token)
     out = re.sub(r"\s+", " ", "".join(kept)).strip()
     return re.sub(r"\s*ๆ", " ๆ", out)  # the official spelling has a space before ๆ

@@ -1,0 +1,249 @@
+"""The minutes engine on meetings it was not written for, as text and as a speech model mishears it.
+
+tests/data/meetings/ holds twelve annotated meetings in six chairing styles, written by authors who
+read the reference, not the rules (see its README). `frozen/` was committed before the rules
+changed and never read while tuning; `dev/` was tuned on. The oracle is the annotation: where each
+item opens, where its resolution is said, who is given which task by when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from rapidfuzz import fuzz
+
+from pipeline import minutes as drafting
+from pipeline import noise
+from pipeline.minutes import fuzzy, rules, score
+from pipeline.minutes.text import flatten
+from pipeline.types import AgendaTitle, Meeting, Segment, Transcript
+
+MEETINGS = Path(__file__).parent / "data" / "meetings"
+FROZEN = score.load_set(MEETINGS / "frozen")
+DEV = score.load_set(MEETINGS / "dev")
+for _m in FROZEN:
+    _m.name = f"frozen/{_m.name}"
+for _m in DEV:
+    _m.name = f"dev/{_m.name}"
+
+
+def _pooled(meetings: list[score.Annotated], cer: float, seeds: int, planned: bool = False) -> score.Score:
+    total = score.Score("pooled")
+    confusions = noise.default_confusions()
+    for m in meetings:
+        for seed in range(seeds if cer else 1):
+            transcript = noise.corrupt_transcript(m.transcript, cer, seed, confusions) if cer else m.transcript
+            total.add(score.score(m, drafting.run(transcript, score.facts(m, planned)), planned))
+    return total
+
+
+def test_the_held_out_set_is_what_the_issue_asks_for() -> None:
+    assert len(FROZEN) >= 6 and len(DEV) >= 6
+    styles = {m.name for m in FROZEN} | {m.name for m in DEV}
+    assert len(styles) >= 6
+    resolutions = sum(1 for m in FROZEN for i in m.items if i["resolution"])
+    actions = sum(len(i["actions"]) for m in FROZEN for i in m.items)
+    assert resolutions >= 25 and actions >= 20
+
+
+def test_frozen_meetings_as_text() -> None:
+    # Scored once after the work; the bounds are the issue's.
+    s = _pooled(FROZEN, 0.0, 1)
+    assert s.items_found / s.items >= 0.95, s.misses
+    assert s.resolutions_found / s.resolutions >= 0.90, s.misses
+    assert s.actions_found / s.actions >= 0.85, s.misses
+    assert s.resolutions_invented == 0, s.misses
+
+
+@pytest.mark.parametrize("half", ["frozen", "dev"])
+def test_meetings_with_recognition_errors(half: str) -> None:
+    # 10% CER, two corrupted copies of each meeting (the error model learned from Whisper base's
+    # own output on the shared clips).
+    s = _pooled(FROZEN if half == "frozen" else DEV, 0.10, 2)
+    assert s.items_found / s.items >= 0.90, (s.items_found, s.items)
+    assert s.resolutions_found / s.resolutions >= 0.75, (s.resolutions_found, s.resolutions)
+    assert s.actions_found / s.actions >= 0.65, (s.actions_found, s.actions)
+    assert s.resolutions_invented <= 2
+
+
+@pytest.mark.parametrize("meeting", FROZEN + DEV, ids=lambda m: m.name)
+def test_the_planned_agenda_keeps_its_numbers_and_titles(meeting: score.Annotated) -> None:
+    minutes = drafting.run(meeting.transcript, meeting.meeting)
+    planned = [(a.number, a.title) for a in meeting.meeting.agenda]
+    assert [(i.number, i.title) for i in minutes.agenda] == planned
+    never = {i["number"] for i in meeting.items if i["opens"] is None}
+    for item in minutes.agenda:
+        assert item.found == (item.number not in never), item.number
+    if never:
+        assert any("ไม่พบ" in n for n in minutes.notes)
+
+
+def test_items_taken_out_of_order_are_reported() -> None:
+    # The secretary's meetings take a planned sub-item before the one listed first.
+    for m in (x for x in FROZEN + DEV if x.name.endswith("secretary")):
+        minutes = drafting.run(m.transcript, m.meeting)
+        assert any("ไม่ตรงตามลำดับ" in n for n in minutes.notes), m.name
+
+
+def _near_duplicates(points: list[str]) -> list[tuple[str, str]]:
+    flat = [flatten(p).replace(" ", "") for p in points]
+    return [(a, b) for i, a in enumerate(flat) for b in flat[i + 1:] if fuzz.ratio(a, b) >= 85]
+
+
+@pytest.mark.parametrize("cer", [0.0, 0.10, 0.20])
+def test_no_summary_holds_two_near_duplicate_sentences(cer: float) -> None:
+    confusions = noise.default_confusions()
+    for m in FROZEN + DEV:
+        transcript = noise.corrupt_transcript(m.transcript, cer, 0, confusions) if cer else m.transcript
+        for item in drafting.run(transcript, Meeting()).agenda:
+            assert not _near_duplicates([p.text for p in item.discussion]), (m.name, item.number)
+
+
+def _meeting_of(lines: list[tuple[str, str]]) -> Transcript:
+    return Transcript(segments=[
+        Segment(id=i, start=4.0 * i, end=4.0 * i + 3.5, speaker=who, text=text) for i, (who, text) in enumerate(lines)
+    ])
+
+
+def test_a_sentence_misheard_seven_times_is_one_point() -> None:
+    loop = "งบประมาณ โครงการ ขุดลอกคลอง ปี 2570 ยังไม่ได้รับการจัดสรร ครับ"
+    lines = [("A", "ระเบียบวาระที่ 1 เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ")]
+    lines += [("B", loop if k % 2 else loop.replace("ยังไม่ได้", "ยังไม่ได้ รับ")) for k in range(7)]
+    lines += [("B", "ส่วนโครงการ ปรับปรุงทางเท้า เริ่มก่อสร้าง เดือนหน้า ครับ"), ("A", "ที่ประชุมรับทราบครับ")]
+    (item,) = drafting.run(_meeting_of(lines), Meeting()).agenda
+    texts = [p.text for p in item.discussion]
+    assert sum("ขุดลอกคลอง" in t for t in texts) == 1, texts
+    assert any("ทางเท้า" in t for t in texts)
+    assert item.resolution == "ที่ประชุมรับทราบ"
+
+
+def test_unheard_and_repeated_lines_are_never_points() -> None:
+    transcript = _meeting_of([
+        ("A", "ระเบียบวาระที่ 1 เรื่องเพื่อทราบ"),
+        ("B", "[ฟังไม่ชัด]"),
+        ("B", "ผลการตรวจวัดฝุ่น พีเอ็ม 2.5 เดือนนี้ ลดลงจากเดือนก่อน สามจุด"),
+        ("B", "ผลการตรวจวัดฝุ่น ลดลง มาก ที่ เขต บางนา"),
+        ("A", "ที่ประชุมรับทราบครับ"),
+    ])
+    transcript.segments[1].flags.append("unheard: speech detected, no words recognised")
+    transcript.segments[3].flags.append("repeated: the same words as 2")
+    (item,) = drafting.run(transcript, Meeting()).agenda
+    assert [p.segment_ids for p in item.discussion] == [[2]]
+
+
+def test_a_weak_match_is_a_note_for_the_reviewer_not_a_silent_claim() -> None:
+    transcript = _meeting_of([
+        ("A", "ระเบียบวาระที่ 1 เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ"),
+        ("A", "ที่ประชุมรับทราบครับ"),
+        ("A", "ระเบียบใครแะที่ 2 เรื่องรับรองรายงานการประชุม"),  # "วาระ" lost: the anchor is guessed
+        ("B", "ไม่มีแก้ไขครับ"),
+        ("A", "ถือว่าที่ประชุมรบัรองรายงานการประชุมนะครับ"),  # a letter misplaced: an approximate match
+    ])
+    minutes = drafting.run(transcript, Meeting())
+    assert [i.number for i in minutes.agenda] == ["1", "2"]
+    second = minutes.agenda[1]
+    assert second.resolution_segment_ids == [4]
+    assert any("ฟังไม่ชัด" in n and "เปิดวาระ" in n for n in second.notes), second.notes
+    assert minutes.agenda[0].notes == []  # sure matches add nothing
+
+
+@pytest.mark.parametrize("said, number", [
+    ("ต่อไปเป็นระเบียบวาระที่ 4.1 ครับ", "4.1"),
+    ("ต่อไปเป็นระเบียบวาระที่ ๔.๑ ครับ", "4.1"),
+    ("ต่อไปเป็นระเบียบวาระที่ 4 . 1 ครับ", "4.1"),
+    ("ต่อไปเป็นระเบียบวาระที่สี่จุดหนึ่งครับ", "4.1"),
+    ("ต่อไปเป็นระเบียบวาระที่สีจุดหนึงครับ", "4.1"),  # tone marks lost
+    ("ต่อไปเป็นระเบียบวาละที่สิบสองครับ", "12"),  # ร heard as ล
+    ("เข้าสู่วาระที่ยี่สิบเอ็ด", "21"),
+    ("ระเบียบวาระที่ 3 เรื่องสืบเนื่อง", "3"),
+])
+def test_spoken_numbers_survive_errors(said: str, number: str) -> None:
+    (cue,) = rules.find_cues(flatten(said))
+    assert cue.number == number
+
+
+@pytest.mark.parametrize("said", [
+    "ในระเบียบวาระที่สองของการประชุมครั้งที่แล้ว เรามีมติเห็นชอบไปแล้ว",
+    "ตามที่แจ้งไว้ในวาระที่ 1 เรื่องน้ำเสีย",
+    "ครั้งที่แล้ว ระเบียบวาระที่ 3 ก็คุยเรื่องนี้",
+    "จะขอสลับวาระ 4.2 ขึ้นมาก่อนวาระ 4.1 นะคะ",
+])
+def test_mentions_of_items_open_nothing(said: str) -> None:
+    assert rules.find_cues(flatten(said)) == ()
+
+
+@pytest.mark.parametrize("said, kind", [
+    ("ถ้าไม่มีใครค้าน ก็ผ่านตามนี้นะครับ", "loose"),
+    ("โอเค เรื่องนี้ทราบกันแล้วนะ", "loose"),
+    ("เรื่องนี้ขอเลื่อนไปคุยกันคราวหน้านะครับ", "deferral"),
+    ("ยกไปพิจารณาในการประชุมครั้งหน้าครับ", "deferral"),
+    ("ผลการลงคะแนน เห็นด้วย 9 เสียง ไม่เห็นด้วย 2 เสียง งดออกเสียง 1 เสียง", "stated"),
+    ("สรุปมติวาระนี้ ที่ประชุมเห็นชอบตามที่เสนอค่ะ", "stated"),
+    ("ที่ประชุมเหนชอบตามที่เสนอครับ", "stated"),  # a tone mark lost
+])
+def test_decisions_said_in_many_ways(said: str, kind: str) -> None:
+    found = rules.decision(flatten(fuzzy.canonical(said, rules._VOCABULARY)))
+    assert found is not None and found.kind == kind
+
+
+@pytest.mark.parametrize("said", [
+    "ที่ประชุมครั้งที่แล้วมีมติเห็นชอบในหลักการไปแล้ว",  # an earlier meeting's decision
+    "ที่ประชุมเห็นชอบไหมครับ",  # asked, not decided
+    "ขอให้ที่ประชุมพิจารณาเห็นชอบครับ",  # requested
+    "We fully support this decision",
+])
+def test_what_is_not_a_decision(said: str) -> None:
+    assert rules.decision(flatten(said)) is None
+
+
+def test_two_units_in_one_sentence_and_relative_deadlines() -> None:
+    transcript = _meeting_of([
+        ("A", "ระเบียบวาระที่ 1 เรื่องเพื่อพิจารณา"),
+        ("A", "ให้กองคลังกับสำนักการโยธาไปร่วมกันทำตารางเปรียบเทียบราคา ภายในหนึ่งสัปดาห์นะครับ"),
+        ("A", "ฝากสำนักงานเขตจตุจักรสำรวจพื้นที่ ก่อนสิ้นไตรมาสนี้ครับ"),
+    ])
+    dated = drafting.run(transcript, Meeting(date="2026-11-12")).agenda[0].actions
+    assert [(a.assignee, a.due) for a in dated] == [
+        ("กองคลัง", "2026-11-19"), ("สำนักการโยธา", "2026-11-19"), ("สำนักงานเขตจตุจักร", "2026-12-31"),
+    ]
+    undated = drafting.run(transcript, Meeting()).agenda[0].actions
+    assert [a.due for a in undated] == [None, None, None]
+    assert "ภายในหนึ่งสัปดาห์" in undated[0].task  # kept as said when the meeting date is unknown
+
+
+def test_the_minutes_stage_changes_no_input() -> None:
+    m = DEV[0]
+    before = [(s.id, s.text) for s in m.transcript.segments]
+    drafting.run(m.transcript, m.meeting)
+    assert [(s.id, s.text) for s in m.transcript.segments] == before
+
+
+def test_dates_resolve_against_the_meeting_date() -> None:
+    from pipeline.minutes.dates import due_date
+
+    meeting = dt.date(2026, 9, 14)  # a Monday
+    said = {
+        "ภายในหนึ่งสัปดาห์": dt.date(2026, 9, 21), "ก่อนสิ้นไตรมาสนี้": dt.date(2026, 9, 30),
+        "ภายในสิ้นเดือนหน้า": dt.date(2026, 10, 31), "ภายในวันศุกร์นี้": dt.date(2026, 9, 18),
+        "ภายในสองสัปดาห์": dt.date(2026, 9, 28), "ภายในเดือนตุลาคม": dt.date(2026, 10, 31),
+        "ก่อนสิ้นปีงบประมาณ": dt.date(2026, 9, 30),
+    }
+    for words, date in said.items():
+        assert due_date(words, meeting)[0] == date, words
+    assert due_date("ก่อนการประชุมครั้งหน้า", meeting) == (None, None)
+
+
+def test_planned_titles_place_an_unnumbered_opening_by_its_words() -> None:
+    agenda = [AgendaTitle("1", "เรื่องแจ้งเพื่อทราบ"), AgendaTitle("2", "โครงการขุดลอกคลองลาดพร้าว"),
+              AgendaTitle("3", "การจัดซื้อรถดับเพลิง")]
+    transcript = _meeting_of([
+        ("A", "เอาเรื่องแรกก่อนนะครับ มีแจ้งเรื่องเดียว"),
+        ("A", "ขยับไปเรื่องถัดไป เรื่องรถดับเพลิงก่อนนะครับ ผู้แทนรอนานแล้ว"),
+        ("B", "ขอจัดซื้อรถดับเพลิง 2 คันครับ"),
+        ("A", "ขยับไปเรื่องถัดไป การขุดลอกคลองลาดพร้าวครับ"),
+    ])
+    minutes = drafting.run(transcript, Meeting(agenda=agenda))
+    opened = {i.number: i.opened_at for i in minutes.agenda}
+    assert opened == {"1": 0.0, "2": 12.0, "3": 4.0}
