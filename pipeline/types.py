@@ -9,6 +9,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import math
+import re
+import stat
 import types
 import typing
 from dataclasses import dataclass, field
@@ -187,6 +190,7 @@ class Action:
     segment_ids: list[int] = field(default_factory=list)
     start: float | None = None
     end: float | None = None
+    confidence: float = 1.0  # how sure the engine is it heard an assignment (below 0.85: a note asks to check)
 
 
 @dataclass
@@ -219,6 +223,10 @@ class AgendaItem:
     resolution_start: float | None = None  # where the resolution was said in the recording
     resolution_end: float | None = None
     opened_at: float | None = None  # where its opening was said (item 1 also holds the chair's welcome)
+    # How sure the engine is of the opening and of the resolution it heard (1.0: the very words;
+    # below 0.85 the item carries a note asking the reviewer to check).
+    confidence: float = 1.0
+    resolution_confidence: float | None = None
 
 
 @dataclass
@@ -276,3 +284,198 @@ def dumps(obj: Any) -> str:
 
 def load(cls: type[T], path: str | Path) -> T:
     return from_dict(cls, json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+# --------------------------------------------------------------------------------------------
+# Reading JSON someone else may have written: every type and range checked, one line naming the field
+
+MAX_JSON = 200 * 1024 * 1024  # a transcript.json with word times for a day of meetings is a few tens of MB
+MAX_SECONDS = 7 * 24 * 3600.0  # no recording is longer than a week
+MAX_TEXT = 10_000  # characters in one string (a sentence, a chat message): a paragraph, never a book
+MAX_TOTAL_TEXT = 3_000_000  # characters of speech in all: about 40 hours of talk
+MAX_ITEMS = 500_000  # entries in one list
+_SECONDS_FIELDS = {"start", "end", "duration", "at", "resolution_start", "resolution_end", "opened_at"}
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class InvalidData(ValueError):
+    """A value of the wrong type or out of range; `where` is its field, as `segments[3].start`."""
+
+    def __init__(self, where: str, problem: str) -> None:
+        super().__init__(f"{where}: {problem}" if where else problem)
+        self.where, self.problem = where, problem
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return f"text {value[:40]!r}" + ("..." if len(value) > 40 else "")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return repr(value)[:40]
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.text = 0  # characters of text seen, against MAX_TOTAL_TEXT
+
+    def string(self, value: Any, where: str) -> str:
+        if not isinstance(value, str):
+            raise InvalidData(where, f"must be text, not {_shown(value)}")
+        if len(value) > MAX_TEXT:
+            raise InvalidData(where, f"is {len(value)} characters long; at most {MAX_TEXT}")
+        if bad := _BAD_CHARS.search(value):
+            raise InvalidData(where, f"holds U+{ord(bad[0]):04X}, a character no document can hold")
+        self.text += len(value)
+        if self.text > MAX_TOTAL_TEXT:
+            raise InvalidData(where, f"the file holds more than {MAX_TOTAL_TEXT} characters of text in all")
+        return value
+
+    def number(self, value: Any, where: str, name: str, whole: bool = False) -> float | int:
+        if isinstance(value, bool) or not isinstance(value, int | float) or (whole and not isinstance(value, int)):
+            kind = "a whole number" if whole else "a number"
+            raise InvalidData(where, f"must be {kind}, not {_shown(value)}")
+        if not math.isfinite(value):
+            raise InvalidData(where, f"must be a finite number, not {value}")
+        if name in _SECONDS_FIELDS and not 0 <= value <= MAX_SECONDS:
+            raise InvalidData(where, f"must be a time in seconds from 0 to {MAX_SECONDS:.0f}, not {value:g}")
+        if name == "probability" and not 0 <= value <= 1:
+            raise InvalidData(where, f"must be between 0 and 1, not {value:g}")
+        if whole and not 0 <= value <= 10**9:
+            raise InvalidData(where, f"must be from 0 to {10**9}, not {value}")
+        if not -1e12 <= value <= 1e12:
+            raise InvalidData(where, f"is out of range ({value:g})")
+        return value
+
+    def plain(self, value: Any, where: str, depth: int = 0) -> Any:
+        """Free-form JSON (settings, speaker reports): only its strings and numbers are checked."""
+        if depth > 20:
+            raise InvalidData(where, "is nested too deeply")
+        if isinstance(value, str):
+            return self.string(value, where)
+        if isinstance(value, bool) or value is None:
+            return value
+        if isinstance(value, int | float):
+            return self.number(value, where, "")
+        if isinstance(value, list):
+            self.length(value, where)
+            return [self.plain(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value)]
+        if isinstance(value, dict):
+            self.length(value, where)
+            return {self.string(k, f"{where} key"): self.plain(v, f"{where}.{k}", depth + 1) for k, v in value.items()}
+        raise InvalidData(where, f"is not JSON ({_shown(value)})")
+
+    def length(self, value: Any, where: str) -> None:
+        if len(value) > MAX_ITEMS:
+            raise InvalidData(where, f"has {len(value)} entries; at most {MAX_ITEMS}")
+
+    def value(self, tp: Any, value: Any, where: str, name: str) -> Any:
+        origin = typing.get_origin(tp)
+        if origin in (typing.Union, types.UnionType):
+            inner = [a for a in typing.get_args(tp) if a is not type(None)]
+            if value is None:
+                if len(inner) < len(typing.get_args(tp)):
+                    return None
+                raise InvalidData(where, "must not be null")
+            return self.value(inner[0], value, where, name) if len(inner) == 1 else self.plain(value, where)
+        if value is None and tp is not Any:
+            raise InvalidData(where, "must not be null")
+        if tp is Any:
+            return self.plain(value, where)
+        if origin is list:
+            if not isinstance(value, list):
+                raise InvalidData(where, f"must be a list, not {_shown(value)}")
+            self.length(value, where)
+            (item,) = typing.get_args(tp)
+            return [self.value(item, v, f"{where}[{i}]", name) for i, v in enumerate(value)]
+        if origin is dict:
+            if not isinstance(value, dict):
+                raise InvalidData(where, f"must be an object, not {_shown(value)}")
+            return self.plain(value, where)
+        if dataclasses.is_dataclass(tp):
+            return self.record(tp, value, where)
+        if tp is str:
+            return self.string(value, where)
+        if tp is bool:
+            if not isinstance(value, bool):
+                raise InvalidData(where, f"must be true or false, not {_shown(value)}")
+            return value
+        if tp is int:
+            return self.number(value, where, name, whole=True)
+        if tp is float:
+            return float(self.number(value, where, name))
+        return self.plain(value, where)  # pragma: no cover - every field type is one of the above
+
+    def record(self, cls: type[T], data: Any, where: str) -> T:
+        if not isinstance(data, dict):
+            raise InvalidData(where, f"must be an object {{...}}, not {_shown(data)}")
+        hints = _hints(cls)
+        kwargs = {}
+        for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+            at = f"{where}.{f.name}" if where else f.name
+            if f.name in data:
+                kwargs[f.name] = self.value(hints[f.name], data[f.name], at, f.name)
+            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise InvalidData(at, "is missing")
+        obj = cls(**kwargs)
+        start, end = getattr(obj, "start", None), getattr(obj, "end", None)
+        if isinstance(start, int | float) and isinstance(end, int | float) and end < start:
+            raise InvalidData(f"{where}.end" if where else "end", f"{end:g} is before the start, {start:g}")
+        return obj
+
+
+def check(cls: type[T], data: Any) -> T:
+    """Build dataclass `cls` from JSON data, checking every type and range (InvalidData if one is wrong).
+
+    A transcript's segments may leave out their ids (a hand-written file): they are numbered in order."""
+    if cls is Transcript and isinstance(data, dict) and isinstance(data.get("segments"), list):
+        segments = data["segments"]
+        if segments and all(isinstance(s, dict) and "id" not in s for s in segments):
+            data = {**data, "segments": [{**s, "id": i} for i, s in enumerate(segments)]}
+    result = _Checker().record(cls, data, "")
+    if isinstance(result, Transcript):
+        seen: set[int] = set()
+        for i, seg in enumerate(result.segments):
+            if seg.id in seen:
+                raise InvalidData(f"segments[{i}].id", f"{seg.id} is the id of an earlier segment too")
+            seen.add(seg.id)
+    return result
+
+
+def read_json(path: str | Path, limit: int = MAX_JSON) -> Any:
+    """A JSON file someone may have made by hand: a regular file of at most `limit` bytes, UTF-8
+    (a BOM allowed). Raises InvalidData for anything else (a FIFO, a device, a huge file, bad JSON)."""
+    path = Path(path)
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise InvalidData("", f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InvalidData("", "is not a regular file (a pipe, a device or a socket)")
+    if info.st_size > limit:
+        raise InvalidData("", f"is {info.st_size / 1e6:.0f} MB; at most {limit / 1e6:.0f} MB is read")
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(limit + 1)
+        text = raw.decode("utf-8-sig")
+        return json.loads(text)
+    except PermissionError:
+        raise InvalidData("", "cannot be read (permission denied); check the file's permissions") from None
+    except OSError as exc:
+        raise InvalidData("", f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+    except UnicodeDecodeError:
+        raise InvalidData("", "is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise InvalidData(f"line {exc.lineno}", f"not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise InvalidData("", "is nested too deeply") from None
+
+
+def load_checked(cls: type[T], path: str | Path, limit: int = MAX_JSON) -> T:
+    """`read_json` then `check`: InvalidData names the field (or the line) that is wrong."""
+    return check(cls, read_json(path, limit))
