@@ -12,6 +12,8 @@ import datetime as dt
 import difflib
 import logging
 import re
+import stat
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +57,90 @@ _MEANT = {
 }
 
 
+MAX_FILE = 1024 * 1024  # a meeting.yaml or glossary.yaml of a few hundred lines is a few KB
+MAX_NODES = 100_000  # values in the file once its aliases (*name) are expanded
+MAX_VALUE = 5_000  # characters in one value (a name, a title, the venue)
+# What XML 1.0 (the DOCX) cannot hold, and halves of surrogate pairs, which no UTF-8 file can.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def read_user_file(path: str | Path, what: str, fix: str, limit: int = MAX_FILE) -> str:
+    """The text of a small file a person wrote: a regular file of at most `limit` bytes, UTF-8.
+
+    A pipe or a device (which would block), a file too large, one that cannot be read or is not
+    UTF-8 is one line (MinutesError) naming the file, `what` it is and the `fix`."""
+    path = Path(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise MinutesError(f"{path}: {what} not found; {fix}") from None
+    except OSError as exc:
+        raise MinutesError(f"{path}: {what} cannot be read ({exc.strerror or type(exc).__name__}); {fix}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise MinutesError(f"{path}: is a folder, not a {what}; {fix}")
+    if not stat.S_ISREG(info.st_mode):
+        raise MinutesError(f"{path}: not a regular file (a pipe or a device), so not a {what}; {fix}")
+    if info.st_size > limit:
+        raise MinutesError(f"{path}: {info.st_size // 1024} KB is too large for a {what} (at most {limit // 1024} KB)")
+    try:
+        with open(path, "rb") as f:
+            return f.read(limit + 1).decode("utf-8-sig")
+    except PermissionError:
+        raise MinutesError(f"{path}: {what} cannot be read (permission denied); check the file's permissions") from None
+    except OSError as exc:
+        raise MinutesError(f"{path}: {what} cannot be read ({exc.strerror or type(exc).__name__}); {fix}") from None
+    except UnicodeDecodeError as exc:
+        raise MinutesError(f"{path}: {what} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+
+
+def compose(text: str, path: Path, what: str) -> yaml.Node | None:
+    """The YAML's node tree (scalars kept as text), refused when its aliases would expand it past
+    MAX_NODES values (a "billion laughs" file of 1 KB grows to gigabytes) or refer to themselves."""
+    loader = yaml.BaseLoader(text)
+    try:
+        root = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if root is not None:
+        _bounded(root, path, what)
+    return root
+
+
+def _bounded(root: yaml.Node, path: Path, what: str) -> None:
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise MinutesError(f"{path} line {node.start_mark.line + 1}: {what} has an alias that contains itself")
+        open_nodes.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        open_nodes.discard(key)
+        if total > MAX_NODES:
+            raise MinutesError(
+                f"{path}: {what} expands to more than {MAX_NODES} values through its aliases (*name); "
+                "write the values out instead of repeating them by alias"
+            )
+        sizes[key] = total
+        return total
+
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, 20_000))
+    try:
+        size(root)
+    except RecursionError:
+        raise MinutesError(f"{path}: {what} is nested too deeply") from None
+    finally:
+        sys.setrecursionlimit(old)
+
+
 def load(path: str | Path | None) -> Meeting:
     """Read meeting.yaml. Every scalar is read as text, so `13:30` or `2026-03-19` stay as written.
 
@@ -65,17 +151,12 @@ def load(path: str | Path | None) -> Meeting:
     if path is None:
         return Meeting()
     path = Path(path)
+    text = read_user_file(path, "meeting file", "check the --meeting path")
     try:
         # BaseLoader keeps scalars as strings: YAML 1.1 would turn 13:30 into 810.
-        loader = yaml.BaseLoader(path.read_text(encoding="utf-8-sig"))
-        try:
-            root = loader.get_single_node()
-            data = loader.construct_document(root) if root is not None else {}
-        finally:
-            loader.dispose()
-    except FileNotFoundError:
-        raise MinutesError(f"{path}: meeting file not found; check the --meeting path") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        root = compose(text, path, "meeting.yaml")
+        data = yaml.BaseLoader("").construct_document(root) if root is not None else {}
+    except (yaml.YAMLError, RecursionError) as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" line {where.line + 1}" if where else ""
         raise MinutesError(
@@ -165,10 +246,20 @@ class _Checker:
     def _text(self, node: yaml.Node, what: str) -> None:
         if not isinstance(node, yaml.ScalarNode):
             raise MinutesError(f"{self._at(node)}: {what} must be text, not {_kind_of(node)}")
+        self._scalar(node, what)
+
+    def _scalar(self, node: yaml.ScalarNode, what: str) -> None:
+        """Text a document can hold: not too long, no control characters or half surrogate pairs."""
+        if len(node.value) > MAX_VALUE:
+            raise MinutesError(f"{self._at(node)}: {what} is {len(node.value)} characters long; at most {MAX_VALUE}")
+        if bad := _BAD_CHARS.search(node.value):
+            raise MinutesError(
+                f"{self._at(node)}: {what} holds the character U+{ord(bad[0]):04X}, which a document cannot hold"
+            )
 
     def _person(self, node: yaml.Node, key: str) -> None:
         if isinstance(node, yaml.ScalarNode):
-            return
+            return self._scalar(node, f"an entry of `{key}`")
         if not isinstance(node, yaml.MappingNode):
             raise MinutesError(
                 f"{self._at(node)}: each entry of `{key}` is a name or 'name: ..., position: ...', not {_kind_of(node)}"
@@ -185,12 +276,14 @@ class _Checker:
                     raise MinutesError(
                         f"{self._at(value)}: `aliases` of {who} must be a name or a list of names ([Wirat M., ...])"
                     )
+                for alias in items:
+                    self._scalar(alias, f"an alias of {who}")
             else:
                 self._text(value, f"`{field_name}` of {who}")
 
     def _agenda(self, node: yaml.Node) -> None:
         if isinstance(node, yaml.ScalarNode):
-            return
+            return self._scalar(node, "an agenda entry")
         if not isinstance(node, yaml.MappingNode):
             raise MinutesError(f"{self._at(node)}: each agenda entry is '4.1 title' or 'number: 4.1, title: ...'")
         fields = dict(self._fields(node, AGENDA_FIELDS, "agenda"))
@@ -265,14 +358,19 @@ def _check_values(meeting: Meeting, path: Path, lines: dict[str, int]) -> None:
         return f"{path} line {lines[key]}" if key in lines else str(path)
 
     try:
-        parse_date(meeting.date)
+        day = parse_date(meeting.date)
     except ValueError:
         raise MinutesError(f"{at('date')}: date '{meeting.date}' is not YYYY-MM-DD (e.g. 2026-03-19)") from None
+    if day is not None and not 1900 <= day.year <= 2200:
+        raise MinutesError(f"{at('date')}: date '{meeting.date}' is not a year of meetings (e.g. 2026-03-19)")
     for key in ("start_time", "end_time"):
+        value = getattr(meeting, key)
         try:
-            time_th(getattr(meeting, key))
+            hour, minute = (int(x) for x in time_th(value).split()[0].split(".")) if value else (0, 0)
         except ValueError:
-            raise MinutesError(f"{at(key)}: {key} '{getattr(meeting, key)}' is not a time like 13.30") from None
+            raise MinutesError(f"{at(key)}: {key} '{value}' is not a time like 13.30") from None
+        if not (0 <= hour <= 23 and 0 <= minute <= 59) and (hour, minute) != (24, 0):
+            raise MinutesError(f"{at(key)}: {key} '{value}' is not a time of day (00.00 to 23.59, e.g. 13.30)")
 
 
 # --------------------------------------------------------------------------------------------
