@@ -222,3 +222,15 @@ def _speech_probabilities(samples: Samples, block_seconds: float) -> np.ndarray:
         state = (h, c)
         out.append(np.asarray(probs, dtype=np.float32).reshape(-1))
     return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
+
+
+def frame_energy(samples: Samples, block_seconds: float = 256.0) -> np.ndarray:
+    """The level (dBFS) of every 32 ms VAD window, block by block (memory stays flat)."""
+    step = VAD_WINDOW * int(block_seconds * SAMPLE_RATE / VAD_WINDOW)
+    out: list[np.ndarray] = []
+    for block in samples.blocks(step / SAMPLE_RATE):
+        if len(block) % VAD_WINDOW:
+            block = np.pad(block, (0, VAD_WINDOW - len(block) % VAD_WINDOW))
+        power = np.mean(block.reshape(-1, VAD_WINDOW).astype(np.float64) ** 2, axis=1)
+        out.append((10 * np.log10(power + 1e-12)).astype(np.float32))
+    return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)

@@ -245,11 +245,17 @@ def transcribe_ours(wav: Path, settings: Any, text_options: Any = None) -> tuple
     from pipeline.types import Audio
 
     raw = transcribe.run(Audio(str(wav), audio.Samples(wav).duration), settings)
-    clean = thai.clean(raw, text_options)
-    spans = [Span(w.start, w.end, w.text) for s in clean.segments for w in s.words] or [
-        Span(s.start, s.end, s.text) for s in clean.segments
+    return recognised(thai.clean(raw, text_options))
+
+
+def recognised(transcript: Any) -> tuple[str, list[Span]]:
+    """A transcript's text and its words in time, as scored: lines for speech nobody could make
+    out (`[ฟังไม่ชัด]`, flagged `unheard:`) are not recognised text and are left out."""
+    segments = [s for s in transcript.segments if not any(f.startswith("unheard:") for f in s.flags)]
+    spans = [Span(w.start, w.end, w.text) for s in segments for w in s.words] or [
+        Span(s.start, s.end, s.text) for s in segments
     ]
-    return " ".join(s.text for s in clean.segments), spans
+    return " ".join(s.text for s in segments), spans
 
 
 def transcribe_raw(wav: Path, settings: Any, vad: bool = False) -> tuple[str, list[Span]]:

@@ -9,8 +9,11 @@ uses these checks to re-decode or drop a stretch and to record what it changed.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
+
+import numpy as np
 
 # Closing lines of online videos that Whisper writes on silence and music. They are matched with
 # spaces removed; a meeting almost never says them, and each removal is recorded for the reviewer.
@@ -42,6 +45,9 @@ SILENCE_PHRASES = (
     "pleasesubscribe",
     "likeandsubscribe",
 )
+
+# What a minute-taker writes where someone spoke and nothing could be made out.
+UNHEARD = "[ฟังไม่ชัด]"
 
 # A piece that is only music notes, dots or a bracketed sound label ("[ดนตรี]", "(เสียงเพลง)").
 _NON_SPEECH = re.compile(r"^[\s♪♫♬*.…·\-–—_~]*$|^\s*[\[(（【][^\])）】]*[\])）】]\s*$")
@@ -137,6 +143,18 @@ def find_loops(text: str, longest_unit: int = 8) -> list[Loop]:
     return loops
 
 
+def compression_ratio(text: str) -> float:
+    """How much zlib shrinks `text` with Thai written one byte a character (TIS-620), as English is.
+
+    Whisper's 2.4 threshold for a repetitive decoding was set on English in ASCII. Thai in UTF-8 is
+    three bytes a character, two of them alike, so ordinary Thai sentences reach 2.4 over a 30 s
+    window (2.30-2.43 on the sample and composed meetings); one byte a character puts them at
+    1.2-1.3, where English is, and loops stay above 2.4 ("ตอนนี้" ×10: 3.6).
+    """
+    data = text.encode("cp874", errors="replace")
+    return len(data) / len(zlib.compress(data)) if data else 0.0
+
+
 def collapse_loops(text: str, loops: list[Loop]) -> str:
     """`text` with each loop written once (its unit), the rest untouched."""
     out, pos = [], 0
@@ -146,3 +164,85 @@ def collapse_loops(text: str, loops: list[Loop]) -> str:
         pos = loop.end
     out.append(text[pos:])
     return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+# Weak speech: where Silero's probability stays under the VAD threshold but above WEAK_PROBABILITY
+# for most of a second or more, WEAK_ABOVE_FLOOR dB or more over the recording's quiet (its 10th
+# percentile of 32 ms frame energy). A voice at -10 dB SNR in white noise keeps 0.15 on 77 % of its
+# frames; room noise, tones and hum reach it on 0-2 % and loud white noise on 6 % (benchmarks/README.md).
+WEAK_PROBABILITY = 0.15
+WEAK_SHARE = 0.5
+WEAK_MIN = 1.0  # seconds
+WEAK_ABOVE_FLOOR = 10.0  # dB
+FLOOR_DB = -70.0  # digital silence counts as this quiet
+
+
+def weak_speech(probs: np.ndarray, energy_db: np.ndarray, threshold: float, frame: float) -> list[tuple[float, float]]:
+    """Stretches (seconds) of a voice the speech detector did not pass: see WEAK_PROBABILITY.
+
+    `probs` and `energy_db` are per frame of `frame` seconds; a stretch holds no frame at or above
+    `threshold` (that is speech, decoded already) and at least WEAK_MIN seconds of which WEAK_SHARE
+    are weak-speech frames (gaps of 0.3 s bridged)."""
+    n = min(len(probs), len(energy_db))
+    if n == 0:
+        return []
+    probs, energy_db = probs[:n], energy_db[:n]
+    floor = max(float(np.percentile(energy_db, 10)), FLOOR_DB)
+    weak = (probs >= WEAK_PROBABILITY) & (probs < threshold) & (energy_db >= floor + WEAK_ABOVE_FLOOR)
+    bridge = max(int(round(0.3 / frame)), 1)
+    out: list[tuple[float, float]] = []
+    i = 0
+    while i < n:
+        if not weak[i]:
+            i += 1
+            continue
+        j, last = i, i
+        while j < n and j - last <= bridge and probs[j] < threshold:
+            if weak[j]:
+                last = j
+            j += 1
+        if probs[min(j, n - 1)] >= threshold and j < n:  # runs into speech: part of it, decoded
+            i = j + 1
+            continue
+        start, end = i * frame, (last + 1) * frame
+        if end - start >= WEAK_MIN and weak[i : last + 1].mean() >= WEAK_SHARE:
+            out.append((round(start, 3), round(end, 3)))
+        i = last + 1
+    return out
+
+
+# Meeting-level loops: Whisper can write one misheard sentence for stretch after stretch, each of
+# which passes the checks alone. People repeat short things ("ครับ", "ที่ประชุมรับทราบ") and a chair
+# says a formula once an agenda item, but nobody says one sentence REPEAT_LIMIT times within
+# REPEAT_SPAN seconds.
+REPEAT_LIMIT = 7
+REPEAT_SPAN = 600.0
+REPEAT_SIMILARITY = 85.0  # rapidfuzz ratio of the texts with spaces and marks removed: "near-same"
+REPEAT_MIN_CHARS = 8
+
+
+def repeated(texts: list[str], times: list[float]) -> list[tuple[int, int, int]]:
+    """(index, index of its first occurrence, how many times said) of every repeat of an utterance
+    said REPEAT_LIMIT times or more within REPEAT_SPAN seconds, the same or nearly (REPEAT_SIMILARITY).
+    The first occurrence is never listed."""
+    from rapidfuzz import fuzz, process
+
+    keys = ["".join(ch for ch in t.lower() if ch.isalnum() or "\u0e00" <= ch <= "\u0e7f") for t in texts]
+    groups: list[list[int]] = []
+    firsts: list[str] = []
+    for i, key in enumerate(keys):
+        if len(key) < REPEAT_MIN_CHARS:
+            continue
+        best = process.extractOne(key, firsts, scorer=fuzz.ratio, score_cutoff=REPEAT_SIMILARITY)
+        if best is None:
+            groups.append([i])
+            firsts.append(key)
+        else:
+            groups[best[2]].append(i)
+    out = []
+    for members in groups:
+        at = [times[i] for i in members]
+        dense = any(sum(1 for t in at if a <= t <= a + REPEAT_SPAN) >= REPEAT_LIMIT for a in at)
+        if len(members) >= REPEAT_LIMIT and dense:
+            out += [(i, members[0], len(members)) for i in members[1:]]
+    return sorted(out)

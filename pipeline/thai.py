@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from pythainlp.tokenize import sent_tokenize, word_tokenize
@@ -439,6 +439,9 @@ def clean(transcript: Transcript, options: TextOptions | None = None) -> Transcr
     edits = list(transcript.edits)
     out: list[Segment] = []
     for run in _runs(transcript.segments):
+        if len(run) == 1 and _placeholder(run[0]):  # "[ฟังไม่ชัด]": kept as the transcript stage wrote it
+            out.append(replace(run[0], flags=list(run[0].flags)))
+            continue
         tokens: list[Token] = []
         breaks: set[int] = set()
         owners: list[Segment] = []
@@ -471,11 +474,18 @@ def clean(transcript: Transcript, options: TextOptions | None = None) -> Transcr
     )
 
 
+def _placeholder(seg: Segment) -> bool:
+    """A line for speech nobody could make out (transcribe's `[ฟังไม่ชัด]`): a sentence of its own."""
+    return any(f.startswith("unheard:") for f in seg.flags)
+
+
 def _runs(segments: list[Segment]) -> list[list[Segment]]:
     runs: list[list[Segment]] = []
     for seg in segments:
         last = runs[-1][-1] if runs else None
-        if last and seg.speaker == last.speaker and seg.start - last.end < RUN_PAUSE:
+        if _placeholder(seg) or (last and _placeholder(last)):
+            runs.append([seg])
+        elif last and seg.speaker == last.speaker and seg.start - last.end < RUN_PAUSE:
             runs[-1].append(seg)
         else:
             runs.append([seg])

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib
+import json
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -46,17 +48,23 @@ class Settings:
     # Conditioning on the previous window is what lets Whisper fall into repeating loops.
     condition_on_previous_text: bool = False
     engine: str = "faster-whisper"
+    # Each value below that departs from faster-whisper's own (VAD threshold 0.5, 0.4 s of padding,
+    # speech glued end to end) was kept only where it did better on audio it was not chosen on:
+    # benchmarks/README.md, "Accuracy: ours beside plain faster-whisper".
     # Silero speech probability at which speech starts: at 0.5 a quiet turn after loud noise was
-    # lost (peak 0.45) in the 2-hour check; 0.4 hears it and leaves CER as it was (benchmarks/README.md).
+    # lost (peak 0.45) in the 2-hour check, and two turns of the sample in AAC.
     vad_threshold: float = 0.4
     min_pause: float = 0.5  # seconds below it that end a stretch of speech
-    speech_pad: float = 2.0  # seconds of audio kept on each side of what is decoded
-    # Pauses at least this long are not decoded: nothing is invented in a long silence, and no
-    # speech after it is lost. Shorter ones are decoded with the speech around them, in windows
-    # cut at the quietest points, as Whisper was trained: that context is what makes our CER at
-    # most plain faster-whisper's (benchmarks/README.md, decoding.py).
-    skip_pause: float = 10.0
-    max_chunk: float = 30.0  # Whisper's window: a longer stretch is cut at its quietest point
+    # Seconds of audio kept on each side of the speech decoded: Whisper hears a turn cut tight
+    # worse (0.4 s lost a turn or more on every meeting measured).
+    speech_pad: float = 1.0
+    # Pauses shorter than this are decoded whole with the speech around them; longer ones are cut
+    # down to the padding on their two sides (so nothing is decoded in a long silence, where
+    # Whisper invents text, and no speech after it is lost). 0: every pause longer than 2 pads.
+    skip_pause: float = 0.0
+    # Whisper's window: the speech, laid end to end, is cut into windows this long, at a long
+    # pause where there is one, else at the quietest 32 ms.
+    max_chunk: float = 30.0
     temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)  # fallback when a decoding fails
     compression_ratio_threshold: float = 2.4
     log_prob_threshold: float = -1.0
@@ -67,6 +75,11 @@ class Settings:
     # Thai CER (the model writes the hints back); kept for larger models, measured per model.
     hints: str = ""
     guard: bool = True  # drop invented phrases, re-decode or collapse loops, re-decode unheard speech
+    # Windows decoded together through faster-whisper's BatchedInferencePipeline: 0 chooses from the
+    # device and its memory (`batch_size_for`); 1 decodes window by window (the sequential path).
+    # A window the batch decodes badly (too repetitive, too unsure) is decoded again on its own,
+    # with the temperature fallback.
+    batch_size: int = 0
 
 
 class Engine(Protocol):
@@ -174,6 +187,53 @@ def _load_model(settings: Settings) -> Any:
     return _loaded[key]
 
 
+def device_of(settings: Settings) -> str:
+    return settings.device if settings.device != "auto" else _auto_device()
+
+
+# Peak memory each window in a batch adds, measured with Whisper base int8 on CPU (beam 5: batch 1
+# 404 MiB, 4: 818, 8: 1089, 16: 1277); larger models need more, in proportion to their width.
+WINDOW_MIB = {"cpu": 110, "cuda": 150}
+MAX_BATCH = {"cpu": 8, "cuda": 16}  # beyond these, measured gains are under 5 % (benchmarks/README.md)
+_WIDTH = {"tiny": 0.75, "base": 1.0, "small": 1.5, "medium": 2.0, "large": 2.5, "turbo": 2.5, "distil": 2.5}
+
+
+def batch_size_for(settings: Settings) -> int:
+    """`settings.batch_size`, or when 0 the most windows that fit in half the free memory of the
+    device (system memory on CPU, the GPU's free memory on CUDA), at most MAX_BATCH."""
+    if settings.batch_size > 0:
+        return settings.batch_size
+    device = device_of(settings)
+    width = next((w for name, w in _WIDTH.items() if name in Path(settings.model).name.lower()), 2.5)
+    free = _free_mib(device)
+    if free is None:
+        return MAX_BATCH[device] // 2
+    return max(1, min(MAX_BATCH[device], int(free / 2 / (WINDOW_MIB[device] * width))))
+
+
+def _free_mib(device: str) -> float | None:
+    try:
+        if device == "cuda":
+            import subprocess
+
+            out = subprocess.run(
+                ["nvidia-smi", "--query-gpu=memory.free", "--format=csv,noheader,nounits"],
+                capture_output=True, text=True, timeout=10, check=True,
+            )  # fmt: skip
+            return float(out.stdout.split()[0])
+        try:
+            import psutil
+
+            return psutil.virtual_memory().available / 2**20
+        except ImportError:  # not a dependency: Linux says it in /proc
+            for line in Path("/proc/meminfo").read_text().splitlines():
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) / 1024
+    except Exception:  # no nvidia-smi, no /proc: a middle value
+        pass
+    return None
+
+
 def _auto_device() -> str:
     try:
         import ctranslate2
@@ -185,11 +245,37 @@ def _auto_device() -> str:
 
 @dataclass
 class Stretch:
-    """A span of audio decoded in one call, with the stretches of speech VAD found inside it."""
+    """A window decoded in one call: spans of the recording laid end to end (`pieces`), from
+    `start` to `end`, with the stretches of speech VAD found inside them (`speech`)."""
 
     start: float
     end: float
     speech: list[tuple[float, float]]
+    pieces: list[tuple[float, float]] = field(default_factory=list)  # [] means [(start, end)]
+
+    def spans(self) -> list[tuple[float, float]]:
+        return self.pieces or [(self.start, self.end)]
+
+    def read(self, samples: audio.Samples) -> np.ndarray:
+        spans = self.spans()
+        if len(spans) == 1:
+            return samples.read(*spans[0])
+        return np.concatenate([samples.read(a, b) for a, b in spans])
+
+    def original(self, t: float) -> float:
+        """A time in the window's audio (seconds from its first sample) as a time in the recording."""
+        offset = 0.0
+        spans = self.spans()
+        for i, (a, b) in enumerate(spans):
+            length = _frames(b) - _frames(a)
+            if t * audio.SAMPLE_RATE < offset + length or i == len(spans) - 1:
+                return round(min(max(a + t - offset / audio.SAMPLE_RATE, a), b), 3)
+            offset += length
+        return self.end
+
+
+def _frames(t: float) -> int:
+    return int(round(t * audio.SAMPLE_RATE))
 
 
 SPEECH_MARGIN = 0.3  # seconds around a stretch of speech still counted as that speech
@@ -235,14 +321,22 @@ def _pad(found: list[tuple[float, float]], pad: float, duration: float) -> list[
     return padded
 
 
-def _cut_long(region: tuple[float, float], probs: np.ndarray, limit: float) -> list[tuple[float, float]]:
-    """A region longer than `limit` cut at the quietest 32 ms in the second half of each window."""
+def _cut_long(
+    region: tuple[float, float], probs: np.ndarray, limit: float, joins: list[float] | None = None
+) -> list[tuple[float, float]]:
+    """A region longer than `limit` cut into windows: in the second half of each, at the last of
+    `joins` there (where two runs of speech were laid end to end: a long pause), else at the
+    quietest 32 ms."""
     win = audio.VAD_WINDOW / audio.SAMPLE_RATE
     pieces, (a, b) = [], region
     while b - a > limit:
         lo, hi = int((a + limit / 2) / win), int((a + limit) / win)
         window = probs[lo:hi]
-        cut = (lo + int(np.argmin(window))) * win if len(window) else a + limit
+        between = [j for j in joins or [] if a + limit / 2 <= j <= a + limit]
+        if between:
+            cut = between[-1]
+        else:
+            cut = (lo + int(np.argmin(window))) * win if len(window) else a + limit
         cut = min(max(cut, a + win), a + limit)
         pieces.append((a, cut))
         a = cut
@@ -251,8 +345,11 @@ def _cut_long(region: tuple[float, float], probs: np.ndarray, limit: float) -> l
 
 
 def plan(samples: audio.Samples, s: Settings) -> list[Stretch]:
-    """The spans to decode: speech with the pauses shorter than `skip_pause` (VAD), each span at
-    most `max_chunk` seconds, with the stretches of speech inside it."""
+    """The windows to decode. Speech (VAD) with `speech_pad` seconds of audio each side; pauses
+    shorter than `skip_pause` kept whole with the speech around them, longer ones cut down to the
+    padding on their two sides (nothing is decoded in a long silence, and the speech after it is
+    still heard); laid end to end and cut at the quietest points into windows of at most
+    `max_chunk` seconds, so that each window Whisper encodes is full of speech."""
     probs = audio.speech_probabilities(samples)
     duration = samples.duration
     if not s.vad_filter:
@@ -263,16 +360,42 @@ def plan(samples: audio.Samples, s: Settings) -> list[Stretch]:
     # ... and the spans decoded: speech runs joined over short pauses, with their padding.
     runs: list[list[float]] = []
     for a, b in _pad(found, s.speech_pad, duration):
-        if runs and a - runs[-1][1] < s.skip_pause:
+        if runs and a - runs[-1][1] < max(s.skip_pause - 2 * s.speech_pad, 0.0):
             runs[-1][1] = b
         else:
             runs.append([a, b])
-    stretches = []
-    for a, b in runs:
-        for lo, hi in _cut_long((a, b), probs, s.max_chunk):
-            inside = [(max(x, lo), min(y, hi)) for x, y in speech if x < hi and y > lo]
-            stretches.append(Stretch(lo, hi, inside or [(lo, hi)]))
-    return stretches
+    if not runs:
+        return []
+    # The runs end to end: a timeline of their own, with the probabilities to cut it by. Each run
+    # takes whole VAD windows there (its last one may reach past its end: times are clamped to it).
+    win = audio.VAD_WINDOW / audio.SAMPLE_RATE
+    parts = [probs[int(a / win) : int(a / win) + max(int(np.ceil((b - a) / win)), 1)] for a, b in runs]
+    starts = np.cumsum([0.0] + [len(x) * win for x in parts])
+    cuts = _cut_long((0.0, float(starts[-1])), np.concatenate(parts), s.max_chunk, [float(x) for x in starts[1:-1]])
+    return _windows(runs, starts, cuts, speech)
+
+
+def _windows(
+    runs: list[list[float]], starts: np.ndarray, cuts: list[tuple[float, float]], speech: list[tuple[float, float]]
+) -> list[Stretch]:
+    """The cuts of the joined timeline [lo, hi) as spans of the recording."""
+    out = []
+    for lo, hi in cuts:
+        pieces = []
+        for (a, b), offset, end in zip(runs, starts[:-1], starts[1:], strict=True):
+            if end <= lo or offset >= hi:
+                continue
+            x = a + max(lo - offset, 0.0)
+            y = min(a + (hi - offset), b) if hi < end else b
+            if y > x and pieces and abs(x - pieces[-1][1]) < 1e-3:  # runs that touch: one span
+                pieces[-1] = (pieces[-1][0], round(float(y), 3))
+            elif y > x:
+                pieces.append((round(float(x), 3), round(float(y), 3)))
+        if not pieces:
+            continue
+        inside = [(float(max(x, pa)), float(min(y, pb))) for pa, pb in pieces for x, y in speech if x < pb and y > pa]
+        out.append(Stretch(pieces[0][0], pieces[-1][1], inside or list(pieces), pieces if len(pieces) > 1 else []))
+    return out
 
 
 @dataclass
@@ -283,6 +406,54 @@ class _Piece:
     no_speech: float = 0.0
     logprob: float = 0.0
     temperature: float = 0.0
+
+
+def _piece(raw: Any, to_time: Callable[[float], float]) -> _Piece:
+    """A faster-whisper segment as ours, its times placed on the recording by `to_time`."""
+    words = []
+    for w in raw.words or []:
+        # A word that ends across a cut between two spans keeps its own length, not the pause cut out.
+        start = round(to_time(w.start), 3)
+        end = min(max(start, round(to_time(w.end), 3)), round(start + w.end - w.start, 3))
+        words.append(Word(start, end, w.word, round(w.probability, 4)))
+    start = round(to_time(raw.start), 3)
+    seg = Segment(id=0, start=start, end=max(start, round(to_time(raw.end), 3)), text="")
+    seg.words, seg.text = words, ("".join(w.text for w in words) if words else raw.text).strip()
+    return _Piece(seg, raw.no_speech_prob, raw.avg_logprob, raw.temperature or 0.0)
+
+
+def _batched(model: Any) -> Any:
+    """faster-whisper's batched pipeline over the loaded model (a seam for tests)."""
+    from faster_whisper import BatchedInferencePipeline
+
+    return BatchedInferencePipeline(model)
+
+
+def seed_for(samples: audio.Samples, settings: Settings) -> int:
+    """The random seed of a recording's decoding: a hash of its samples and the settings, so the
+    temperature fallback samples the same text on every run of the same recording."""
+    digest = hashlib.sha256(json.dumps(dataclasses.asdict(settings), sort_keys=True).encode())
+    for block in samples.blocks(600.0):
+        digest.update(block.tobytes())
+    return int(digest.hexdigest()[:8], 16)
+
+
+_sampled: set[int] = set()  # loaded models whose worker threads have sampled since they were loaded
+
+
+def _seeded(settings: Settings, seed: int) -> Any:
+    """The model, ready to sample with `seed`. CTranslate2 seeds a worker thread's generator once,
+    at its first sample, from the seed set then; so a model that has sampled before (an earlier
+    recording in this process) is loaded again, with new threads that will take this seed."""
+    import ctranslate2
+
+    model = _load_model(settings)
+    if id(model) in _sampled:
+        _sampled.discard(id(model))
+        _loaded.clear()
+        model = _load_model(settings)
+    ctranslate2.set_random_seed(seed)
+    return model
 
 
 LOW_CONFIDENCE = 0.35  # mean word probability under which a segment is flagged for the reviewer
@@ -302,31 +473,41 @@ class FasterWhisper:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.model = _load_model(settings)
+        self.batch_size = batch_size_for(settings)
+        self.seed: int | None = None
 
     def transcribe(self, samples: Any, duration: float, progress: Progress | None) -> Transcript:
         s = self.settings
         if not isinstance(samples, audio.Samples):
             samples = audio.Samples(array=samples)
+        self.seed = seed_for(samples, s)
+        self.model = _seeded(s, self.seed)
         segments: list[Segment] = []
         edits: list[Edit] = []
-        for stretch in plan(samples, s):
-            found = _within_speech(
-                self._checked(self._decode(samples, stretch.start, stretch.end), samples, edits), stretch
-            )
-            if s.guard:
-                found = self._recover_unheard(stretch, found, samples, edits)
-            segments += found
+        windows = plan(samples, s)
+        for first in range(0, len(windows), self.batch_size):
+            batch = windows[first : first + self.batch_size]
+            for stretch, pieces in zip(batch, self._decode_windows(samples, batch), strict=True):
+                found = _within_speech(self._checked(pieces, samples, edits), stretch)
+                if s.guard:
+                    found = self._recover_unheard(stretch, found, samples, edits)
+                segments += found
             if progress:
-                progress(min(stretch.end, duration), duration)
+                progress(min(batch[-1].end, duration), duration)
         if progress:
             progress(duration, duration)
+        if s.guard and s.vad_filter:
+            covered = [span for w in windows for span in w.speech] + [(seg.start, seg.end) for seg in segments]
+            segments += _weak_speech(samples, s, covered, edits)
+            _repeats(segments, windows, edits)
         segments.sort(key=lambda seg: seg.start)
         for i, seg in enumerate(segments):
             seg.id = i
         edits.sort(key=lambda e: (e.start, e.end))
-        return Transcript(language=s.language, duration=duration, segments=segments, edits=edits)
+        used = {"seed": self.seed, "batch_size_used": self.batch_size, "device_used": device_of(s)}
+        return Transcript(language=s.language, duration=duration, segments=segments, edits=edits, settings=used)
 
-    def _decode(self, samples: audio.Samples, start: float, end: float, **override: Any) -> list[_Piece]:
+    def _options(self, **override: Any) -> dict[str, Any]:
         s = self.settings
         options: dict[str, Any] = {
             "language": s.language,
@@ -343,17 +524,66 @@ class FasterWhisper:
             "vad_filter": False,  # the stretch is speech already
         }
         options.update(override)
-        pieces, _ = self.model.transcribe(samples.read(start, end), **options)
-        out = []
-        for piece in pieces:  # a generator: decoding happens as we iterate
-            words = [
-                Word(round(start + w.start, 3), round(start + w.end, 3), w.word, round(w.probability, 4))
-                for w in piece.words or []
-            ]
-            seg = Segment(id=0, start=round(start + piece.start, 3), end=round(start + piece.end, 3), text="")
-            seg.words, seg.text = words, ("".join(w.text for w in words) if words else piece.text).strip()
-            out.append(_Piece(seg, piece.no_speech_prob, piece.avg_logprob, piece.temperature or 0.0))
+        return options
+
+    def _decode(self, samples: audio.Samples, start: float, end: float, **override: Any) -> list[_Piece]:
+        """One span of the recording decoded alone (faster-whisper's sequential path)."""
+        return self._decode_audio(samples.read(start, end), lambda t: start + t, **override)
+
+    def _decode_audio(self, chunk: np.ndarray, to_time: Callable[[float], float], **override: Any) -> list[_Piece]:
+        """Audio decoded by faster-whisper's sequential path (temperature fallback included); times
+        placed on the recording by `to_time`."""
+        options = self._options(**override)
+        if options["temperature"] and options["temperature"][0] > 0:
+            _sampled.add(id(self.model))
+        pieces, _ = self.model.transcribe(chunk, **options)
+        out = [_piece(p, to_time) for p in pieces]  # a generator: decoding happens as we iterate
+        if any(p.temperature > 0 for p in out):
+            _sampled.add(id(self.model))
         return out
+
+    def _decode_windows(self, samples: audio.Samples, batch: list[Stretch]) -> list[list[_Piece]]:
+        """Each window's pieces: decoded together in one batch (BatchedInferencePipeline over the
+        windows laid end to end, one clip each), or one by one when the batch size is 1. A window
+        the batch decoded badly is decoded again alone, with the temperature fallback, as the
+        sequential path would have; one the model finds silent gives nothing, as there."""
+        chunks = [w.read(samples) for w in batch]
+        if self.batch_size <= 1:
+            return [self._decode_audio(c, w.original) for w, c in zip(batch, chunks, strict=True)]
+        s = self.settings
+        ends = np.cumsum([len(c) for c in chunks]) / audio.SAMPLE_RATE
+        clips = [{"start": a, "end": b} for a, b in zip([0.0, *ends[:-1]], ends, strict=True)]
+        options = self._options(temperature=s.temperatures[0], batch_size=len(batch), clip_timestamps=clips)
+        for unused in ("condition_on_previous_text", "vad_filter"):  # ignored in batches; one clip per window
+            options.pop(unused)
+        found, _ = _batched(self.model).transcribe(np.concatenate(chunks), **options)
+        # Where each window starts in the batch's audio, as faster-whisper computes it, and its `seek`
+        # (in frames of 10 ms), which says which window a piece came from.
+        offsets = [int(c["start"] * audio.SAMPLE_RATE) / audio.SAMPLE_RATE for c in clips]
+        window_of = {int(o * 100): k for k, o in enumerate(offsets)}
+        by_window: list[list[Any]] = [[] for _ in batch]
+        for seg in found:
+            by_window[window_of[seg.seek]].append(seg)
+        out = []
+        for w, chunk, offset, pieces in zip(batch, chunks, offsets, by_window, strict=True):
+            if any(self._failed(p) for p in pieces):
+                out.append(self._decode_audio(chunk, w.original))
+            else:
+                place = lambda t, w=w, o=offset: w.original(t - o)  # noqa: E731
+                out.append([_piece(p, place) for p in pieces if not self._silent(p)])
+        return out
+
+    def _silent(self, piece: Any) -> bool:
+        s = self.settings
+        return piece.no_speech_prob > s.no_speech_threshold and piece.avg_logprob < s.log_prob_threshold
+
+    def _failed(self, piece: Any) -> bool:
+        """What makes faster-whisper's sequential path decode a window again at a higher temperature."""
+        s = self.settings
+        if self._silent(piece) or not piece.text.strip():
+            return False
+        too_repetitive = guard.compression_ratio(piece.text) > s.compression_ratio_threshold
+        return too_repetitive or piece.avg_logprob < s.log_prob_threshold
 
     def _checked(self, pieces: list[_Piece], samples: audio.Samples, edits: list[Edit]) -> list[Segment]:
         """The pieces that survive the checks, changed where needed, each change recorded."""
@@ -445,18 +675,90 @@ class FasterWhisper:
         """Decode again, alone, each stretch of speech that got no words when decoded with others;
         mark for the reviewer what still has none."""
         for a, b in stretch.speech:
-            if any(_overlaps(seg, a, b) for seg in found) or b - a < UNHEARD_MIN:
+            if b - a < UNHEARD_MIN or _heard(found, a, b):
                 continue
-            alone = len(stretch.speech) == 1
+            alone = len(stretch.speech) == 1 and self.batch_size <= 1  # decoded alone already
             again = [] if alone else self._checked(self._decode(samples, a, b), samples, edits)
-            if again:
-                edits.append(Edit("redecoded", a, b, "", " ".join(x.text for x in again), "speech left without words"))
-                for x in again:
+            usable = [x for x in again if _usable(x)]
+            if usable:
+                edits.append(Edit("redecoded", a, b, "", " ".join(x.text for x in usable), "speech left without words"))
+                for x in usable:
                     x.flags.append("redecoded: this speech got no words when decoded with its neighbours")
-                found += again
+                found += usable
             else:
-                edits.append(Edit("unheard", a, b, "", "", "speech detected, no words recognised: listen here"))
+                unsure = " ".join(x.text for x in again)
+                note = f"{UNHEARD_NOTE} (decoded alone, unsure: {unsure})" if again else UNHEARD_NOTE
+                found.append(_unheard(a, b, note, edits))
         return found
+
+
+HEARD_RATE = 1.5  # characters a second: less, and a stretch of speech was not heard (people say 8-15)
+
+
+def _heard(found: list[Segment], a: float, b: float) -> bool:
+    """Whether the words placed in [a, b] are enough for the speech there: Whisper skips a voice
+    it cannot make out, and the times of its neighbours' words can spill one or two into it."""
+    chars = 0
+    for seg in found:
+        if not seg.words and _overlaps(seg, a, b):
+            return True
+        chars += sum(len(w.text.strip()) for w in seg.words if a <= (w.start + w.end) / 2 <= b)
+    return chars >= max(HEARD_RATE * (b - a), 1.0)
+
+
+def _usable(seg: Segment) -> bool:
+    """Words decoded alone for speech skipped in context are usable unless the model doubts them."""
+    return not seg.words or sum(w.probability for w in seg.words) / len(seg.words) >= LOW_CONFIDENCE
+
+
+UNHEARD_NOTE = "speech detected, no words recognised: listen here"
+WEAK_NOTE = "a voice-like sound the speech detector did not pass, not decoded: listen here"
+
+
+def _unheard(start: float, end: float, note: str, edits: list[Edit]) -> Segment:
+    """The line a minute-taker writes where someone spoke and nothing could be made out: its time,
+    `[ฟังไม่ชัด]`, and a flag the review page stops at (the speaker stage gives it its speaker)."""
+    start, end = round(start, 3), round(end, 3)
+    edits.append(Edit("unheard", start, end, "", guard.UNHEARD, note))
+    return Segment(id=0, start=start, end=end, text=guard.UNHEARD, flags=[f"unheard: {note}"])
+
+
+def _weak_speech(
+    samples: audio.Samples, s: Settings, covered: list[tuple[float, float]], edits: list[Edit]
+) -> list[Segment]:
+    """Placeholders where a voice may be that VAD did not pass (so it was never decoded): see
+    `guard.weak_speech`; where decoded speech or words already are, nothing is added."""
+    probs = audio.speech_probabilities(samples)
+    energy = audio.frame_energy(samples)
+    out = []
+    for a, b in guard.weak_speech(probs, energy, s.vad_threshold, audio.VAD_WINDOW / audio.SAMPLE_RATE):
+        if not any(x < b and y > a for x, y in covered):
+            out.append(_unheard(a, b, WEAK_NOTE, edits))
+    return out
+
+
+def _repeats(segments: list[Segment], windows: list[Stretch], edits: list[Edit]) -> None:
+    """Meeting-level loop control: each utterance (the words of one stretch of speech) whose text
+    recurs, the same or nearly, far more often than people say one thing (guard.repeated) is
+    recorded as a `repeated` edit, which the text stage flags on its sentence; the first is kept
+    unflagged."""
+    spans = [span for w in windows for span in w.speech]
+    words = sorted((word for seg in segments for word in seg.words), key=lambda w: w.start)
+    units: list[list[Word]] = [[] for _ in spans]
+    for word in words:
+        mid = (word.start + word.end) / 2
+        k = min(range(len(spans)), key=lambda i: max(spans[i][0] - mid, mid - spans[i][1], 0.0), default=None)
+        if k is not None and spans[k][0] - SPEECH_MARGIN <= mid <= spans[k][1] + SPEECH_MARGIN:
+            units[k].append(word)
+    said = [(u[0].start, u[-1].end, "".join(w.text for w in u).strip()) for u in units if u]
+    for index, first, count in guard.repeated([text for _, _, text in said], [start for start, _, _ in said]):
+        start, end, text = said[index]
+        note = f"said {count} times in this meeting, as at {_clock(said[first][0])}: kept there, flagged here"
+        edits.append(Edit("repeated", start, end, text, text, note))
+
+
+def _clock(t: float) -> str:
+    return f"{int(t // 3600)}:{int(t % 3600 // 60):02d}:{int(t % 60):02d}"
 
 
 def _within_speech(found: list[Segment], stretch: Stretch) -> list[Segment]:
