@@ -59,6 +59,7 @@ GLOSSARY_HELP = (
 )
 DIGITS_HELP = "How numbers are written: arabic (0-9) or thai (๐-๙; the minutes too)."
 PDF_HELP = "Also write minutes.pdf from the DOCX (needs LibreOffice; without it, one line says how to get it)."
+BATCH_HELP = "Speech windows decoded together (0: chosen from the device and its memory; 1: one at a time)."
 VOICES_HELP = "Voice library: a folder of <name>/*.wav|m4a; diarised speakers whose voice it knows get that name."
 
 
@@ -74,6 +75,7 @@ def run(
     compute_type: Annotated[
         str, typer.Option(help="CTranslate2 compute type (auto: int8 on CPU, float16 on GPU).")
     ] = "auto",
+    batch_size: Annotated[int, typer.Option(help=BATCH_HELP, min=0)] = 0,
     speakers: Annotated[
         str,
         typer.Option(
@@ -110,6 +112,7 @@ def run(
         model=model,
         device=device,
         compute_type=compute_type,
+        batch_size=batch_size,
         speakers=speakers,
         summary=summary,
         style=style,

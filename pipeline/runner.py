@@ -59,6 +59,7 @@ class Options:
     model: str = transcribe.EMBEDDED
     device: str = "auto"
     compute_type: str = "auto"
+    batch_size: int = 0  # windows decoded together; 0: chosen from the device and its memory
     speakers: str = "auto"
     summary: str = "rules"
     style: str = "summarised"  # verbatim, summarised or resolutions (render.STYLES)
@@ -281,7 +282,9 @@ def _run(
         ws.manifest["glossary"] = terms.sources if terms else []
         # The glossary is not given to the decoder as hints: with Whisper base that made Thai CER
         # twice as bad (benchmarks/README.md); it corrects the text stage only.
-        ts = transcribe.Settings(model=options.model, device=options.device, compute_type=options.compute_type)
+        ts = transcribe.Settings(
+            model=options.model, device=options.device, compute_type=options.compute_type, batch_size=options.batch_size
+        )
         settings = dataclasses.asdict(ts)
         audio_key = key_of("audio", VERSIONS["audio"], source_hash)
         transcript_key = key_of(
@@ -324,7 +327,8 @@ def _run(
             def make() -> Transcript:
                 meta = decoded()
                 transcript = transcribe.run(dataclasses.replace(meta, path=str(wav)), ts, progress)
-                transcript.settings, transcript.recording = settings, rec.id
+                # What the engine used (its random seed, the batch size it chose) beside what was asked.
+                transcript.settings, transcript.recording = {**settings, **transcript.settings}, rec.id
                 return transcript
 
             return step("transcript", transcript_key, make, Transcript)
@@ -526,6 +530,7 @@ def redraft(out_dir: str | Path) -> Result:
         model=settings.get("model", transcribe.EMBEDDED),
         device=settings.get("device", "auto"),
         compute_type=settings.get("compute_type", "auto"),
+        batch_size=settings.get("batch_size", 0),
         speakers=chosen.get("speakers", "auto"),
         summary=chosen.get("summary", "rules"),
         style=chosen.get("style", "summarised"),
