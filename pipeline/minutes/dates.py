@@ -16,11 +16,13 @@ from pipeline.minutes.text import NUMWORD, flatten, word_to_int
 from pipeline.thaidate import BE_OFFSET, THAI_MONTHS, THAI_MONTHS_ABBR, THAI_WEEKDAYS
 
 _WEEKDAY = "|".join(d.removeprefix("วัน") for d in THAI_WEEKDAYS) + "|พฤหัส"
+# As said: "กรกฎา" for กรกฎาคม, "ตุลา" for ตุลาคม.
+_SPOKEN_MONTHS = ["มกรา", "กุมภา", "มีนา", "เมษา", "พฤษภา", "มิถุนา", "กรกฎา", "สิงหา", "กันยา", "ตุลา", "พฤศจิกา", "ธันวา"]
 _MONTH_FORMS = {m: i for i, m in enumerate(THAI_MONTHS, 1)} | {
     a.replace(".", ""): i for i, a in enumerate(THAI_MONTHS_ABBR, 1)
-}
+} | {m: i for i, m in enumerate(_SPOKEN_MONTHS, 1)}
 _MONTH = "|".join(
-    THAI_MONTHS + [r"\.?\s*".join(re.escape(c) for c in a.replace(".", "")) + r"\.?"
+    THAI_MONTHS + _SPOKEN_MONTHS + [r"\.?\s*".join(re.escape(c) for c in a.replace(".", "")) + r"\.?"
                    for a in THAI_MONTHS_ABBR]
 )
 DUE = re.compile(

@@ -41,6 +41,7 @@ from pipeline.minutes.dates import due_date
 from pipeline.minutes.summary import summary_indices, summary_limit
 from pipeline.minutes.text import (
     FINAL_PARTICLES,
+    NUMWORD,
     PARTICLES,
     UNITS,
     agenda_number,
@@ -141,6 +142,9 @@ _TRANSITIONS: tuple[tuple[str, str], ...] = (
 )
 # A sub-item's number said alone ("4.3 ครับ เชิญ...", "ขอเริ่มที่ 4.1"), not a measure ("4.2 กิโลเมตร").
 _BARE_NUMBER_AFTER = re.compile(r"(?:เริ่มที่|ขอเริ่มที่|เรื่องแรก|ต่อไป|ต่อไปเป็น|มาที่|ไปที่|ถัดไป|ครับ|ค่ะ|นะ)\s*$")
+_BARE_NUMBER_AFTER_ANY = re.compile(
+    r"(?:ต่อเลย|ต่อไป|ขยับไป|ไปต่อ|มาต่อ|เริ่มที่|ขอเริ่มที่|ต่อที่)(?=\s*(?:หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ))"
+)
 _MEASURE = re.compile(r"\s*(?:กิโล|เมตร|ล้าน|บาท|เปอร์เซ็นต์|%|ไร่|ตัน|ลิตร|ชั่วโมง|นาที|เท่า|คะแนน|แสน|หมื่น|พัน|คน|ราย|องศา)")
 _TRANSITION_SCORE = 0.88  # "ปีงบประมาณถัดไป" is not "วาระถัดไป": transitions may lose one letter at most
 # (spoken title, words looked for in a planned title, the title when no agenda was given)
@@ -149,6 +153,8 @@ _TITLES: tuple[tuple[str, str, str], ...] = (
     ("ประธานแจ้ง", "ประธานแจ้ง", "เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ"),
     ("รับรองรายงานการประชุม", "รับรองรายงาน", "เรื่องรับรองรายงานการประชุม"),
     ("รับรองรายงาน", "รับรองรายงาน", "เรื่องรับรองรายงานการประชุม"),
+    ("รายงานการประชุมครั้งที่แล้ว", "รับรองรายงาน", "เรื่องรับรองรายงานการประชุม"),
+    ("รายงานครั้งที่แล้ว", "รับรองรายงาน", "เรื่องรับรองรายงานการประชุม"),
     ("เรื่องสืบเนื่อง", "สืบเนื่อง", "เรื่องสืบเนื่อง"),
     ("เรื่องแจ้งเพื่อทราบ", "เพื่อทราบ", "เรื่องเพื่อทราบ"),
     ("เรื่องเพื่อทราบ", "เพื่อทราบ", "เรื่องเพื่อทราบ"),
@@ -162,7 +168,7 @@ _NOT_CUE_AFTER = ("ใน", "ตาม", "ของ", "จาก", "กับ", 
 _PAST = ("ครั้งที่แล้ว", "ครั้งก่อน", "คราวที่แล้ว", "คราวก่อน", "ครั้งที่ผ่านมา", "เมื่อครั้ง", "ประชุมที่แล้ว")
 
 
-_FUTURE = re.compile(r"(?<!ต่อไป)จะ(?!เป็น)")
+_FUTURE = re.compile(r"(?<!ต่อไป)จะ(?:ขอ)?(?:สลับ|ย้าย|เลื่อน|ยก|พิจารณา|คุย|นำ|เอา|ไป|มี)?(?:ใน|ที่|เรื่อง)?\s*$")
 
 
 @dataclass
@@ -185,6 +191,7 @@ _INTRO_BEFORE = re.compile(
     "(?:" + "|".join(sorted((re.escape(w) for w in _INTRODUCERS), key=len, reverse=True)) + ")"
     r"(?:ระเบียบวาระ|วาระ|เรื่อง|การ|ที่)*\s*$"
 )
+_HESITANT = re.compile(r"เอ่อ|อ่า|อืม|เออ|โอเค|ครับ|ค่ะ|นะ|แล้วก็|\s")
 _TITLE_LEADS = tuple(fuzzy.phrase_key(w) for w in ("ระเบียบวาระ", "วาระ", "เรื่อง", "การ", "ที่"))
 
 
@@ -240,6 +247,10 @@ def find_cues(flat: str) -> tuple[Cue, ...]:
         introduced = _before(flat, hit.start).endswith(tuple(fuzzy.phrase_key(w) for w in _INTRODUCERS))
         if number and ("." in number or introduced):
             found.append(Cue(hit.start, _flat_end(where, end, len(flat)), number, "number", score=hit.score))
+    for m in _BARE_NUMBER_AFTER_ANY.finditer(flat):  # "ต่อเลยสี่จุดสอง เรื่อง...": a sub-item said in words
+        number, end = number_at(k, inverse[m.end()])
+        if number and "." in number and not _MEASURE.match(flat[_flat_end(where, end, len(flat)):]):
+            found.append(Cue(m.start(), _flat_end(where, end, len(flat)), number, "number", score=0.9, strong=False))
     for m in re.finditer(r"(?<![\d.,])(\d{1,2})\s*\.\s*(\d{1,2})(?![\d,])", flat):
         before = flat[: m.start()]
         introduced = not before.strip() or _BARE_NUMBER_AFTER.search(before)
@@ -257,10 +268,13 @@ def find_cues(flat: str) -> tuple[Cue, ...]:
     for spoken, words, title in _TITLES:
         for hit in fuzzy.find_all(spoken, flat, (k, where)):
             before = _before(flat, hit.start)
-            # said alone these words are too common in discussion ("เรื่องอื่นๆ ที่เกี่ยวข้อง")
-            if not _introduced(before):
+            # said alone these words are too common in discussion ("เรื่องอื่นๆ ที่เกี่ยวข้อง"); at the start of
+            # the chair's sentence ("เอ่อ รายงานครั้งที่แล้วนะครับ") they open an item if the chair says them
+            opening = not _HESITANT.sub("", flat[: hit.start]).strip() and spoken.startswith(("เรื่อง", "รายงาน")) \
+                and decision(flat) is None
+            if not _introduced(before) and not opening:
                 continue
-            found.append(Cue(hit.start, hit.end, None, "title", words, title, hit.score))
+            found.append(Cue(hit.start, hit.end, None, "title", words, title, hit.score, strong=not opening))
     # among overlapping cues the surest, then the longest, then a number before a title
     found.sort(key=lambda c: (-round(c.score, 2), c.meaning != "number", -(c.end - c.start), c.start))
     kept: list[Cue] = []
@@ -354,11 +368,12 @@ _NOT_RESOLUTION_AFTER = (
 # What a chair says before a loose or bare decision: "ถ้าไม่มีผู้ใดเห็นเป็นอย่างอื่น ถือว่า...".
 _LEAD_IN = re.compile(
     "^(?:โอเค|ค่ะ|ครับ|คะ|นะ|ก็|งั้น|ถ้างั้น|ถ้าอย่างนั้น|ดังนั้น|เพราะฉะนั้น|สรุปว่า|สรุป|ถือว่า|เป็นอันว่า|เรื่องนี้|วาระนี้"
-    "|ทุกท่าน|เอ่อ|อ่า|ดีครับ|ดีค่ะ|ได้ครับ|ได้ค่ะ|เพราะงั้น|แล้วก็|ไม่มี|ไม่มีใคร|\\s"
+    "|ทุกท่าน|เอ่อ|อ่า|ดีครับ|ดีค่ะ|ได้ครับ|ได้ค่ะ|เพราะงั้น|แล้วก็|ไม่มี|ไม่มีใคร|ตรงนี้|อันนี้|ข้อนี้|ส่วนนี้|\\s"
+    f"|(?:ระเบียบวาระ|วาระ|เรื่อง)?(?:ที่)?(?:\\d+(?:\\s*\\.\\s*\\d+)?|{NUMWORD}(?:จุด{NUMWORD})?)"
     "|(?:ถ้า|หาก)ไม่มี.{0,40}?(?=ก็|ถือว่า|เป็นอันว่า|งั้น|$))*$"
 )
 # The end of what precedes a loose decision in the same breath: "...อีกทีหนึ่ง เรื่องนี้ทราบกันแล้วนะ".
-_CLAUSE_END = re.compile(r"(?:เรื่องนี้|วาระนี้|ก็|โอเค|งั้น|ถือว่า|เป็นอันว่า|นะ|ครับ|ค่ะ|คะ)\s*$")
+_CLAUSE_END = re.compile(r"(?:เรื่องนี้|วาระนี้|ตรงนี้|อันนี้|ข้อนี้|ก็|โอเค|งั้น|ถือว่า|เป็นอันว่า|นะ|ครับ|ค่ะ|คะ)\s*$")
 _CLOSED = re.compile(r"(?:ตามนี้|ตามที่เสนอ)?(?:นะ)?(?:ครับ|ค่ะ|คะ|จ้ะ|จ้า)?\s*$")
 _BLOCKERS = tuple(fuzzy.phrase_key(w) for w in _NOT_RESOLUTION_AFTER)
 _WHO_BLOCKERS = tuple(fuzzy.phrase_key(w) for w in ("ผม", "ดิฉัน", "กระผม", "หนู", "ขอ", "ถ้า", "หาก", "ควร", "ต้อง"))
@@ -408,7 +423,8 @@ def decision(flat: str) -> Decision | None:
                     continue  # "ขอให้ที่ประชุมพิจารณาเห็นชอบ": asking for the decision
                 closed = _CLOSED.match(flat[hit.end:]) is not None  # "...ไม่ต้องคิดเยอะ เห็นชอบครับ"
                 if kind == "loose" and len(before) > 10 and not _LEAD_IN.match(flat[: hit.start]) \
-                        and not _CLAUSE_END.search(flat[: hit.start]) and not (closed and phrase in _VERBS):
+                        and not _CLAUSE_END.search(flat[: hit.start]) \
+                        and not (closed and (phrase in _VERBS or phrase.startswith("ผ่าน"))):
                     continue  # a bare form opens the chair's clause, after a lead-in at most
                 if kind == "deferral" and _asked(flat, hit.start):
                     continue
@@ -439,16 +455,16 @@ _ASSIGN = ("มอบหมายให้", "มอบหมาย", "มอบ
 _EXACT_ONLY = {"ให้", "มอบ", "ฝาก"}
 _BARE_ASSIGN_AFTER = (
     "และ", "โดย", "จึง", "ก็", "แล้ว", "ทั้งนี้", "พร้อมทั้ง", "เห็นชอบ", "อนุมัติ", "มีมติ", "ตามที่เสนอ", "ครับ", "ค่ะ",
-    "คะ", "นะ", "งั้น", "ดังนั้น", "ตามนี้", "เลย", "รับทราบ", "โอเค", "เอ่อ", "อ่า", "อืม",
+    "คะ", "นะ", "งั้น", "ดังนั้น", "ตามนี้", "เลย", "รับทราบ", "โอเค", "เอ่อ", "อ่า", "อืม", "เอางี้", "อย่างนี้",
 )
 # "ส่งให้ฝ่ายพัสดุ" sends to, "เพื่อให้กองคลัง" is a purpose: no one is given a task.
 _NOT_ASSIGN_AFTER = (
     "ส่ง", "แจ้ง", "เสนอ", "ให้", "เพื่อ", "อยาก", "ต้องการ", "คืน", "ขาย", "โอน", "จ่าย", "มอบ", "ช่วย", "ทำ", "ยื่น",
-    "ถาม", "บอก", "ตอบ", "รายงาน", "ส่งต่อ", "เวียน", "ที่",
+    "ถาม", "บอก", "ตอบ", "รายงาน", "ส่งต่อ", "เวียน", "ที่", "ซึ่ง",
 )
 # The work verbs that end the assignee; "ส่ง" but not "ส่งเสริม" (part of agency names).
 _ACTION_VERBS = (
-    "ดำเนินการ|จัดทำ|จัดส่ง|จัดซื้อ|จัดหา|จัดเตรียม|จัดประชุม|จัด|ส่ง(?!เสริม)|ประสาน(?:งาน)?|รวบรวม|ตรวจสอบ"
+    "ดำเนินการ|จัดทำ|จัดส่ง|จัดซื้อ|จัดหา|จัดเตรียม|จัดประชุม|จัด|(?<!ขน)ส่ง(?!เสริม)|ประสาน(?:งาน)?|รวบรวม|ตรวจสอบ"
     "|ติดตาม|ปรับปรุง|ปรับ|แก้ไข|นำเสนอ|เสนอ|รายงาน|สรุป|เตรียม|ทบทวน|ศึกษา|สำรวจ|แจ้ง|บันทึก|ตรวจ(?!ราชการ)"
     "|ทำ|ดูแล|ดู|เร่ง|หารือ|คุย|ขุด|ลอก|ออก|ร่าง|เขียน|คำนวณ|ประเมิน|วาง|เก็บ|ติดตั้ง|ซ่อม|อบรม|ประชาสัมพันธ์"
     "|ตั้ง|ขยาย|เพิ่ม|ลด|ยกเลิก|ชี้แจง|เชิญ|นัด|ลงพื้นที่|ทดสอบ|พัฒนา|จ้าง|ขออนุมัติ|ทำหนังสือ"
@@ -462,9 +478,18 @@ _WHO_STARTS = (
     "ผู้อำนวยการ", "ผอ", "เลขา", "ทุก", "อาจารย์", "ดร", "ผู้แทน", "เจ้าหน้าที่", "คณะ", "ผู้", "เจไอซีเอ", "jica",
     "การ", "สถาบัน", "โรงเรียน", "สำนักงาน", "พี่", "น้อง", "นักวิชาการ", "นิติกร", "วิศวกร", "ผู้เชี่ยวชาญ",
     "สถานี", "บริษัท", "ที่ปรึกษา", "กรม", "ฝ่ายเลขา", "ประธาน", "รอง",
+    # Bangkok's offices and districts, as chairs name them without "สำนัก"/"สำนักงานเขต"
+    "โยธา", "อนามัย", "เทศกิจ", "พัสดุ", "คลัง", "การโยธา", "การระบายน้ำ", "ระบายน้ำ", "สิ่งแวดล้อม", "การจราจร",
+    "พัฒนาสังคม", "วัฒนธรรม", "ป้องกันและบรรเทา", "ผังเมือง", "การแพทย์", "การศึกษา", "สวน", "ไอที", "นิติการ",
+    "พระนคร", "ดุสิต", "หนองจอก", "บางรัก", "บางเขน", "บางกะปิ", "ปทุมวัน", "ป้อมปราบ", "พระโขนง", "มีนบุรี",
+    "ลาดกระบัง", "ยานนาวา", "สัมพันธวงศ์", "พญาไท", "ธนบุรี", "บางกอกใหญ่", "ห้วยขวาง", "คลองสาน", "ตลิ่งชัน",
+    "บางกอกน้อย", "บางขุนเทียน", "ภาษีเจริญ", "หนองแขม", "ราษฎร์บูรณะ", "บางพลัด", "ดินแดง", "บึงกุ่ม", "สาทร",
+    "บางซื่อ", "จตุจักร", "บางคอแหลม", "ประเวศ", "คลองเตย", "สวนหลวง", "จอมทอง", "ดอนเมือง", "ราชเทวี",
+    "ลาดพร้าว", "วัฒนา", "บางแค", "หลักสี่", "สายไหม", "คันนายาว", "สะพานสูง", "วังทองหลาง", "คลองสามวา",
+    "บางนา", "ทวีวัฒนา", "ทุ่งครุ", "บางบอน",
 )
 # Someone else's order reported ("ที่ประชุมจังหวัดให้ทุกอำเภอ..."): not this meeting's assignment.
-_REPORTED = re.compile(r"ที่ประชุม|จังหวัด|กระทรวง|ผู้ว่า|ปลัด|ท่าน|สั่ง|นโยบาย|รัฐบาล|ครม")
+_REPORTED = re.compile(r"ที่ประชุม|จังหวัด|กระทรวง|ผู้ว่า|ปลัด|ท่าน|สั่ง|นโยบาย|รัฐบาล|ครม|รัฐมนตรี|ซึ่ง")
 # "ได้ส่งรายงาน ... ให้ท่านกรรมการ": sent to, not tasked.
 _SENT = re.compile(r"ส่ง|แจ้ง|เสนอ|มอบ|คืน|โอน|เวียน|จ่าย")
 # An assignee is a name, not a clause: "กรรมการทางอีเมลแล้วไม่มีท่านใดขอ" is not one.
@@ -485,9 +510,12 @@ _WHO_KEYS = tuple(fuzzy.phrase_key(w) for w in _WHO_STARTS)
 
 def _who_like(who: str) -> bool:
     """Whether `who` starts as a unit or a person does ("กอง...", "นาย..."), a letter off at most
-    for the longer starts ("ถถาบัน" is "สถาบัน" misheard)."""
+    for the longer starts ("ถถาบัน" is "สถาบัน" misheard). Short starts must be the very letters:
+    "ขนส่ง" sounds like "คณะ..." but is no committee."""
     k = fuzzy.key(who)[0]
-    if k.startswith(_WHO_KEYS) or re.match(r"[A-Za-z]", who):
+    if who.startswith(_WHO_STARTS) or re.match(r"[A-Za-z]", who):
+        return True
+    if any(len(w) >= 4 and k.startswith(w) for w in _WHO_KEYS):
         return True
     return any(len(w) >= 4 and fuzzy.Levenshtein.distance(k[: len(w)], w) <= 1 for w in _WHO_KEYS)
 
@@ -564,8 +592,8 @@ def actions_in(
 _WHO_PATTERN = "|".join(_WHO_STARTS)
 # A chair speaking to a unit: "โยธาช่วยติดไฟ...", "ส่วนฝ่ายพัสดุก็เตรียมร่าง...", "กองสวนช่วยทำแบบป้าย...ได้ไหม".
 _ADDRESSED = re.compile(
-    r"^(?:แล้วก็|ก็|ส่วน|อ่า|เอ่อ|อืม|งั้น|โอเค|ครับ|ค่ะ|อันนี้|ทาง|\s)*"
-    rf"(?P<who>(?:{_WHO_PATTERN}|[\u0e01-\u0e4e]{{2,}}).{{0,40}}?)(?:ช่วย|รับไป|(?:ก็|ไป)+(?=(?:{_ACTION_VERBS})))"
+    r"^(?:แล้วก็|แล้ว|ก็|ส่วน|อ่า|เอ่อ|อืม|งั้น|โอเค|ครับ|ค่ะ|อันนี้|ทาง|เอางี้|\s)*"
+    rf"(?P<who>(?:{_WHO_PATTERN}|[\u0e01-\u0e4e]{{2,}}).{{0,40}}?)(?:ช่วย|รับไป|(?:ก็|ไป|เอ่อ|อ่า)+(?=(?:{_ACTION_VERBS})))"
 )
 
 
@@ -592,12 +620,24 @@ def addressed(flat: str, meeting_date: dt.date | None) -> list[tuple[str, str, d
     return [(who, task, due, 0.9)]
 
 
+_FORMAL = ("กอง", "สำนัก", "ฝ่าย", "ศูนย์", "เขต", "งาน", "กลุ่ม", "ทีม", "หน่วย", "นาย", "นาง", "น.ส.", "คุณ", "ทุก")
+
+
 def _split_who(who: str) -> list[str]:
-    """"กองคลังกับสำนักการโยธา" -> both, when each side is a unit or a person."""
-    parts = [p.strip() for p in _JOINED.split(who) if p.strip()]
-    if len(parts) > 1 and all(_who_like(p) for p in parts):
-        return parts
-    return [who]
+    """"กองคลังกับสำนักการโยธา" -> both, when each side is a unit or a person. "และ" joins two only
+    before a formal name ("...และสำนักการโยธา"): it is inside many ("กองสาธารณสุขและสิ่งแวดล้อม")."""
+    pieces = re.split(f"({_JOINED.pattern})", who)
+    names, joins = [p.strip() for p in pieces[::2]], pieces[1::2]
+    if len(names) < 2 or not all(names):
+        return [who]
+    merged = [names[0]]
+    for join, name in zip(joins, names[1:], strict=True):
+        apart = _who_like(name) and (join not in ("และ", "รวมทั้ง", "รวมถึง") or name.startswith(_FORMAL))
+        if apart:
+            merged.append(name)
+        else:
+            merged[-1] += join + name
+    return merged if len(merged) > 1 and all(_who_like(m) for m in merged) else [who]
 
 
 # --------------------------------------------------------------------------------------------
@@ -709,6 +749,8 @@ class _Splitter:
             if cue.number:
                 index = _planned_index(drafts, cue.number)
             if index is None and cue.words:
+                if cue.meaning == "title" and any(d.heard and cue.words in d.title_flat for d in drafts):
+                    return None  # the title of an item already opened, said again
                 index = next((i for i, d in enumerate(drafts) if not d.heard and cue.words in d.title_flat), None)
             if index is None and cue.meaning in ("next", "other", "title"):
                 index = _by_content(drafts, rest or flat, self.current)
@@ -728,6 +770,10 @@ class _Splitter:
             title = cue.title if title == BLANK and cue.title else title
             drafts.append(_Draft(cue.number, title))
             return len(drafts) - 1
+        current = drafts[self.current] if self.current >= 0 else None
+        if cue.meaning == "title" and current is not None and self.fresh > 0 and current.title == BLANK:
+            current.title = cue.title or BLANK  # "ระเบียบวาระที่ 3 ค่ะ เรื่องเพื่อพิจารณา...": the title of the item just opened
+            return None
         if cue.words and any(cue.words in d.title_flat for d in drafts):
             return None
         current = drafts[self.current] if self.current >= 0 else None
@@ -777,6 +823,9 @@ class _Splitter:
                         continue
                     self.current = target
                     draft = self.drafts[target]
+                    head = next((d for d in self.drafts if d.number == draft.number.split(".")[0]), draft)
+                    if self.planned and head is not draft and not head.heard:  # 4.1 opened: 4 was too
+                        head.heard, head.opened_at, head.order, self.heard = True, segment, self.heard, self.heard + 1
                     draft.heard, draft.opened_at, draft.order = True, segment, self.heard
                     draft.score, draft.cue_text = cue.score, flat[cue.start:cue.end]
                     self.heard += 1
@@ -848,6 +897,8 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[
         return item
     if planned and not draft.heard:
         item.notes.append("ไม่ได้ยินการเปิดวาระนี้ ข้อความช่วงก่อนวาระถัดไปจึงจัดไว้ในวาระนี้")
+    if draft.heard:
+        item.confidence = round(draft.score, 2)
     if draft.heard and draft.score < fuzzy.WEAK:
         item.notes.append(f"เปิดวาระจากคำที่ฟังไม่ชัด (\"{draft.cue_text}\") โปรดตรวจสอบว่าเป็นการเปิดวาระนี้จริง")
     timed = segments or [p.segment for p in draft.parts]
@@ -860,6 +911,7 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[
     used: list[int] = []
     if resolution:  # none heard stays None; the renderer asks the reviewer for it
         item.resolution, item.resolution_segment_ids, used, score, kind = resolution
+        item.resolution_confidence = round(score, 2)
         said = [p.segment for p in draft.parts if p.segment.id in item.resolution_segment_ids]
         item.resolution_start, item.resolution_end = said[0].start, max(s.end for s in said)
         if score < fuzzy.WEAK:
@@ -888,6 +940,7 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[
             item.actions.append(Action(
                 assignee=who, task=task, due=due.isoformat() if due else None,
                 segment_ids=[part.segment.id], start=part.segment.start, end=part.segment.end,
+                confidence=round(score, 2),
             ))
             if score < fuzzy.WEAK:
                 item.notes.append(f"การมอบหมายให้ \"{who}\" จับได้จากคำที่ฟังไม่ชัด โปรดตรวจสอบ")
