@@ -111,10 +111,13 @@ def number_at(k: str, i: int, junk: int = 0) -> tuple[str | None, int]:
     else:
         return None, i
     for sep in (".", _POINT):
-        if k.startswith(sep, j):
-            minor, end = _part_at(k, j + len(sep))
-            if minor is not None:
-                return f"{major}.{minor}", end
+        for slip in (0, 1):  # "4อ.1": a letter misheard before the point
+            if k.startswith(sep, j + slip) and not k[j:j + slip].isdigit():
+                minor, end = _part_at(k, j + slip + len(sep))
+                if minor is not None:
+                    return f"{major}.{minor}", end
+    if junk and major < 10 and re.match(r"[^\d\s]\d(?!\d)", k[j:j + 3]):  # "4บ1": the point itself misheard
+        return f"{major}.{k[j + 1]}", j + 2
     return str(major), j
 
 
@@ -132,7 +135,7 @@ _ANCHOR = fuzzy.phrase_key("ระเบียบวาระ")
 _LOOSE_INTRO = tuple(map(fuzzy.phrase_key, ("ขอเข้าสู่", "เข้าสู่", "ต่อไปเป็น")))
 # Transitions that open the next item without a number (meaning: "1" the first, "next", "other").
 _TRANSITIONS: tuple[tuple[str, str], ...] = (
-    ("เรื่องแรก", "1"), ("วาระแรก", "1"), ("ประเด็นแรก", "1"),
+    ("เรื่องแรก", "1"), ("วาระแรก", "1"), ("ประเด็นแรก", "1"), ("เอาเรื่อง", "1"),
     ("เรื่องถัดไป", "next"), ("เรื่องต่อไป", "next"), ("วาระถัดไป", "next"), ("วาระต่อไป", "next"),
     ("ประเด็นถัดไป", "next"), ("ประเด็นต่อไป", "next"), ("ขยับไปเรื่อง", "next"), ("ขยับไปที่เรื่อง", "next"),
     ("ไปเรื่องต่อไป", "next"), ("เรื่องสุดท้าย", "next"), ("วาระสุดท้าย", "next"), ("ต่อไปเรื่อง", "next"),
@@ -159,6 +162,8 @@ _TITLES: tuple[tuple[str, str, str], ...] = (
     ("เรื่องแจ้งเพื่อทราบ", "เพื่อทราบ", "เรื่องเพื่อทราบ"),
     ("เรื่องเพื่อทราบ", "เพื่อทราบ", "เรื่องเพื่อทราบ"),
     ("เรื่องเพื่อพิจารณา", "เพื่อพิจารณา", "เรื่องเพื่อพิจารณา"),
+    ("เรื่องที่ต้องพิจารณา", "เพื่อพิจารณา", "เรื่องเพื่อพิจารณา"),
+    ("เรื่องพิจารณา", "เพื่อพิจารณา", "เรื่องเพื่อพิจารณา"),
     ("เรื่องอื่นๆ", "อื่น", "เรื่องอื่น ๆ"),
     ("เรื่องอื่น", "อื่น", "เรื่องอื่น ๆ"),
 )
@@ -260,6 +265,8 @@ def find_cues(flat: str) -> tuple[Cue, ...]:
         for hit in fuzzy.find_all(phrase, flat, (k, where), _TRANSITION_SCORE):
             if phrase.endswith("เรื่อง") and re.match(r"(?:นี้|นั้น|ที่แล้ว|เดิม)", flat[hit.end:]):
                 continue  # "ต่อไปเรื่องนี้ต้อง...": this matter, not the next one
+            if phrase == "เอาเรื่อง" and "ก่อน" not in flat[hit.end:hit.end + 30]:
+                continue  # "เอาเรื่อง X ก่อน" takes X first; "เอาเรื่องนี้ไปคุย" does not
             if phrase.endswith("เรื่อง") and re.match(r"(?:อื่น|เพื่อ|สืบเนื่อง|รับรอง|ประธานแจ้ง|แจ้งเพื่อ)", flat[hit.end:]):
                 continue  # "ต่อไปเป็นเรื่องอื่นๆ": the title cue says which
             found.append(Cue(hit.start, hit.end, None, meaning, score=hit.score, strong=False,
