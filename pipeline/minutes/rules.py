@@ -996,6 +996,14 @@ def _presiding(transcript: Transcript) -> set[str]:
                     counts[segment.speaker] = counts.get(segment.speaker, 0) + n
         if counts:
             found.add(max(counts, key=counts.get))
+        return found
+    # whoever talks most presides too: a chair whose own cues were misheard still decides and assigns
+    talk: dict[str, int] = {}
+    for segment in transcript.segments:
+        if segment.speaker:
+            talk[segment.speaker] = talk.get(segment.speaker, 0) + 1
+    if len(talk) > 2:
+        found.add(max(talk, key=talk.get))
     return found
 
 
