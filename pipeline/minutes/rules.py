@@ -608,15 +608,32 @@ _ADDRESSED = re.compile(
 _ASIDE = re.compile(rf"^(?:แล้วก็|ก็|อ่า|เอ่อ|งั้น|โอเค|ครับ|ค่ะ|\s)*ส่วน(?P<who>(?:{_WHO_PATTERN}).{{0,30}}?)ก็")
 
 
-def addressed(flat: str, meeting_date: dt.date | None) -> list[tuple[str, str, dt.date | None, float]]:
-    """A task put to a unit without a handing-over word (only a presiding speaker's counts)."""
+def addressed(
+    flat: str, meeting_date: dt.date | None, said: str = ""
+) -> list[tuple[str, str, dt.date | None, float]]:
+    """A task put to a unit without a handing-over word (only a presiding speaker's counts):
+    at the start of the sentence, or where a phrase of it starts (`said`, the sentence with its
+    spaces: "...ต้องดูข้อมูลก่อน  เทศกิจช่วยลงไปดู..."), then with a unit's name."""
+    found = _addressed_at(flat, meeting_date, loose=True)
+    if found or _RELAYED.search(flat):
+        return found
+    for space in re.finditer(r"\s+", said.strip()):
+        found = _addressed_at(flatten(said.strip()[space.end():]), meeting_date, loose=False)
+        if found:
+            return found
+    return []
+
+
+def _addressed_at(
+    flat: str, meeting_date: dt.date | None, loose: bool
+) -> list[tuple[str, str, dt.date | None, float]]:
     m = _ADDRESSED.match(flat) or _ASIDE.match(flat)
     if not m:
         return []
     who = _WHO_EXTRA.sub("", written(m["who"], cut=False)).strip()
     if not who or SUBJECT in who or _SELF.search(who) or _CLAUSE_IN_WHO.search(who) or len(who) > 30 \
-            or re.match(r"(?:และ|ให้|ขอ|ฝาก|มอบ)", who) or _RELAYED.search(flat) \
-            or not (_who_like(who) or len(who) <= 8):
+            or re.match(r"(?:และ|ให้|ขอ|ฝาก|มอบ|ใคร|ท่านใด)", who) or _RELAYED.search(flat) \
+            or not (_who_like(who) or loose and (len(who) <= 8 or len(who) <= 20 and flat[:m.end()].endswith("ช่วย"))):
         return []
     task = re.sub(r"(?:ได้ไหม|ได้มั้ย|ให้หน่อย|หน่อย|และ|ด้วย|นะ|เลย)+$", "", written(flat[m.end():])).strip()
     due, said = due_date(flat[m.end():], meeting_date)
@@ -932,7 +949,7 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[
         presides = not presiding or not part.segment.speaker or part.segment.speaker in presiding
         found = actions_in(part.flat, meeting_date, item.notes, presides)
         if not found and presides:
-            found = addressed(part.flat, meeting_date)
+            found = addressed(part.flat, meeting_date, part.text)
         last = item.actions[-1] if item.actions else None
         if not found and last and last.due is None and last.segment_ids[-1] in (part.segment.id, part.segment.id - 1):
             # "...ให้หน่อยนะครับ ให้เสร็จภายในสามสัปดาห์ได้ไหม": the deadline said just after the task
