@@ -5,8 +5,11 @@ Library errors (MinutesError) become one line on stderr and a non-zero exit, nev
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -31,8 +34,24 @@ def _utf8_console() -> None:
 
 
 def _fail(exc: MinutesError) -> None:
-    typer.echo(f"error: {exc}", err=True)
+    typer.echo(f"error: {' '.join(str(exc).split())}", err=True)
     raise typer.Exit(exc.exit_code)
+
+
+@contextlib.contextmanager
+def _errors() -> Iterator[None]:
+    """What the user can fix is one line and exit 2; Ctrl-C is one line too (run again to go on)."""
+    try:
+        yield
+    except MinutesError as exc:
+        _fail(exc)
+    except OSError as exc:  # a file the checks could not foresee (a disk full or gone)
+        from pipeline.runner import os_message
+
+        _fail(MinutesError(os_message(exc)))
+    except KeyboardInterrupt:
+        typer.echo("error: interrupted; run the same command again to go on from where it stopped", err=True)
+        raise typer.Exit(130) from None
 
 
 @app.callback(invoke_without_command=True)
@@ -125,11 +144,9 @@ def run(
     options.glossary, options.digits = list(glossary or []), digits
     options.diarization = diarize.Settings(num_speakers, min_speakers, max_speakers, str(voices) if voices else None)
     options.thai_digits = options.thai_digits or digits == "thai"  # Thai digits asked for: the minutes too
-    try:
+    with _errors():
         with _AudioProgress() as progress:
             result = runner.run(path, options, progress=progress)
-    except MinutesError as exc:
-        _fail(exc)
     done = [name for name, t in result.stages.items() if not t.get("cached") and not t.get("skipped")]
     typer.echo(f"{result.out_dir}: {'ran ' + ', '.join(done) if done else 'nothing to redo (all stages cached)'}")
     for f in result.files:
@@ -151,10 +168,8 @@ def render(
     from pipeline import runner
 
     options = runner.Options(style=style, templates=templates, thai_digits=thai_digits)
-    try:
+    with _errors():
         result = runner.render_stored(outdir, options)
-    except MinutesError as exc:
-        _fail(exc)
     typer.echo(f"{result.out_dir}: rendered ({options.style}) in {result.stages['render']['seconds']:.1f} s")
     for f in result.files:
         typer.echo(f"  {f}")
@@ -172,7 +187,7 @@ def speakers(
     """List the speakers of a drafted recording, or rename them and draft again (no transcription)."""
     from pipeline import voices
 
-    try:
+    with _errors():
         if rename:
             files = voices.rename(outdir, voices.parse_renames(rename))
             typer.echo(f"{outdir}: renamed {len(rename)} speaker(s)")
@@ -181,8 +196,6 @@ def speakers(
             return
         for name, seconds in voices.speaking_time(outdir).items():
             typer.echo(f"{name}\t{seconds:.0f} s")
-    except MinutesError as exc:
-        _fail(exc)
 
 
 def _say_speakers(run_json: Path) -> None:
@@ -204,10 +217,8 @@ def inspect(
     """Show what a recording folder holds, what a run will use, and what is missing."""
     from pipeline import discover
 
-    try:
+    with _errors():
         typer.echo(discover.format_inventory(discover.inventory(path, meeting)), nl=False)
-    except MinutesError as exc:
-        _fail(exc)
 
 
 @app.command()
@@ -250,12 +261,10 @@ def batch(
         force=force,
         **engines,
     )
-    try:
+    with _errors():
         report = batches.run(
             root, options, jobs=jobs, executor=executor, address=address, display=batches.ConsoleProgress()
         )
-    except MinutesError as exc:
-        _fail(exc)
     typer.echo(batches.summary(report))
     raise typer.Exit(1 if report.failed else 0)
 
@@ -273,11 +282,9 @@ def search(
     """Find meetings by what was said or resolved, with the times to listen to. Exit 1 if nothing matched."""
     from pipeline import catalog
 
-    try:
+    with _errors():
         with catalog.Catalog(out, create=False) as cat:
             result = cat.search(query, limit=limit, kinds=kind)
-    except MinutesError as exc:
-        _fail(exc)
     typer.echo(catalog.describe(result))
     raise typer.Exit(0 if result.hits else 1)
 
@@ -289,10 +296,8 @@ def status(
     """The state of an archive: recordings done, failed and in work, audio hours, the last batch."""
     from pipeline import batch as batches
 
-    try:
+    with _errors():
         state = batches.status(out)
-    except MinutesError as exc:
-        _fail(exc)
     typer.echo(batches.describe(state))
 
 
@@ -356,12 +361,10 @@ def evaluate(
         _fail(MinutesError(f"unknown device '{device}'. Available: auto, cpu, cuda"))
     settings = transcribe.Settings(model=model, device=device, compute_type=compute_type)
     chosen = list(sets or [Path(__file__).resolve().parent.parent / "recordings" / "sample"])
-    try:
+    with _errors():
         rows = scoring.run(
             chosen, settings, glossary, compose, ("raw", "raw+vad") if baseline else (), per_item=per_clip
         )
-    except MinutesError as exc:
-        _fail(exc)
     typer.echo(scoring.table(rows, model), nl=False)
     if json_out:
         json_out.write_text(scoring.as_json(rows, model), encoding="utf-8")
@@ -377,17 +380,25 @@ def review(
     """Check the draft against the recording in the browser; every edit is saved at once."""
     from pipeline import review as review_page
 
-    try:
+    with _errors():
         if static:
             typer.echo(str(review_page.write_static(out_dir)))
         else:
             review_page.serve(out_dir, port=port, open_browser=not no_browser)
-    except MinutesError as exc:
-        _fail(exc)
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as exc:  # a bug: one line for the user, the traceback with MINUTES_DEBUG=1
+        if os.environ.get("MINUTES_DEBUG"):
+            raise
+        typer.echo(
+            f"error: unexpected {type(exc).__name__}: {' '.join(str(exc).split())[:300]} (a bug in thai-minutes; "
+            "MINUTES_DEBUG=1 shows where, please report it)",
+            err=True,
+        )
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

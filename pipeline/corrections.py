@@ -4,6 +4,11 @@ Edits live in `outputs/<id>/corrections.json`, appended one at a time with who a
 applied on top of every run's transcript and minutes. A pipeline run never writes this file, so a
 rerun (even with another model) cannot lose a correction; an edit whose segment changed under it
 is reported as a conflict and both versions are kept.
+
+Every edit passes one schema (`check`) before it is stored, and again when the file is read: an
+entry that does not (a file edited by hand, an older tool) is left out with a note for the
+reviewer, never fatal, and the next stored edit moves it to `corrections.rejected-<time>.json`,
+so nothing is lost.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +28,17 @@ from pipeline.errors import MinutesError
 from pipeline.types import Action, Minutes, Transcript, from_dict, to_dict
 
 FILE = "corrections.json"
+REJECTED = "corrections.rejected-*.json"  # edits set aside, each file written once and kept
+LOCK = ".corrections.lock"
 KINDS = ("text", "speaker", "rename", "move", "resolution", "action", "reviewed")
+FIELDS = ("kind", "by", "at", "segment", "item", "index", "value", "before", "start")
+ACTION_FIELDS = ("assignee", "task", "due", "segment_ids", "start", "end")
+MAX_TEXT = 20_000  # characters in one edited text: a paragraph, never a file
+MAX_NAME = 500  # a speaker name, an agenda number, who made the edit
+MAX_FILE = 64 * 1024 * 1024  # corrections.json: far beyond any review (an edit is a few hundred bytes)
+MAX_SECONDS = 7 * 24 * 3600.0  # no recording is longer than a week
+# What XML 1.0 (the DOCX) cannot hold, and halves of surrogate pairs, which no UTF-8 file can.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass
@@ -38,8 +55,19 @@ class Edit:
 
 
 @dataclass
+class Rejected:
+    """An entry of corrections.json that is not a valid edit: left out, and shown to the reviewer."""
+
+    reason: str
+    raw: Any = None  # the entry as it was written
+    file: str = FILE  # where it is kept
+    whole: bool = False  # the whole file could not be read (then `raw` is None)
+
+
+@dataclass
 class Corrections:
     edits: list[Edit] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)  # never applied; kept for the reviewer
 
 
 @dataclass
@@ -49,38 +77,325 @@ class Conflict:
     machine_text: str | None = None
 
 
-def load(out_dir: Path) -> Corrections:
-    path = Path(out_dir) / FILE
-    if not path.is_file():
-        return Corrections()
+class EditError(MinutesError):
+    """An edit that does not fit the schema or the draft: refused, nothing stored."""
+
+
+# --------------------------------------------------------------------------------------------
+# The schema
+
+
+def _what(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _text(raw: dict[str, Any], name: str, limit: int, *, optional: bool = True, empty: bool = True) -> str | None:
+    value = raw.get(name)
+    if value is None:
+        if optional:
+            return None
+        raise EditError(f"`{name}` is required")
+    if not isinstance(value, str):
+        raise EditError(f"`{name}` must be text, not {_what(value)}")
+    return _clean(value, name, limit, empty)
+
+
+def _clean(value: str, name: str, limit: int, empty: bool = True) -> str:
+    if len(value) > limit:
+        raise EditError(f"`{name}` is {len(value)} characters long; at most {limit}")
+    if bad := _BAD_CHARS.search(value):
+        raise EditError(f"`{name}` holds the character U+{ord(bad[0]):04X}, which a document cannot hold")
+    if not empty and not value.strip():
+        raise EditError(f"`{name}` is empty")
+    return value
+
+
+def _integer(raw: dict[str, Any], name: str, limit: int) -> int | None:
+    value = raw.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise EditError(f"`{name}` must be a whole number, not {_what(value)}")
+    if not 0 <= value <= limit:
+        raise EditError(f"`{name}` must be between 0 and {limit}, not {value}")
+    return value
+
+
+def _seconds(value: Any, name: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise EditError(f"`{name}` must be a time in seconds, not {_what(value)}")
+    if not math.isfinite(value) or not 0 <= value <= MAX_SECONDS:
+        raise EditError(f"`{name}` must be a time in seconds between 0 and {MAX_SECONDS:.0f}, not {value}")
+    return float(value)
+
+
+def _action_value(value: Any, adding: bool) -> dict[str, Any] | None:
+    if value is None:
+        if adding:
+            raise EditError("an 'action' edit that adds an assignment needs `value`: {\"task\": ...}")
+        return None  # removes the assignment at `index`
+    if not isinstance(value, dict):
+        raise EditError(
+            f'`value` of an \'action\' edit must be an object {{"task", "assignee", "due"}}, not {_what(value)}'
+        )
+    unknown = [k for k in value if k not in ACTION_FIELDS]
+    if unknown:
+        raise EditError(f"`value.{unknown[0]}` is not a field of an assignment ({', '.join(ACTION_FIELDS)})")
+    out: dict[str, Any] = {}
+    for name in ("assignee", "task", "due"):
+        if name in value:
+            text = _text(value, name, MAX_TEXT, optional=name != "task")
+            out[name] = text
+    if out.get("due"):
+        try:
+            dt.date.fromisoformat(out["due"])
+        except ValueError:
+            raise EditError(f"`value.due` must be a date like 2026-04-30, not {out['due']!r}") from None
+    if "segment_ids" in value:
+        ids = value["segment_ids"]
+        if (
+            not isinstance(ids, list)
+            or len(ids) > 10_000
+            or not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < 10**9 for i in ids)
+        ):
+            raise EditError("`value.segment_ids` must be a list of segment ids (whole numbers)")
+        out["segment_ids"] = list(ids)
+    for name in ("start", "end"):
+        if name in value:
+            out[name] = _seconds(value[name], f"value.{name}")
+    if adding and not out.get("task"):
+        raise EditError("an 'action' edit that adds an assignment needs `value.task`")
+    return out
+
+
+def check(raw: Any) -> Edit:
+    """An edit as JSON (or an Edit) -> a valid Edit, or EditError naming the field and what goes there."""
+    if isinstance(raw, Edit):
+        raw = to_dict(raw)
+    if not isinstance(raw, dict):
+        raise EditError(f'an edit is an object {{"kind": ...}}, not {_what(raw)}')
+    unknown = [k for k in raw if k not in FIELDS]
+    if unknown:
+        raise EditError(f"`{str(unknown[0])[:50]}` is not a field of an edit ({', '.join(FIELDS)})")
+    kind = raw.get("kind")
+    if not isinstance(kind, str) or kind not in KINDS:
+        shown = kind if isinstance(kind, str) else _what(kind)
+        raise EditError(f"unknown edit kind '{str(shown)[:50]}'. Available: {', '.join(KINDS)}")
+    edit = Edit(kind=kind)
+    edit.by = _text(raw, "by", MAX_NAME) or ""
+    edit.at = _text(raw, "at", 64) or ""
+    if edit.at:
+        try:
+            dt.datetime.fromisoformat(edit.at)
+        except ValueError:
+            raise EditError(f"`at` must be a date and time like 2026-03-20T10:00:00+07:00, not {edit.at!r}") from None
+    edit.segment = _integer(raw, "segment", 10**9 - 1)
+    edit.index = _integer(raw, "index", 100_000)
+    edit.start = _seconds(raw.get("start"), "start")
+    edit.item = _text(raw, "item", MAX_NAME, empty=False)
+    value, before = raw.get("value"), raw.get("before")
+    if kind in ("text", "speaker", "move") and edit.segment is None:
+        raise EditError(f"a '{kind}' edit needs the segment it applies to")
+    if kind in ("resolution", "action", "move") and not edit.item:
+        raise EditError(f"a '{kind}' edit needs the agenda item it applies to")
+    if kind == "text":
+        edit.value = _text(raw, "value", MAX_TEXT, optional=False)
+        edit.before = _text(raw, "before", MAX_TEXT)
+    elif kind == "speaker":
+        edit.value = _text(raw, "value", MAX_NAME, optional=False)
+        edit.before = _text(raw, "before", MAX_NAME)
+    elif kind == "rename":
+        if not (isinstance(before, str) and before.strip() and isinstance(value, str) and value.strip()):
+            raise EditError("a 'rename' edit needs the old name (before) and the new one (value), both text")
+        edit.before = _clean(before, "before", MAX_NAME)
+        edit.value = _clean(value, "value", MAX_NAME)
+    elif kind == "move":
+        if value is not None:
+            raise EditError("a 'move' edit takes no `value`: `item` says where the segment goes")
+        edit.before = _text(raw, "before", MAX_TEXT)
+    elif kind == "resolution":
+        edit.value = _text(raw, "value", MAX_TEXT)
+        edit.before = _text(raw, "before", MAX_TEXT)
+    elif kind == "action":
+        edit.value = _action_value(value, adding=edit.index is None)
+        edit.before = _text(raw, "before", MAX_TEXT)
+    elif kind == "reviewed":
+        if not isinstance(value, bool):
+            raise EditError(f"`value` of a 'reviewed' edit is true or false, not {_what(value)}")
+        edit.value = value
+        if before is not None and not isinstance(before, bool):
+            raise EditError(f"`before` of a 'reviewed' edit is true, false or null, not {_what(before)}")
+        edit.before = before
+    return edit
+
+
+def check_against(edit: Edit, transcript: Transcript, minutes: Minutes) -> None:
+    """Refuse an edit that names a segment, an agenda item or an assignment the draft does not have."""
+    if edit.kind in ("text", "speaker", "move") and edit.segment not in {s.id for s in transcript.segments}:
+        raise EditError(f"segment {edit.segment} is not in the transcript (it has {len(transcript.segments)} lines)")
+    items = {item.number: item for item in minutes.agenda}
+    if edit.kind in ("resolution", "action", "move") and edit.item not in items:
+        raise EditError(f"agenda item '{edit.item}' is not in the minutes. Items: {', '.join(items) or 'none'}")
+    if edit.kind == "action" and edit.index is not None and edit.index >= len(items[edit.item].actions):
+        count = len(items[edit.item].actions)
+        raise EditError(f"item {edit.item} has {count} assignment(s); `index` {edit.index} is not one of them")
+    if edit.kind == "rename":
+        labels = {s.speaker for s in transcript.segments} | {o for s in transcript.segments for o in s.overlapping}
+        if edit.before not in labels:
+            raise EditError(f"no speaker '{edit.before}' in the transcript")
+
+
+# --------------------------------------------------------------------------------------------
+# The file
+
+NOTE_REJECTED = (
+    "การแก้ไขของผู้ตรวจ {count} รายการอ่านไม่ได้ จึงไม่ได้นำมาใช้ในร่างนี้ (เก็บไว้ใน {files}) โปรดตรวจและแก้ไขรายการนั้นอีกครั้งในหน้าตรวจ"
+)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _read(path: Path) -> tuple[Any, str | None]:
+    """(the parsed file, None) or (None, why it cannot be read); never raises."""
     try:
-        return from_dict(Corrections, json.loads(path.read_text(encoding="utf-8")))
-    except (json.JSONDecodeError, UnicodeDecodeError, TypeError) as exc:
-        raise MinutesError(f"{path}: unreadable corrections ({type(exc).__name__}); restore it from a backup") from None
+        if not path.is_file():
+            return None, f"{path.name} is not a regular file"
+        if path.stat().st_size > MAX_FILE:
+            return None, f"{path.name} is larger than {MAX_FILE // (1024 * 1024)} MB"
+        text = path.read_bytes().decode("utf-8")
+        return json.loads(text, parse_constant=_no_constant), None
+    except OSError as exc:
+        return None, f"{path.name} cannot be read ({exc.strerror or type(exc).__name__})"
+    except UnicodeDecodeError:
+        return None, f"{path.name} is not UTF-8 text"
+    except ValueError as exc:  # JSONDecodeError included
+        where = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
+        return None, f"{path.name} is not valid JSON{where}"
+
+
+def _entries(data: Any) -> list[Any] | None:
+    if isinstance(data, dict) and isinstance(data.get("edits"), list):
+        return data["edits"]
+    return data if isinstance(data, list) else None
+
+
+def load(out_dir: Path) -> Corrections:
+    """The valid edits of corrections.json; entries that are not valid, and edits set aside
+    before, are in `rejected` (with the reason) for the reviewer. Never raises for the file's content."""
+    out_dir = Path(out_dir)
+    fixes = Corrections()
+    for kept in sorted(out_dir.glob(REJECTED)):
+        data, problem = _read(kept)
+        entries = data.get("rejected") if isinstance(data, dict) else None
+        if problem or not isinstance(entries, list):
+            fixes.rejected.append(
+                Rejected(problem or f"{kept.name} is not a list of set-aside edits", None, kept.name, whole=True)
+            )
+            continue
+        for entry in entries:
+            entry = entry if isinstance(entry, dict) else {}
+            fixes.rejected.append(Rejected(str(entry.get("reason", ""))[:MAX_NAME], entry.get("raw"), kept.name))
+    path = out_dir / FILE
+    if not (path.exists() or path.is_symlink()):
+        return fixes
+    data, problem = _read(path)
+    entries = _entries(data) if problem is None else None
+    if entries is None:
+        fixes.rejected.append(Rejected(problem or f'{FILE} is not {{"edits": [...]}}', None, whole=True))
+        return fixes
+    for number, entry in enumerate(entries, 1):
+        try:
+            fixes.edits.append(check(entry))
+        except EditError as exc:
+            fixes.rejected.append(Rejected(f"edit {number}: {exc}", entry))
+    return fixes
 
 
 def key(fixes: Corrections) -> str:
-    """What the corrections contribute to a stage key: their content."""
-    return hashlib.sha256(json.dumps(to_dict(fixes), ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
+    """What the corrections contribute to a stage key: their content (set-aside entries too: they make a note)."""
+    blob = json.dumps(to_dict(fixes), ensure_ascii=True, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def append(out_dir: Path, edit: Edit) -> Corrections:
-    """Validate and add one edit, saved to disk at once (temporary file, then rename)."""
+def _stamp() -> str:
+    return dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+
+
+def _set_aside(out_dir: Path, current: Corrections) -> None:
+    """Move what corrections.json holds that is not a valid edit into a file of its own, kept."""
     from pipeline.runner import write_atomic
 
-    if edit.kind not in KINDS:
-        raise MinutesError(f"unknown edit kind '{edit.kind}'. Available: {', '.join(KINDS)}")
-    if edit.kind in ("text", "speaker", "move") and edit.segment is None:
-        raise MinutesError(f"a '{edit.kind}' edit needs the segment it applies to")
-    if edit.kind in ("resolution", "action", "move") and not edit.item:
-        raise MinutesError(f"a '{edit.kind}' edit needs the agenda item it applies to")
-    if edit.kind == "rename" and not (edit.before and edit.value):
-        raise MinutesError("a 'rename' edit needs the old name (before) and the new one (value)")
+    bad = [r for r in current.rejected if r.file == FILE]
+    if not bad:
+        return
+    stamp = _stamp()
+    if any(r.whole for r in bad):  # the whole file was unreadable: keep its bytes as they are
+        unreadable = out_dir / f"corrections.unreadable-{stamp}.json"
+        (out_dir / FILE).replace(unreadable)
+        for r in bad:
+            r.file = unreadable.name
+    target = out_dir / REJECTED.replace("*", stamp)
+    body = {"rejected": [{"reason": r.reason, "raw": r.raw, "file": r.file} for r in bad]}
+    write_atomic(target, (json.dumps(body, ensure_ascii=True, indent=2, default=str) + "\n").encode())
+    for r in bad:
+        r.file = target.name
+
+
+def append(
+    out_dir: Path, edit: Edit | dict[str, Any], transcript: Transcript | None = None, minutes: Minutes | None = None
+) -> Corrections:
+    """Validate and add one edit, saved to disk at once (temporary file, then rename).
+
+    The edit must fit the schema and, where the folder holds a draft (or `transcript` and
+    `minutes` are given), name a segment, item and assignment that draft has; else EditError
+    and nothing is written. Several writers (servers, `minutes speakers`) take turns on a lock.
+    """
+    from pipeline import runner
+
+    edit = check(edit)
+    out_dir = Path(out_dir)
     edit.at = edit.at or dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    current = load(out_dir)
-    current.edits.append(edit)
-    write_atomic(Path(out_dir) / FILE, (json.dumps(to_dict(current), ensure_ascii=False, indent=2) + "\n").encode())
+    if transcript is None or minutes is None:
+        stages = out_dir / "stages"
+        if (stages / "speakers.json").is_file() and (stages / "minutes.json").is_file():
+            transcript, minutes, _ = runner.corrected(out_dir)
+    if transcript is not None and minutes is not None:
+        check_against(edit, transcript, minutes)
+    with runner.locked(out_dir / LOCK, f"{out_dir}: another program is saving corrections here", wait=30.0):
+        current = load(out_dir)
+        _set_aside(out_dir, current)
+        current.edits.append(edit)
+        body = {"edits": [to_dict(e) for e in current.edits]}
+        runner.write_atomic(out_dir / FILE, (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode())
     return current
+
+
+def note(fixes: Corrections) -> str | None:
+    """The reviewer's note for edits that were left out, if any."""
+    if not fixes.rejected:
+        return None
+    files = ", ".join(dict.fromkeys(r.file for r in fixes.rejected))
+    return NOTE_REJECTED.format(count=len(fixes.rejected), files=files)
+
+
+# --------------------------------------------------------------------------------------------
+# Applying them
 
 
 def apply_transcript(transcript: Transcript, corrections: Corrections) -> tuple[Transcript, list[Conflict]]:
@@ -111,7 +426,8 @@ def apply_transcript(transcript: Transcript, corrections: Corrections) -> tuple[
 
 
 def apply_minutes(minutes: Minutes, transcript: Transcript, corrections: Corrections) -> Minutes:
-    """Minutes with moves, resolution and action edits and the reviewed mark applied."""
+    """Minutes with moves, resolution and action edits and the reviewed mark applied; a note
+    for the reviewer when some entries of corrections.json were left out."""
     out = copy.deepcopy(minutes)
     items = {item.number: item for item in out.agenda}
     times = {s.id: (s.start, s.end) for s in transcript.segments}
@@ -137,12 +453,14 @@ def apply_minutes(minutes: Minutes, transcript: Transcript, corrections: Correct
                     item.actions.pop(edit.index)
                 else:
                     item.actions[edit.index] = dataclasses.replace(item.actions[edit.index], **edit.value)
-            elif edit.value is not None:
-                item.actions.append(from_dict(Action, edit.value))
+            elif edit.value is not None and edit.value.get("task"):  # an assignment added (or gone from under it)
+                item.actions.append(from_dict(Action, {"assignee": None, **edit.value}))
     for item in out.agenda:  # spans follow the segments an item now holds
         spans = [times[i] for i in item.segment_ids if i in times]
         if spans:
             item.start, item.end = min(s for s, _ in spans), max(e for _, e in spans)
+    if text := note(corrections):
+        out.notes.append(text)
     return out
 
 

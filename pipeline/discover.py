@@ -61,10 +61,20 @@ def _find(path: Path, meeting: Meeting | None, warn: bool) -> Recording:
             f"{path}: not a recording this tool reads; give an audio/video file "
             f"({', '.join(sorted(e[1:] for e in MEDIA_EXTS))}), a folder, or a transcript.json"
         )
-    rec = Recording(id=recording_id(path.stem), path=str(path), parts=[str(path)], kind="file")
+    rec = Recording(id=file_id(path), path=str(path), parts=[str(path)], kind="file")
     rec.meeting_file = _meeting_beside(path.parent)
     _date_from_folder_name(rec, path.parent)
     return rec
+
+
+def file_id(path: Path) -> str:
+    """The id of a recording given as one file: its name, with the folder it is in for the names
+    every Zoom recording has (`zoom_0.mp4`, `audio_only.m4a`, `GMT..._Recording.m4a`), which
+    alone would send every meeting of an archive to one folder. (A name still taken by another
+    recording gets its content hash added when the output folder is chosen: runner._folder.)"""
+    generic = ZOOM_MEDIA.match(path.name) or zoom.cloud_start(path.name)
+    parent = path.resolve().parent.name
+    return recording_id(f"{parent}-{path.stem}" if generic and parent else path.stem)
 
 
 def recording_id(name: str) -> str:

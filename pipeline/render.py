@@ -298,6 +298,10 @@ def check_templates(templates: Path | None) -> None:
             f"{templates}: no such folder — give --templates a folder holding minutes.md.j2, "
             "minutes.html.j2 or minutes.docx"
         )
+    for name in (MARKDOWN_TEMPLATE, HTML_TEMPLATE, DOCX_TEMPLATE) if templates is not None else ():
+        path = Path(templates) / name
+        if (path.exists() or path.is_symlink()) and not path.is_file():
+            raise MinutesError(f"template {path}: not a regular file (a pipe, a device or a folder) — give a file")
 
 
 def document_view(minutes: Minutes, transcript: Transcript, style: str = "summarised") -> DocumentView:

@@ -21,10 +21,11 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline import corrections
 from pipeline.errors import MinutesError
-from pipeline.types import from_dict, to_dict
+from pipeline.types import to_dict
 
 PAGE = Path(__file__).parent / "static" / "review.html"
 AUDIO = Path("stages") / "audio.wav"
+MAX_BODY = 256 * 1024  # one edit is a few hundred bytes; a paragraph of text at most
 log = logging.getLogger("minutes")
 # The page's own inline script and style only; nothing loads from elsewhere.
 CSP = "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; media-src 'self'"
@@ -153,6 +154,7 @@ def page_data(out_dir: Path, readonly: bool = False) -> dict[str, Any]:
     from pipeline import runner
 
     transcript, minutes, conflicts = runner.corrected(out_dir)
+    rejected = corrections.load(out_dir).rejected
     meeting = minutes.meeting
     people = [p.name for p in [meeting.chair, *meeting.members_present, *meeting.attendees] if p and p.name]
     return {
@@ -161,6 +163,8 @@ def page_data(out_dir: Path, readonly: bool = False) -> dict[str, Any]:
         "transcript": _thai(to_dict(transcript)),
         "minutes": to_dict(minutes),
         "conflicts": [to_dict(c) for c in conflicts],
+        # Entries of corrections.json that are not valid edits: left out, each with why and where it is kept.
+        "rejected": [{"reason": r.reason, "file": r.file} for r in rejected],
         "people": sorted(set(people)),
     }
 
@@ -182,10 +186,10 @@ def write_static(out_dir: Path) -> Path:
 
 class _Handler(BaseHTTPRequestHandler):
     out_dir: Path
-    lock: threading.Lock
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet: the terminal shows the URL only
-        log.debug(format, *args)
+    lock: threading.Lock  # one edit stored at a time, in order
+    drafting: threading.Lock  # one redraft at a time; it takes in every edit stored before it started
+    state: dict[str, int]  # edits stored, and how many of them the last redraft took in
+    timeout = 30  # seconds a client may take to send its request (a stalled one holds a thread, not the server)
 
     def _local(self) -> bool:
         """Only this machine, and only under our own host name (no DNS rebinding from a web page)."""
@@ -220,10 +224,13 @@ class _Handler(BaseHTTPRequestHandler):
         if not self._local():
             return self._send(HTTPStatus.FORBIDDEN, b"local requests only")
         path = urlsplit(self.path).path
-        if path == "/":
-            return self._send(HTTPStatus.OK, page(page_data(self.out_dir)), "text/html; charset=utf-8")
-        if path == "/api/data":
-            return self._json(page_data(self.out_dir))
+        try:
+            if path == "/":
+                return self._send(HTTPStatus.OK, page(page_data(self.out_dir)), "text/html; charset=utf-8")
+            if path == "/api/data":
+                return self._json(page_data(self.out_dir))
+        except MinutesError as exc:  # the folder's results are damaged: say so, do not drop the request
+            return self._send(HTTPStatus.INTERNAL_SERVER_ERROR, str(exc).encode())
         if path == "/audio":
             return self._file(self.out_dir / AUDIO, "audio/wav")
         if path.startswith("/files/"):
@@ -235,6 +242,23 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_HEAD = do_GET
 
+    def _body(self) -> Any:
+        """The request's JSON, at most MAX_BODY bytes; ValueError (with what to send) for anything else."""
+        length = self.headers.get("Content-Length")
+        if self.headers.get("Transfer-Encoding") or length is None:
+            raise _Refused(HTTPStatus.LENGTH_REQUIRED, "send the edit with a Content-Length")
+        if not length.strip().isdigit():
+            raise _Refused(HTTPStatus.BAD_REQUEST, "Content-Length is not a number")
+        if int(length) > MAX_BODY:
+            raise _Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"an edit is at most {MAX_BODY // 1024} KB")
+        raw = self.rfile.read(int(length))
+        if len(raw) < int(length):
+            raise _Refused(HTTPStatus.BAD_REQUEST, "the request ended before its Content-Length")
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise _Refused(HTTPStatus.BAD_REQUEST, "the edit is not JSON (UTF-8)") from None
+
     def do_POST(self) -> None:  # noqa: N802
         if not self._local():
             return self._send(HTTPStatus.FORBIDDEN, b"local requests only")
@@ -243,17 +267,42 @@ class _Handler(BaseHTTPRequestHandler):
         if not (self.headers.get("Content-Type") or "").startswith("application/json"):
             return self._send(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, b"JSON only")
         try:
-            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
-            edit = from_dict(corrections.Edit, body)
-            with self.lock:  # one edit at a time: each is appended and redrafted in order
-                corrections.append(self.out_dir, edit)
-                from pipeline import runner
-
-                runner.redraft(self.out_dir)
-                data = page_data(self.out_dir)
-        except (MinutesError, ValueError, TypeError) as exc:
+            body = self._body()
+            with self.lock:  # checked against the draft and stored before anything else happens
+                corrections.append(self.out_dir, body)
+                self.state["stored"] += 1
+                mine = self.state["stored"]
+        except _Refused as exc:
+            self.close_connection = True  # the rest of a refused body is not read
+            return self._send(exc.status, exc.message.encode())
+        except MinutesError as exc:
             return self._send(HTTPStatus.BAD_REQUEST, str(exc).encode())
+        except OSError as exc:  # a full disk: nothing was stored
+            return self._send(HTTPStatus.INSUFFICIENT_STORAGE, f"not saved: {exc.strerror or exc}".encode())
+        notice = self._redraft(mine)
+        try:
+            data = page_data(self.out_dir)
+        except MinutesError as exc:
+            return self._send(HTTPStatus.INTERNAL_SERVER_ERROR, f"saved, but the page cannot be shown: {exc}".encode())
+        if notice:
+            data["notice"] = notice
         return self._json(data)
+
+    def _redraft(self, mine: int) -> str | None:
+        """Draft again unless a redraft since this edit was stored already took it in (a burst of
+        edits is redrafted a few times, not once each). The edit is saved whatever happens here."""
+        from pipeline import runner
+
+        with self.drafting:
+            if self.state["drafted"] >= mine:
+                return None
+            upto = self.state["stored"]
+            try:
+                runner.redraft(self.out_dir, wait=120.0)
+            except (MinutesError, OSError) as exc:
+                return f"saved; the draft files were not updated: {exc}"
+            self.state["drafted"] = upto
+        return None
 
     def _json(self, data: dict[str, Any]) -> None:
         self._send(HTTPStatus.OK, json.dumps(data, ensure_ascii=False).encode(), "application/json; charset=utf-8")
@@ -282,12 +331,32 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.PARTIAL_CONTENT if ranged else HTTPStatus.OK, body, kind, extra)
 
 
+class _Refused(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
 def make_server(out_dir: Path, port: int = 0) -> ThreadingHTTPServer:
     """A server for one output folder on 127.0.0.1 (port 0: any free port)."""
     out_dir = Path(out_dir).resolve()
     page_data(out_dir)  # fail now, with a one-line message, if there is nothing to review
-    handler = type("Handler", (_Handler,), {"out_dir": out_dir, "lock": threading.Lock()})
-    return ThreadingHTTPServer(("127.0.0.1", port), handler)
+    handler = type(
+        "Handler",
+        (_Handler,),
+        {
+            "out_dir": out_dir,
+            "lock": threading.Lock(),
+            "drafting": threading.Lock(),
+            "state": {"stored": 0, "drafted": 0},
+        },
+    )
+    return _Server(("127.0.0.1", port), handler)
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # a burst of edits (a reviewer's script, a page retrying) queues, not refused
+    daemon_threads = True
 
 
 def serve(out_dir: Path, port: int = 0, open_browser: bool = True) -> None:

@@ -8,17 +8,22 @@ everything after transcription reruns; change a template and only rendering reru
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import datetime as dt
+import errno
 import functools
+import glob
 import hashlib
 import json
 import logging
 import os
+import secrets
 import shutil
+import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,7 +44,7 @@ from pipeline import (
 )
 from pipeline import minutes as drafting
 from pipeline.errors import MinutesError, choose
-from pipeline.types import Audio, Minutes, Recording, Transcript, dumps, from_dict, load
+from pipeline.types import Audio, InvalidData, Minutes, Recording, Transcript, check, dumps, from_dict, load_checked
 
 log = logging.getLogger("minutes")
 T = TypeVar("T")
@@ -82,73 +87,285 @@ class Result:
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
+LOCK = ".minutes.lock"  # one run at a time in an output folder
+SHORT_NOTE = (
+    "บันทึกเสียง {name} ถอดได้เพียง {decoded:.1f} วินาที จาก {container:.1f} วินาทีตามที่ไฟล์ระบุ "
+    "(ขาดไป {missing:.1f} วินาที) ไฟล์อาจคัดลอกมาไม่ครบ โปรดตรวจสอบกับต้นฉบับ"
+)
+
+
 class Workspace:
     """One recording's output folder: stage results, the manifest, and the exported files.
 
     Every file is written to a temporary name and then renamed, so a crash never leaves a
-    half-written file under a final name. Exported files a person has edited since we wrote
-    them are never overwritten: the new version goes beside them as `name.new.ext`.
+    half-written file under a final name. Each stage file's SHA-256 is in the manifest: a file
+    changed or damaged since it was written is computed again, never used. Exported files a
+    person has edited since we wrote them are never overwritten: the new version goes beside
+    them as `name.new.ext` (or `name.new-2.ext` when that one was edited too).
     """
 
     def __init__(self, out_dir: Path) -> None:
         self.dir = out_dir
         self.stages_dir = out_dir / "stages"
         self.manifest_path = self.stages_dir / "manifest.json"
+        # The export hashes again, apart: with a damaged manifest the stages run again, but our own
+        # files are still known as ours (else every later draft would go to `*.new.*`).
+        self.exports_path = self.stages_dir / "exports.json"
         self.manifest: dict[str, Any] = {"stages": {}, "exports": {}, "sources": {}}
-        if self.manifest_path.is_file():
-            try:
-                self.manifest.update(json.loads(self.manifest_path.read_text(encoding="utf-8")))
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                log.warning("%s: unreadable, every stage will run again", self.manifest_path)
+        loaded = self._read_manifest(self.manifest_path)
+        if loaded is None and self.manifest_path.exists():
+            log.warning("%s: unreadable; every stage will run again", self.manifest_path)
+            loaded = {k: v for k, v in (self._read_manifest(self.exports_path) or {}).items() if k != "stages"}
+        if loaded is not None:
+            self.manifest.update(loaded)
         self._saved = json.dumps(self.manifest, ensure_ascii=False, indent=2)
+        self._saved_exports = self._exports_text()
         self.timings: dict[str, dict[str, Any]] = {}
         self.spent = 0.0  # seconds of the stages run so far
 
-    def is_done(self, name: str, key: str, *files: Path) -> bool:
-        entry = self.manifest["stages"].get(name, {})
-        return entry.get("key") == key and all(f.is_file() for f in files)
+    @staticmethod
+    def _read_manifest(path: Path) -> dict[str, Any] | None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+        if not isinstance(data, dict):
+            return None
+        for name in ("stages", "exports", "sources", "pending"):
+            if name in data and not isinstance(data[name], dict):
+                return None
+        return data
 
-    def done(self, name: str, key: str, seconds: float) -> None:
-        self.manifest["stages"][name] = {"key": key, "seconds": round(seconds, 3)}
+    def is_done(self, name: str, key: str, *files: Path) -> bool:
+        entry = self.manifest["stages"].get(name) or {}
+        return isinstance(entry, dict) and entry.get("key") == key and all(f.is_file() for f in files)
+
+    def load_stage(self, name: str, key: str, cls: type[T], path: Path, *extra: Path) -> T | None:
+        """The stage's stored result if its key matches and its files are the ones written; else None."""
+        if not self.is_done(name, key, path, *extra):
+            return None
+        entry = self.manifest["stages"][name]
+        recorded = entry.get("files")
+        files = [path, *extra]
+        if isinstance(recorded, dict):
+            for f in files:
+                if recorded.get(f.name) != _sha256_file(f):
+                    log.warning("%s: changed or damaged since it was written; computing it again", f)
+                    return None
+        try:
+            result = check(cls, json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            log.warning("%s: unreadable; computing it again", path)
+            return None
+        if not isinstance(recorded, dict):  # written by an earlier version: hashed from now on
+            entry["files"] = {f.name: _sha256_file(f) for f in files}
+        return result
+
+    def done(self, name: str, key: str, seconds: float, files: dict[str, str] | None = None) -> None:
+        entry: dict[str, Any] = {"key": key, "seconds": round(seconds, 3)}
+        if files is not None:
+            entry["files"] = files
+        self.manifest["stages"][name] = entry
         self.save_manifest()
 
     def save_manifest(self) -> None:
         text = json.dumps(self.manifest, ensure_ascii=False, indent=2)
         if text != self._saved:  # a run that changed nothing rewrites nothing
+            exports = self._exports_text()
+            if exports != self._saved_exports:
+                write_atomic(self.exports_path, exports.encode())
+                self._saved_exports = exports
             write_atomic(self.manifest_path, text.encode())
             self._saved = text
 
-    def export(self, name: str, data: bytes) -> Path:
-        """Write a user-facing file unless a person changed the one we wrote before."""
+    def sync(self) -> None:
+        """Bring stages/exports.json in line with the manifest (a run stopped between the two writes)."""
+        try:
+            current = self.exports_path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            current = None
+        if self.manifest_path.is_file() and current != self._saved_exports:
+            write_atomic(self.exports_path, self._saved_exports.encode())
+
+    def _exports_text(self) -> str:
+        part = {k: self.manifest[k] for k in ("exports", "pending", "owner") if k in self.manifest}
+        return json.dumps(part, ensure_ascii=False, indent=2, sort_keys=True)
+
+    def _ours(self, name: str, digest: str) -> bool:
+        """`digest` is what we wrote as `name` (or were writing when a run was stopped)."""
+        return digest in (self.manifest["exports"].get(name), (self.manifest.get("pending") or {}).get(name))
+
+    def _beside(self, name: str, digest: str) -> Path:
+        """Where a new version goes when `name` was edited by hand: `name.new.ext`, unless a person
+        edited that one too (then `.new-2`, `.new-3` ...)."""
         target = self.dir / name
-        new_hash = _sha256_bytes(data)
-        if target.is_file():
-            current = _sha256_file(target)
-            if current == new_hash:
-                self.manifest["exports"][name] = new_hash
-                return target
-            if current != self.manifest["exports"].get(name):
-                beside = target.with_name(f"{target.stem}.new{target.suffix}")
-                log.warning(
-                    "%s was changed by hand since it was written; kept it, wrote %s",
-                    target,
-                    beside.name,
-                )
-                write_atomic(beside, data)
-                return beside
-        write_atomic(target, data)
-        self.manifest["exports"][name] = new_hash
-        return target
+        for n in range(1, 1000):
+            candidate = target.with_name(f"{target.stem}.new{'' if n == 1 else f'-{n}'}{target.suffix}")
+            if not candidate.is_file():
+                return candidate
+            current = _sha256_file(candidate)
+            if current == digest or self._ours(candidate.name, current):
+                return candidate
+            log.warning("%s was changed by hand too; kept it", candidate)
+        raise MinutesError(f"{self.dir}: too many edited copies of {name}; move them away and run again")
+
+    def export(self, name: str, data: bytes) -> Path:
+        """Write one user-facing file unless a person changed the one we wrote before."""
+        return self.commit({name: data})[0]
+
+    def commit(self, exports: dict[str, bytes]) -> list[Path]:
+        """Write user-facing files as one set: every file to a temporary name first, then the
+        manifest records what they will hold, then the renames. A run stopped halfway leaves the
+        render undone (the next run does it again) and knows every file it wrote as its own."""
+        plan: list[tuple[str, Path, str]] = []  # (export name, the file it goes to, sha256)
+        for name, data in exports.items():
+            target = self.dir / name
+            digest = _sha256_bytes(data)
+            current = _sha256_file(target) if target.is_file() else None
+            if current is not None and current != digest and not self._ours(name, current):
+                beside = self._beside(name, digest)
+                log.warning("%s was changed by hand since it was written; kept it, wrote %s", target, beside.name)
+                target = beside
+            plan.append((name, target, digest))
+        self.manifest["stages"].pop("render", None)  # not done until every file is in place
+        self.manifest["pending"] = {target.name: digest for _, target, digest in plan}
+        temps: dict[str, Path] = {}
+        locked: list[tuple[Path, Path]] = []  # (file open in another program, where its draft went)
+        written: list[Path] = []
+        try:
+            for name, target, digest in plan:
+                if not (target.is_file() and _sha256_file(target) == digest):
+                    temps[name] = _write_temp(target, exports[name])
+            self.save_manifest()
+            for name, target, digest in plan:
+                if name in temps:
+                    try:
+                        os.replace(temps[name], target)
+                    except PermissionError:  # Windows: the file is open in Word, which refuses the rename
+                        if target.name != name:
+                            raise
+                        beside = self._beside(name, digest)
+                        os.replace(temps[name], beside)
+                        locked.append((target, beside))
+                        target = beside
+                    del temps[name]
+                self.manifest["exports"][target.name] = digest
+                written.append(target)
+                if target.name == name:
+                    self._drop_stale_copies(name)
+        finally:
+            for tmp in temps.values():
+                tmp.unlink(missing_ok=True)
+        if locked:
+            self.save_manifest()
+            target, beside = locked[0]
+            more = f" (and {len(locked) - 1} more)" if len(locked) > 1 else ""
+            raise MinutesError(
+                f"{target}: open in another program; close {target.name} and run again{more} — "
+                f"this draft is beside it as {beside.name}"
+            )
+        self.manifest.pop("pending", None)
+        return written
+
+    def _drop_stale_copies(self, name: str) -> None:
+        """Our own `name.new.ext` copies, unchanged, once `name` holds the new draft again."""
+        target = self.dir / name
+        for copy_path in target.parent.glob(f"{glob_escape(target.stem)}.new*{glob_escape(target.suffix)}"):
+            recorded = self.manifest["exports"].get(copy_path.name)
+            if recorded and copy_path.is_file() and _sha256_file(copy_path) == recorded:
+                copy_path.unlink()
+                del self.manifest["exports"][copy_path.name]
+
+    def clear_temporaries(self) -> None:
+        """Half-written files a stopped run left (`.name.*.tmp`): never taken as done, not kept either.
+        The review server's own (corrections, review page) are left to it."""
+        for where in (self.dir, self.stages_dir):
+            if where.is_dir():
+                for tmp in where.glob(".*.tmp"):
+                    if not tmp.name.startswith((".corrections", ".review")):
+                        tmp.unlink(missing_ok=True)
+
+
+def glob_escape(text: str) -> str:
+    return glob.escape(text)
+
+
+def _write_temp(path: Path, data: bytes) -> Path:
+    """`data` in a temporary file beside `path`, on disk (fsync); removed again if writing fails."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
 
 
 def write_atomic(path: Path, data: bytes) -> None:
+    """Write `path` all at once: a temporary file of its own (two writers never share one), then a rename."""
+    tmp = _write_temp(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _unlock(fd: int) -> None:
+    if os.name == "nt":
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+class Busy(MinutesError):
+    """Another process holds the lock."""
+
+
+@contextlib.contextmanager
+def locked(path: Path, busy: str, wait: float = 0.0) -> Iterator[None]:
+    """Hold the operating system's lock on `path` (fcntl on Linux and macOS, msvcrt on Windows):
+    released when the process ends in any way, so a killed run never leaves a stale lock. Another
+    holder: wait up to `wait` seconds, then MinutesError(`busy`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while not _try_lock(fd):
+            if time.monotonic() >= deadline:
+                raise Busy(busy)
+            time.sleep(0.05)
+        try:
+            yield
+        finally:
+            _unlock(fd)
+    finally:
+        os.close(fd)
 
 
 def key_of(*parts: Any) -> str:
@@ -192,6 +409,18 @@ def _templates_key(user_dir: Path | None) -> str:
     return key_of(digests)
 
 
+def _shortfalls(parts: list[str], decoded: list[float]) -> list[dict[str, Any]]:
+    """Parts that decode shorter than their container says (a half-copied file): each with its seconds."""
+    out = []
+    for part, seconds in zip(parts, decoded, strict=False):
+        container = zoom.probe(part)[0]
+        missing = container - seconds
+        if missing > max(1.0, 0.02 * container):
+            out.append({"path": str(part), "name": Path(part).name, "container": round(container, 1),
+                        "decoded": round(seconds, 1), "missing": round(missing, 1)})
+    return out
+
+
 def run(
     path: str | Path,
     options: Options,
@@ -199,33 +428,194 @@ def run(
     *,
     rec_id: str | None = None,
     on_stage: StageHook | None = None,
+    wait: float = 0.0,
 ) -> Result:
     """Turn a recording (file, folder or transcript.json) into draft minutes in options.out/<id>/.
 
     `rec_id` replaces the id found from the name (a batch keys ids by content so that two
     recordings with the same name never share a folder); `on_stage(name, timing)` is called as
-    each stage is finished or found cached, so a caller can show which stage is running.
+    each stage is finished or found cached, so a caller can show which stage is running. One run
+    at a time in a folder: another one refuses with one line, or waits up to `wait` seconds.
     """
     choose(speakers.ENGINES, options.speakers, "speaker")  # fail before hours of transcription
     options.diarization.check()
     drafting.choose_engine(options.summary)
     render.check_style(options.style)
     render.check_templates(options.templates)
+    check_model(options.model)
+    check_out(Path(options.out))
     engine_settings = drafting.engine_settings(options.summary)  # e.g. no LLM server set: say so now
+    check_input(Path(path))
     planned = meeting.load(options.meeting or discover.meeting_beside(path))
     rec = discover.find(path, planned)  # meeting.yaml's chat_words decide how the Zoom chat is read
-    if rec_id:
-        rec.id = rec_id
-    out_dir = Path(options.out) / rec.id
+    out_dir = _folder(Path(options.out), rec, rec_id)
+    rec.id = out_dir.name
     existed = out_dir.exists()
-    ws = Workspace(out_dir)
+    busy = f"{out_dir}: another `minutes` run is writing this folder now; wait for it to end, or give another --out"
+    failed = False
     try:
-        return _run(rec, planned, options, ws, progress, on_stage, engine_settings)
-    except BaseException:
-        # A first run that failed leaves nothing that could pass for a result.
-        if not existed and out_dir.exists():
-            shutil.rmtree(out_dir, ignore_errors=True)
-        raise
+        with locked(out_dir / LOCK, busy, wait):
+            try:
+                ws = Workspace(out_dir)
+                ws.clear_temporaries()
+                ws.sync()
+                if not _belongs(out_dir, rec):  # taken by another run between the choice and the lock
+                    raise MinutesError(_taken(out_dir, Path(options.out)))
+                return _run(rec, planned, options, ws, progress, on_stage, engine_settings)
+            except BaseException:
+                failed = True
+                if not existed:  # a first run that failed leaves nothing that could pass for a result
+                    for child in out_dir.iterdir():
+                        if child.is_dir():
+                            shutil.rmtree(child, ignore_errors=True)
+                        elif child.name != LOCK:
+                            child.unlink(missing_ok=True)
+                raise
+    finally:  # an OSError stays one (a batch tries it once more); the CLI makes it one line (os_message)
+        if failed and not existed:
+            with contextlib.suppress(OSError):
+                (out_dir / LOCK).unlink()
+                out_dir.rmdir()
+
+
+def os_message(exc: OSError, out_dir: Path | None = None) -> str:
+    """One line for an operating-system error: the file, what went wrong, what to do."""
+    where = exc.filename or out_dir or ""
+    reason = exc.strerror or type(exc).__name__
+    if exc.errno == errno.ENOSPC:
+        fix = "free some space on that disk, or give another --out"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) or isinstance(exc, PermissionError):
+        fix = "check its permissions, or give another --out"
+    else:
+        fix = "check the path, or give another --out"
+    return f"{where}: {reason}; {fix}"
+
+
+def check_model(model: str) -> None:
+    """`--model` names a model or a model folder: a file there is a mistake worth one clear line."""
+    path = Path(model)
+    if path.exists() and not path.is_dir():
+        raise MinutesError(
+            f"{model}: is a file; --model takes a model folder (holding model.bin, config.json and the "
+            "tokenizer, as ct2-transformers-converter writes it) or a name such as base or large-v3"
+        )
+
+
+def check_out(out: Path) -> None:
+    """`--out` must be a folder we can write in (made if missing)."""
+    if out.exists() and not out.is_dir():
+        raise MinutesError(f"{out}: is a file, not a folder; give --out a folder (it is made if missing)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise MinutesError(f"{out}: cannot make the output folder ({exc.strerror}); give another --out") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise MinutesError(f"{out}: the output folder is not writable; check its permissions, or give another --out")
+
+
+def check_input(path: Path) -> None:
+    """What a run reads must be a regular file or a folder (a pipe would block, a device never ends);
+    a transcript.json is checked field by field before anything is written."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return  # discover says so, with the fix
+    except OSError as exc:
+        raise MinutesError(f"{path}: cannot be read ({exc.strerror}); check the path and its permissions") from None
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+        raise MinutesError(
+            f"{path}: not a regular file (a pipe, a device or a socket); give a recording file, a folder or a "
+            "transcript.json"
+        )
+    if stat.S_ISREG(info.st_mode) and path.suffix.lower() == ".json":
+        load_transcript(path)
+    elif stat.S_ISREG(info.st_mode):
+        try:
+            with open(path, "rb"):
+                pass
+        except PermissionError:
+            raise MinutesError(f"{path}: cannot be read (permission denied); check the file's permissions") from None
+
+
+def load_transcript(path: Path) -> Transcript:
+    """A transcript.json given as input, every field checked: MinutesError names the one that is wrong."""
+    try:
+        return load_checked(Transcript, path)
+    except InvalidData as exc:
+        fix = "fix the file or run on the recording instead"
+        if exc.where.startswith("line "):
+            raise MinutesError(f"{path} {exc.where}: not a valid transcript.json ({exc.problem}); {fix}") from None
+        what = f"`{exc.where}` {exc.problem}" if exc.where else exc.problem
+        raise MinutesError(f"{path}: not a valid transcript.json: {what}; {fix}") from None
+
+
+def _owner(folder: Path) -> dict[str, Any] | None:
+    """The source an output folder was made for: the manifest says, else run.json (older folders)."""
+    for path, read in (
+        (folder / "stages" / "manifest.json", lambda d: d.get("owner")),
+        (folder / "stages" / "exports.json", lambda d: d.get("owner")),
+        (folder / "run.json", lambda d: {"path": d.get("source_path"), "sha256": d.get("input_sha256")}),
+    ):
+        try:
+            owner = read(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, UnicodeDecodeError, AttributeError):
+            continue
+        if isinstance(owner, dict) and (owner.get("path") or owner.get("sha256")):
+            return owner
+    return None
+
+
+def source_sha(rec: Recording) -> str:
+    """The content hash of what a recording is made of (run.json's input_sha256)."""
+    if rec.transcript_file:
+        return _sha256_file(Path(rec.transcript_file))
+    digests = [_sha256_file(Path(p)) for p in rec.parts]
+    return digests[0] if len(digests) == 1 else key_of(digests)
+
+
+def _belongs(folder: Path, rec: Recording, sha: Callable[[], str] | None = None) -> bool:
+    """Is `folder` free, or this recording's own: same source path, same content, or (a transcript)
+    the folder's own transcript.json?"""
+    owner = _owner(folder)
+    if owner is None:
+        return True
+    mine = Path(rec.path).resolve()
+    if owner.get("path") and Path(str(owner["path"])) == mine:
+        return True
+    if rec.transcript_file and mine.is_relative_to(folder.resolve()):
+        return True
+    return bool(owner.get("sha256")) and owner["sha256"] == (sha or functools.partial(source_sha, rec))()
+
+
+def _claim(ws: Workspace, rec: Recording, sha: str) -> None:
+    """Record which source the folder is for (kept: a transcript run in a recording's folder is the recording's)."""
+    ws.manifest.setdefault("owner", _owner(ws.dir) or {"path": str(Path(rec.path).resolve()), "sha256": sha})
+
+
+def _taken(folder: Path, out: Path) -> str:
+    owner = _owner(folder) or {}
+    return (
+        f"{folder}: holds the minutes of another recording ({owner.get('path') or 'unknown source'}); "
+        f"give this one another output folder, e.g. --out {out.parent / (out.name + '-2')}"
+    )
+
+
+def _folder(out: Path, rec: Recording, rec_id: str | None) -> Path:
+    """The output folder: the recording's id, or (taken by another source) the id with its content
+    hash; a given `rec_id` (a batch, a redraft) must be free or this recording's own."""
+    sha = functools.cache(functools.partial(source_sha, rec))
+    first = out / (rec_id or rec.id)
+    if _belongs(first, rec, sha):
+        return first
+    if rec_id is None:
+        other = out / f"{rec.id}-{sha()[:8]}"
+        if _belongs(other, rec, sha):
+            log.warning(
+                "%s holds the minutes of another recording (%s); this one goes to %s",
+                first, (_owner(first) or {}).get("path"), other,
+            )
+            return other
+    raise MinutesError(_taken(first, out))
 
 
 def _run(
@@ -242,17 +632,20 @@ def _run(
 
     def step(name: str, key: str, make: Callable[[], T], cls: type[T], *extra: Path) -> T:
         path = ws.stages_dir / f"{name}.json"
-        if not force and ws.is_done(name, key, path, *extra):
-            ws.timings[name] = {"seconds": 0.0, "cached": True}
-            if on_stage:
-                on_stage(name, ws.timings[name])
-            return load(cls, path)
+        if not force:
+            stored = ws.load_stage(name, key, cls, path, *extra)
+            if stored is not None:
+                ws.timings[name] = {"seconds": 0.0, "cached": True}
+                if on_stage:
+                    on_stage(name, ws.timings[name])
+                return stored
         t0, inner = time.perf_counter(), ws.spent
         result = make()  # may run earlier stages first: their time is not this stage's
-        write_atomic(path, dumps(result).encode())
+        data = dumps(result).encode()
+        write_atomic(path, data)
         seconds = time.perf_counter() - t0 - (ws.spent - inner)
         ws.spent += seconds
-        ws.done(name, key, seconds)
+        ws.done(name, key, seconds, {path.name: _sha256_bytes(data), **{f.name: _sha256_file(f) for f in extra}})
         ws.timings[name] = {"seconds": round(seconds, 3), "cached": False}
         if on_stage:
             on_stage(name, ws.timings[name])
@@ -260,12 +653,12 @@ def _run(
 
     if rec.transcript_file:
         source_hash = _sha256_file(Path(rec.transcript_file))
+        _claim(ws, rec, source_hash)
         speakers_key = key_of("transcript-file", source_hash)
         settings: dict[str, Any] = {}
 
         def labelled() -> Transcript:
-            data = json.loads(Path(rec.transcript_file).read_text(encoding="utf-8-sig"))
-            transcript = from_dict(Transcript, data)
+            transcript = load_transcript(Path(rec.transcript_file))
             transcript.recording = rec.id
             result = speakers.assign(transcript, rec, "none")  # keep what the reviewer wrote
             ws.manifest["speakers"] = result.speakers
@@ -276,8 +669,14 @@ def _run(
             ws.timings[name] = {"seconds": 0.0, "skipped": "input is a transcript"}
     else:
         source_hash = _source_hash(ws, rec.parts)
+        _claim(ws, rec, source_hash)
         found = glossary.find(rec.path)
-        terms = glossary.load(list(options.glossary) or ([found] if found else []))
+        chosen = list(options.glossary) or ([found] if found else [])
+        for path in chosen:  # a pipe, an unreadable file or an alias bomb: one line, before glossary reads it
+            if Path(path).exists():
+                text = meeting.read_user_file(Path(path), "glossary", "check the path given to --glossary")
+                meeting.compose(text, Path(path), "glossary.yaml")
+        terms = glossary.load(chosen)
         text_options = thai.TextOptions(digits=options.digits, glossary=terms)
         ws.manifest["glossary"] = terms.sources if terms else []
         # The glossary is not given to the decoder as hints: with Whisper base that made Thai CER
@@ -311,13 +710,14 @@ def _run(
         def decoded() -> Audio:
             def make() -> Audio:
                 ws.stages_dir.mkdir(parents=True, exist_ok=True)
-                tmp = wav.with_name(".audio.wav.tmp")
+                tmp = wav.with_name(f".audio.wav.{os.getpid()}.tmp")
                 try:
                     result = audio.decode(rec.parts, tmp)
                     os.replace(tmp, wav)
                 finally:
                     tmp.unlink(missing_ok=True)
                 result.path = wav.name  # relative: the folder can move
+                ws.manifest["short"] = _shortfalls(rec.parts, result.parts)
                 return result
 
             return step("audio", audio_key, make, Audio, wav)
@@ -385,6 +785,8 @@ def _run(
             completed = meeting.attendance(completed, zoom.roster(rec, words) if zoom.companions(rec) else None)
             drafted = drafting.run(transcript, completed, options.summary)
             drafted.chat = zoom.place_chat(transcript.chat, drafted.agenda)  # the appendix, item by item
+            if not rec.transcript_file:
+                drafted.notes += [SHORT_NOTE.format(**short) for short in ws.manifest.get("short") or []]
             return drafted
 
         return step("minutes", minutes_key, make, Minutes)
@@ -405,7 +807,7 @@ def _run(
             exports["transcript.json"] = dumps(transcript).encode()
         exports.update(render.transcript_files(transcript))
         exports.update(_minutes_exports(minutes, transcript, options, notes))
-        files = [ws.export(name, data) for name, data in exports.items()]
+        files = ws.commit(exports)
         # The stages run above for rendering are not rendering's time.
         ws.done("render", render_key, time.perf_counter() - t0 - (ws.spent - inner))
         ws.timings["render"] = {"seconds": ws.manifest["stages"]["render"]["seconds"], "cached": False}
@@ -416,6 +818,13 @@ def _run(
         files = [ws.dir / n for n in outputs]
     if on_stage:
         on_stage("render", ws.timings["render"])
+    if not rec.transcript_file:
+        for short in ws.manifest.get("short") or []:
+            log.warning(
+                "%s: decodes to %.1f s of the %.1f s its container gives; %.1f s are missing (a copy cut short?); "
+                "the minutes carry a note for the reviewer",
+                short["path"], short["decoded"], short["container"], short["missing"],
+            )
 
     stages = {name: ws.timings.get(name, {"seconds": 0.0, "cached": True}) for name in STAGES}
     info = {
@@ -477,73 +886,88 @@ def _minutes_exports(minutes: Minutes, transcript: Transcript, options: Options,
     return exports
 
 
-def render_stored(out_dir: str | Path, options: Options) -> Result:
+def render_stored(out_dir: str | Path, options: Options, wait: float = 0.0) -> Result:
     """Render the drafts again from the results stored in `out_dir` (another style, template or
     digits): nothing is transcribed or drafted, a reviewed draft is still never overwritten, and
     a later `minutes run` with the same options finds the render done."""
     render.check_style(options.style)
     render.check_templates(options.templates)
-    ws = Workspace(Path(out_dir))
-    minutes_entry = ws.manifest["stages"].get("minutes", {})
-    paths = {"minutes": ws.stages_dir / "minutes.json", "transcript": ws.stages_dir / "speakers.json"}
-    if not minutes_entry.get("key") or not all(p.is_file() for p in paths.values()):
+    out_dir = Path(out_dir)
+    if not (out_dir / "stages" / "minutes.json").is_file():
         raise MinutesError(
             f"{out_dir}: no stored minutes to render (stages/minutes.json) — give the folder that `minutes run` "
             "wrote for a recording (OUT/<recording-id>), or run `minutes run` on the recording first"
         )
-    t0 = time.perf_counter()
-    try:
-        minutes, transcript = load(Minutes, paths["minutes"]), load(Transcript, paths["transcript"])
-    except (json.JSONDecodeError, UnicodeDecodeError, TypeError, KeyError) as e:
-        raise MinutesError(
-            f"{paths['minutes'].parent}: stored results are unreadable ({e}) — run `minutes run --force` again"
-        ) from None
+    busy = f"{out_dir}: a `minutes` run is writing this folder now; wait for it to end and render again"
+    with locked(out_dir / LOCK, busy, wait):
+        ws = Workspace(out_dir)
+        ws.clear_temporaries()
+        ws.sync()
+        t0 = time.perf_counter()
+        transcript, minutes, _ = _stored(ws)
+        notes: list[str] = []
+        exports = {**render.transcript_files(transcript), **_minutes_exports(minutes, transcript, options, notes)}
+        files = ws.commit(exports)
+        key = ws.manifest["stages"]["minutes"]["key"]
+        ws.done("render", _render_key(key, options), time.perf_counter() - t0)
+        timing = {"seconds": ws.manifest["stages"]["render"]["seconds"], "cached": False}
+        return Result(out_dir=ws.dir, files=files, stages={"render": timing}, notes=notes)
+
+
+def _stored(ws: Workspace) -> tuple[Transcript, Minutes, list[corrections.Conflict]]:
+    """The stored transcript and minutes, each checked against its recorded hash, corrections applied."""
+    loaded: dict[str, Any] = {}
+    for name, cls, file in (("speakers", Transcript, "speakers.json"), ("minutes", Minutes, "minutes.json")):
+        entry = ws.manifest["stages"].get(name) or {}
+        result = ws.load_stage(name, entry.get("key", ""), cls, ws.stages_dir / file) if entry.get("key") else None
+        if result is None:
+            raise MinutesError(
+                f"{ws.stages_dir / file}: missing, changed or damaged since `minutes run` wrote it; run `minutes run` "
+                "on the recording again (it is computed again, corrections kept)"
+            )
+        loaded[name] = result
     fixes = corrections.load(ws.dir)
-    transcript, _ = corrections.apply_transcript(transcript, fixes)
-    minutes = corrections.apply_minutes(minutes, transcript, fixes)
-    notes: list[str] = []
-    exports = {**render.transcript_files(transcript), **_minutes_exports(minutes, transcript, options, notes)}
-    files = [ws.export(name, data) for name, data in exports.items()]
-    ws.done("render", _render_key(minutes_entry["key"], options), time.perf_counter() - t0)
-    timing = {"seconds": ws.manifest["stages"]["render"]["seconds"], "cached": False}
-    return Result(out_dir=ws.dir, files=files, stages={"render": timing}, notes=notes)
+    transcript, conflicts = corrections.apply_transcript(loaded["speakers"], fixes)
+    minutes = corrections.apply_minutes(loaded["minutes"], transcript, fixes)
+    return transcript, minutes, conflicts
 
 
 def corrected(out_dir: str | Path) -> tuple[Transcript, Minutes, list[corrections.Conflict]]:
     """The stored transcript and minutes with the reviewer's corrections applied, and any conflicts."""
-    stages = Path(out_dir) / "stages"
-    fixes = corrections.load(Path(out_dir))
-    transcript, conflicts = corrections.apply_transcript(load(Transcript, stages / "speakers.json"), fixes)
-    minutes = corrections.apply_minutes(load(Minutes, stages / "minutes.json"), transcript, fixes)
-    return transcript, minutes, conflicts
+    return _stored(Workspace(Path(out_dir)))
 
 
-def redraft(out_dir: str | Path) -> Result:
+def redraft(out_dir: str | Path, wait: float = 0.0) -> Result:
     """Draft again after a reviewer's edit, with the options of the last run: only minutes and
     rendering rerun. If the recording has moved away, the stored minutes are rendered instead."""
     out_dir = Path(out_dir)
-    info = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
-    chosen, settings = info.get("options", {}), info.get("settings", {})
-    options = Options(
-        out=out_dir.parent,
-        meeting=Path(chosen["meeting"]) if chosen.get("meeting") else None,
-        model=settings.get("model", transcribe.EMBEDDED),
-        device=settings.get("device", "auto"),
-        compute_type=settings.get("compute_type", "auto"),
-        batch_size=settings.get("batch_size", 0),
-        speakers=chosen.get("speakers", "auto"),
-        summary=chosen.get("summary", "rules"),
-        style=chosen.get("style", "summarised"),
-        templates=Path(chosen["templates"]) if chosen.get("templates") else None,
-        thai_digits=chosen.get("thai_digits", False),
-        pdf=chosen.get("pdf", True),
-        direct_messages=chosen.get("direct_messages", False),
-        glossary=[Path(g) for g in chosen.get("glossary") or [] if Path(g).is_file()],
-        digits=chosen.get("digits", "arabic"),
-    )
-    if chosen.get("diarization"):
-        options.diarization = from_dict(diarize.Settings, chosen["diarization"])
-    source = Path(info.get("source_path") or info.get("source", ""))
-    if source.exists():
-        return run(source, options, rec_id=out_dir.name)
-    return render_stored(out_dir, options)
+    try:
+        info = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
+        chosen, settings = info.get("options", {}), info.get("settings", {})
+        options = Options(
+            out=out_dir.parent,
+            meeting=Path(chosen["meeting"]) if chosen.get("meeting") else None,
+            model=settings.get("model", transcribe.EMBEDDED),
+            device=settings.get("device", "auto"),
+            compute_type=settings.get("compute_type", "auto"),
+            batch_size=settings.get("batch_size", 0),
+            speakers=chosen.get("speakers", "auto"),
+            summary=chosen.get("summary", "rules"),
+            style=chosen.get("style", "summarised"),
+            templates=Path(chosen["templates"]) if chosen.get("templates") else None,
+            thai_digits=chosen.get("thai_digits", False),
+            pdf=chosen.get("pdf", True),
+            direct_messages=chosen.get("direct_messages", False),
+            glossary=[Path(g) for g in chosen.get("glossary") or [] if Path(g).is_file()],
+            digits=chosen.get("digits", "arabic"),
+        )
+        if chosen.get("diarization"):
+            options.diarization = from_dict(diarize.Settings, chosen["diarization"])
+        source = Path(info.get("source_path") or info.get("source", ""))
+    except (OSError, ValueError, TypeError, AttributeError, KeyError):
+        raise MinutesError(
+            f"{out_dir / 'run.json'}: missing or unreadable; run `minutes run` on the recording again"
+        ) from None
+    if str(source) not in ("", ".") and source.exists():
+        return run(source, options, rec_id=out_dir.name, wait=wait)
+    return render_stored(out_dir, options, wait=wait)
