@@ -855,3 +855,56 @@ def test_sigkill_at_a_point_then_rerun_gives_the_same_bytes(
     for folder in (out / "meeting", reference):
         assert not list(folder.glob("*.new*")) and not list(folder.rglob("*.tmp"))
         assert _meaningful(folder) == _meaningful(fresh)
+
+
+class _WindowsOs:
+    """The os module as runner sees it on Windows: only `name` differs."""
+
+    name = "nt"
+
+    def __getattr__(self, attr: str) -> object:
+        return getattr(os, attr)
+
+
+class _FakeMsvcrt:
+    """msvcrt.locking's contract (LK_NBLCK raises OSError when another handle holds the byte),
+    played with flock so that two handles in one process contend, as on Windows."""
+
+    LK_UNLCK, LK_NBLCK = 0, 2
+    calls: list[tuple[int, int]] = []
+
+    @classmethod
+    def locking(cls, fd: int, mode: int, nbytes: int) -> None:
+        import fcntl
+
+        cls.calls.append((mode, nbytes))
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB if mode == cls.LK_NBLCK else fcntl.LOCK_UN)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="on Windows the real msvcrt is used")
+def test_the_folder_lock_on_windows(good: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """5: 'works on Windows too': the msvcrt branch, with a stand-in for msvcrt."""
+    monkeypatch.setattr(runner, "os", _WindowsOs())
+    monkeypatch.setitem(sys.modules, "msvcrt", _FakeMsvcrt)
+    source, out = good
+    folder = out / "good"
+    with runner.locked(folder / runner.LOCK, "held by the test"):
+        line = run_bad(["run", str(source), "--out", str(out), "--no-pdf", "--force"], out)
+        assert "another `minutes` run is writing this folder" in line
+    assert cli.invoke(app, ["run", str(source), "--out", str(out), "--no-pdf"]).exit_code == 0
+    assert (_FakeMsvcrt.LK_NBLCK, 1) in _FakeMsvcrt.calls and (_FakeMsvcrt.LK_UNLCK, 1) in _FakeMsvcrt.calls
+
+
+def test_a_half_copied_recording_warns_with_the_seconds(
+    tmp_path: Path,
+    fake_engine,
+    caplog: pytest.LogCaptureFixture,  # noqa: ANN001
+) -> None:
+    whole = _tone(tmp_path / "whole.m4a", 440, 26.8, faststart=True)
+    half = tmp_path / "rec" / "meeting.m4a"
+    half.parent.mkdir()
+    half.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    with caplog.at_level("WARNING", logger="minutes"):
+        runner.run(half, Options(out=tmp_path / "out", pdf=False))
+    (line,) = [r.getMessage() for r in caplog.records if "container gives" in r.getMessage()]
+    assert str(half) in line and "s are missing" in line and "of the 26.8 s" in line
