@@ -443,8 +443,8 @@ def run(
     render.check_style(options.style)
     render.check_templates(options.templates)
     check_model(options.model)
-    check_out(Path(options.out))
     engine_settings = drafting.engine_settings(options.summary)  # e.g. no LLM server set: say so now
+    check_out(Path(options.out))
     check_input(Path(path))
     planned = meeting.load(options.meeting or discover.meeting_beside(path))
     rec = discover.find(path, planned)  # meeting.yaml's chat_words decide how the Zoom chat is read
@@ -502,15 +502,17 @@ def check_model(model: str) -> None:
 
 
 def check_out(out: Path) -> None:
-    """`--out` must be a folder we can write in (made if missing)."""
+    """`--out` must be a folder we can write in, or one we can make (nothing is made here)."""
     if out.exists() and not out.is_dir():
         raise MinutesError(f"{out}: is a file, not a folder; give --out a folder (it is made if missing)")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise MinutesError(f"{out}: cannot make the output folder ({exc.strerror}); give another --out") from None
-    if not os.access(out, os.W_OK | os.X_OK):
-        raise MinutesError(f"{out}: the output folder is not writable; check its permissions, or give another --out")
+    existing = out
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise MinutesError(f"{out}: cannot make the output folder ({existing} is a file); give another --out")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        what = "the output folder is not writable" if existing == out else f"cannot make it in {existing}"
+        raise MinutesError(f"{out}: {what}; check its permissions, or give another --out")
 
 
 def check_input(path: Path) -> None:

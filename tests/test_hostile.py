@@ -908,3 +908,9 @@ def test_a_half_copied_recording_warns_with_the_seconds(
         runner.run(half, Options(out=tmp_path / "out", pdf=False))
     (line,) = [r.getMessage() for r in caplog.records if "container gives" in r.getMessage()]
     assert str(half) in line and "s are missing" in line and "of the 26.8 s" in line
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_inspect_refuses_a_fifo(tmp_path: Path) -> None:
+    fifo = _fifo(tmp_path / "transcript.json")
+    assert "not a regular file" in run_bad(["inspect", str(fifo)], tmp_path / "out")
