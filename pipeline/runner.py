@@ -562,8 +562,11 @@ def _owner(folder: Path) -> dict[str, Any] | None:
             owner = read(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, UnicodeDecodeError, AttributeError):
             continue
-        if isinstance(owner, dict) and (owner.get("path") or owner.get("sha256")):
-            return owner
+        if not isinstance(owner, dict) or not (owner.get("path") or owner.get("sha256")):
+            continue
+        if owner.get("path") and Path(str(owner["path"])).is_relative_to(folder.resolve()):
+            return None  # an older folder last drafted from its own transcript.json: the recording is unknown
+        return owner
     return None
 
 

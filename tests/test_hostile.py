@@ -914,3 +914,23 @@ def test_a_half_copied_recording_warns_with_the_seconds(
 def test_inspect_refuses_a_fifo(tmp_path: Path) -> None:
     fifo = _fifo(tmp_path / "transcript.json")
     assert "not a regular file" in run_bad(["inspect", str(fifo)], tmp_path / "out")
+
+
+def test_an_older_folder_last_drafted_from_its_transcript_is_still_the_recordings(
+    tmp_path: Path,
+    fake_engine,  # noqa: ANN001
+) -> None:
+    """A folder made before owners were recorded, whose run.json names its own transcript.json, is
+    not taken for another recording's: the recording goes on in it."""
+    recording = _tone(tmp_path / "rec" / "meeting.m4a", 440)
+    out = tmp_path / "out"
+    folder = runner.run(recording, Options(out=out, pdf=False)).out_dir
+    for name in ("manifest.json", "exports.json"):
+        path = folder / "stages" / name
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data.pop("owner", None)
+        path.write_text(json.dumps(data), encoding="utf-8")
+    info = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    info.update(source_path=str(folder / "transcript.json"), input_sha256="f" * 64)
+    (folder / "run.json").write_text(json.dumps(info), encoding="utf-8")
+    assert runner.run(recording, Options(out=out, pdf=False)).out_dir == folder
