@@ -85,3 +85,14 @@ def test_second_run_recomputes_nothing(sample_run: tuple[Path, Path, str]) -> No
     assert all(stage["cached"] for stage in run["stages"].values())
     assert {p: p.stat().st_mtime_ns for p in before} == before
     assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in SAMPLE.iterdir())  # source untouched
+
+
+def test_the_same_recording_gives_the_same_bytes(sample_run: tuple[Path, Path, str], tmp_path: Path) -> None:
+    # Issue 15, point 2: decoding is seeded from the recording and the settings, so a second run from
+    # nothing (a new output folder) writes the same transcript and the same minutes, byte for byte.
+    folder, first, _ = sample_run
+    result = CliRunner().invoke(app, ["run", str(folder), "--out", str(tmp_path / "again"), "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    second = tmp_path / "again" / first.name
+    for name in ("transcript.json", "minutes.json", "minutes.md"):
+        assert (second / name).read_bytes() == (first / name).read_bytes(), name
