@@ -106,11 +106,21 @@ def min_repeats(unit_words: int) -> int:
     return 4 if unit_words == 1 else 3
 
 
+# A letter, mark or piece of up to four written six times or more in a row ("สาทธธธธธธธ",
+# "ษาษาษาษาษาษา"): no Thai or English word does that, and newmm cuts no words there to count.
+# Digits are left alone ("1000000").
+_LETTER_LOOP = re.compile(r"([^\d\s]{1,4}?)\1{5,}")
+
+
 def find_loops(text: str, longest_unit: int = 8) -> list[Loop]:
-    """Stretches of `text` where a unit of 1..longest_unit newmm words repeats (see min_repeats).
+    """Stretches of `text` where a unit of 1..longest_unit newmm words repeats (see min_repeats),
+    or a piece of one to four letters does six times or more.
 
     A loop that Whisper cut off mid-unit ("ตอนนี้ ตอนนี้ ตอนน") takes the trailing fragment too.
     """
+    letters = [Loop(m.start(), m.end(), m[1], (m.end() - m.start()) // len(m[1])) for m in _LETTER_LOOP.finditer(text)]
+    if letters:
+        return letters
     spans = _tokens(text)
     words = [text[a:b] for a, b in spans]
     loops: list[Loop] = []
@@ -217,28 +227,46 @@ def weak_speech(probs: np.ndarray, energy_db: np.ndarray, threshold: float, fram
 # REPEAT_SPAN seconds.
 REPEAT_LIMIT = 7
 REPEAT_SPAN = 600.0
-REPEAT_SIMILARITY = 85.0  # rapidfuzz ratio of the texts with spaces and marks removed: "near-same"
-REPEAT_MIN_CHARS = 8
+REPEAT_SIMILARITY = 72.0  # rapidfuzz ratio of the texts without spaces and marks, to any earlier saying: "near-same"
+# (Whisper base heard one clip said seven times in two families of readings, 77-100 alike within
+# each and up to 73 across; different sentences 18-33 alike; two resolution formulas 70)
+REPEAT_MIN_CHARS = 20  # shorter things ("ที่ประชุมรับทราบ") are what people do say again and again
 
 
 def repeated(texts: list[str], times: list[float]) -> list[tuple[int, int, int]]:
     """(index, index of its first occurrence, how many times said) of every repeat of an utterance
-    said REPEAT_LIMIT times or more within REPEAT_SPAN seconds, the same or nearly (REPEAT_SIMILARITY).
-    The first occurrence is never listed."""
+    said REPEAT_LIMIT times or more within REPEAT_SPAN seconds, the same or nearly: alike to any
+    earlier saying by REPEAT_SIMILARITY. The first occurrence is never listed."""
     from rapidfuzz import fuzz, process
 
-    keys = ["".join(ch for ch in t.lower() if ch.isalnum() or "\u0e00" <= ch <= "\u0e7f") for t in texts]
-    groups: list[list[int]] = []
-    firsts: list[str] = []
-    for i, key in enumerate(keys):
-        if len(key) < REPEAT_MIN_CHARS:
+    def key(t: str) -> str:
+        letters = "".join(ch for ch in t.lower() if ch.isalnum() or "\u0e00" <= ch <= "\u0e7f")
+        return re.sub(r"(.)\1{2,}", r"\1", letters)  # a letter loop counts once
+
+    # Single linkage: a saying joins every group holding a saying alike to it (union-find).
+    seen: list[str] = []
+    said: list[int] = []  # index in `texts` of each entry of `seen`
+    parent: list[int] = []
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for i, text in enumerate(texts):
+        k = key(text)
+        if len(k) < REPEAT_MIN_CHARS:
             continue
-        best = process.extractOne(key, firsts, scorer=fuzz.ratio, score_cutoff=REPEAT_SIMILARITY)
-        if best is None:
-            groups.append([i])
-            firsts.append(key)
-        else:
-            groups[best[2]].append(i)
+        parent.append(len(parent))
+        for _, _, j in process.extract(k, seen, scorer=fuzz.ratio, score_cutoff=REPEAT_SIMILARITY, limit=None):
+            parent[root(j)] = root(len(parent) - 1)
+        seen.append(k)
+        said.append(i)
+    by_root: dict[int, list[int]] = {}
+    for j, i in enumerate(said):
+        by_root.setdefault(root(j), []).append(i)
+    groups = [sorted(members) for members in by_root.values()]
     out = []
     for members in groups:
         at = [times[i] for i in members]

@@ -162,6 +162,7 @@ def model_identity(name: str) -> str:
 
 
 _loaded: dict[tuple[str, str, str], Any] = {}  # one model kept in memory, reused across recordings
+_unused: set[int] = set()  # loaded models not yet handed out twice, so certainly never decoded
 
 
 def _load_model(settings: Settings) -> Any:
@@ -173,10 +174,13 @@ def _load_model(settings: Settings) -> Any:
     if compute == "auto":
         compute = "float16" if device == "cuda" else "int8"
     key = (source, device, compute)
-    if key not in _loaded:
+    if key in _loaded:
+        _unused.discard(id(_loaded[key]))  # handed out again: it may have decoded by now
+    else:
         _loaded.clear()
         try:
             _loaded[key] = WhisperModel(source, device=device, compute_type=compute, download_root=str(models_dir()))
+            _unused.add(id(_loaded[key]))
         except Exception as exc:  # hub, network and CTranslate2 errors all mean the same to a user
             reason = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
             raise MinutesError(
@@ -408,6 +412,12 @@ class _Piece:
     temperature: float = 0.0
 
 
+# UTF-8 over one-byte compression ratio of Thai text: 1.74-2.0 on sentences and loops measured
+# (guard.compression_ratio); at 1.8, ordinary Thai windows (2.3-2.5 in UTF-8) no longer count as
+# repetitive, and loops (4.5-7) still do.
+THAI_UTF8 = 1.8
+
+
 def _piece(raw: Any, to_time: Callable[[float], float]) -> _Piece:
     """A faster-whisper segment as ours, its times placed on the recording by `to_time`."""
     words = []
@@ -438,21 +448,18 @@ def seed_for(samples: audio.Samples, settings: Settings) -> int:
     return int(digest.hexdigest()[:8], 16)
 
 
-_sampled: set[int] = set()  # loaded models whose worker threads have sampled since they were loaded
-
-
 def _seeded(settings: Settings, seed: int) -> Any:
     """The model, ready to sample with `seed`. CTranslate2 seeds a worker thread's generator once,
-    at its first sample, from the seed set then; so a model that has sampled before (an earlier
-    recording in this process) is loaded again, with new threads that will take this seed."""
+    at its first sample, from the seed set then (setting it again later changes nothing); so a
+    model that may have decoded before (an earlier recording in this process, or another caller)
+    is loaded again, with new threads that take this seed. Loading Whisper base takes 0.3 s."""
     import ctranslate2
 
-    model = _load_model(settings)
-    if id(model) in _sampled:
-        _sampled.discard(id(model))
+    if not any(id(model) in _unused for model in _loaded.values()):
         _loaded.clear()
-        model = _load_model(settings)
     ctranslate2.set_random_seed(seed)
+    model = _load_model(settings)
+    _unused.discard(id(model))
     return model
 
 
@@ -472,7 +479,7 @@ class FasterWhisper:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.model = _load_model(settings)
+        self.model: Any = None  # loaded for each recording, seeded (_seeded)
         self.batch_size = batch_size_for(settings)
         self.seed: int | None = None
 
@@ -515,7 +522,9 @@ class FasterWhisper:
             "word_timestamps": s.word_timestamps,
             "condition_on_previous_text": s.condition_on_previous_text,
             "temperature": list(s.temperatures),
-            "compression_ratio_threshold": s.compression_ratio_threshold,
+            # faster-whisper measures repetition on UTF-8, where Thai takes three bytes a character:
+            # the same threshold on one byte a character (guard.compression_ratio) is this on UTF-8.
+            "compression_ratio_threshold": s.compression_ratio_threshold * (THAI_UTF8 if s.language == "th" else 1.0),
             "log_prob_threshold": s.log_prob_threshold,
             "no_speech_threshold": s.no_speech_threshold,
             "repetition_penalty": s.repetition_penalty,
@@ -533,14 +542,8 @@ class FasterWhisper:
     def _decode_audio(self, chunk: np.ndarray, to_time: Callable[[float], float], **override: Any) -> list[_Piece]:
         """Audio decoded by faster-whisper's sequential path (temperature fallback included); times
         placed on the recording by `to_time`."""
-        options = self._options(**override)
-        if options["temperature"] and options["temperature"][0] > 0:
-            _sampled.add(id(self.model))
-        pieces, _ = self.model.transcribe(chunk, **options)
-        out = [_piece(p, to_time) for p in pieces]  # a generator: decoding happens as we iterate
-        if any(p.temperature > 0 for p in out):
-            _sampled.add(id(self.model))
-        return out
+        pieces, _ = self.model.transcribe(chunk, **self._options(**override))
+        return [_piece(p, to_time) for p in pieces]  # a generator: decoding happens as we iterate
 
     def _decode_windows(self, samples: audio.Samples, batch: list[Stretch]) -> list[list[_Piece]]:
         """Each window's pieces: decoded together in one batch (BatchedInferencePipeline over the
@@ -601,12 +604,9 @@ class FasterWhisper:
                 edits.append(Edit("dropped", seg.start, seg.end, seg.text, "", note))
                 continue
             seg = self._without_invented(seg, edits)
-            if seg is not None:
-                seg = self._without_loops(seg, samples, edits)
-            if seg is None:
-                continue
-            seg.flags += _doubts(seg, piece)
-            kept.append(seg)
+            for part in self._without_loops(seg, samples, edits) if seg is not None else []:
+                part.flags += _doubts(part, piece)
+                kept.append(part)
         return kept
 
     def _without_invented(self, seg: Segment, edits: list[Edit]) -> Segment | None:
@@ -627,18 +627,27 @@ class FasterWhisper:
         seg.flags.append(f"dropped: {' / '.join(e.before for e in edits[-len(spans) :])} ({note})")
         return seg
 
-    def _without_loops(self, seg: Segment, samples: audio.Samples, edits: list[Edit]) -> Segment | None:
+    def _without_loops(self, seg: Segment, samples: audio.Samples, edits: list[Edit]) -> list[Segment]:
+        """The segment without its loops: the time they cover decoded again with repetition
+        penalties (a segment of its own, flagged), else each loop written once, or nothing when
+        the loop is all there was."""
         loops = guard.find_loops(_joined(seg))
         if not loops:
-            return seg
+            return [seg]
         what = ", ".join(f"{loop.unit} ×{loop.count}" for loop in loops)
-        # Decode the stretch again, penalising repeats; keep the result if it no longer loops.
+        # Decode again where the loop is (a batch window's segment is the whole window), penalising
+        # repeats; keep the result if it no longer loops.
+        looped = _words_in(seg, loops[0].start, loops[-1].end)
+        lo, hi = max(seg.start - 0.2, 0.0), seg.end + 0.2
+        if looped:
+            lo, hi = max(looped[0].start - 1.0, lo), min(looped[-1].end + 1.0, hi)
+        hi = min(hi, lo + self.settings.max_chunk)
         retry = [
             p.segment
             for p in self._decode(
                 samples,
-                max(seg.start - 0.2, 0.0),
-                seg.end + 0.2,
+                lo,
+                hi,
                 repetition_penalty=1.3,
                 no_repeat_ngram_size=4,
                 temperature=list(self.settings.temperatures[1:] or (0.2,)),
@@ -648,62 +657,100 @@ class FasterWhisper:
         text = " ".join(r.text for r in retry)
         if retry and not guard.find_loops(text) and not guard.silence_phrases(text):
             merged = Segment(
-                id=0,
-                start=retry[0].start,
-                end=retry[-1].end,
-                text=text,
-                words=[w for r in retry for w in r.words],
+                id=0, start=retry[0].start, end=retry[-1].end, text=text, words=[w for r in retry for w in r.words]
             )
-            edits.append(Edit("redecoded", seg.start, seg.end, seg.text, text, f"the first decoding repeated {what}"))
-            merged.flags.append(f"redecoded: the first decoding repeated {what}")
-            return merged
+            merged.flags.append(f"{RETRIED}{what}")
+            before = [w for w in seg.words if w.end <= lo]
+            after = [w for w in seg.words if w.start >= hi]
+            replaced = "".join(w.text for w in seg.words if w not in before and w not in after).strip() or seg.text
+            edits.append(Edit("redecoded", lo, hi, replaced, text, f"the first decoding repeated {what}"))
+            if not seg.words:
+                return [merged]
+            return [part for part in (_part(seg, before), merged, _part(seg, after)) if part is not None]
         joined = _joined(seg)
         looped = sum(loop.end - loop.start for loop in loops)
         if looped >= DROP_LOOP_SHARE * len(joined.strip()):
             edits.append(Edit("dropped", seg.start, seg.end, seg.text, "", f"only a repeated phrase: {what}"))
-            return None
+            return []
         keep_units = [(loop.start, loop.start + len(loop.unit)) for loop in loops]
-        before = seg.text
+        before, start, end = seg.text, seg.start, seg.end  # the loop's time: heard, written once
         seg = _cut(seg, [(loop.start, loop.end) for loop in loops], keep_units)
-        edits.append(Edit("loop", seg.start, seg.end, before, seg.text, f"written once: {what}"))
+        edits.append(Edit("loop", start, end, before, seg.text, f"written once: {what}"))
         seg.flags.append(f"loop: {what} written once")
-        return seg
+        return [seg]
 
     def _recover_unheard(
         self, stretch: Stretch, found: list[Segment], samples: audio.Samples, edits: list[Edit]
     ) -> list[Segment]:
-        """Decode again, alone, each stretch of speech that got no words when decoded with others;
-        mark for the reviewer what still has none."""
+        """Decode again, alone, each stretch of speech left without usable words when decoded with
+        others (none, too few for its length, or only words the model doubts: `_heard`); mark for
+        the reviewer what still has none, with a `[ฟังไม่ชัด]` line."""
         for a, b in stretch.speech:
-            if b - a < UNHEARD_MIN or _heard(found, a, b):
+            if b - a < UNHEARD_MIN or _heard(found, a, b, edits):
                 continue
+            found, doubted = _without_words_in(found, a, b)  # what the model doubted there is not kept
             alone = len(stretch.speech) == 1 and self.batch_size <= 1  # decoded alone already
-            again = [] if alone else self._checked(self._decode(samples, a, b), samples, edits)
-            usable = [x for x in again if _usable(x)]
+            pieces = [] if alone else self._decode(samples, a, b)
+            # Text only sampling found (the temperature fallback) for speech skipped in context is
+            # the noise-like text Whisper writes for a voice it cannot make out: not usable.
+            sampled = [p.segment.text for p in pieces if p.temperature > 0 and p.segment.text]
+            checked = self._checked([p for p in pieces if p.temperature == 0], samples, edits)
+            usable = [x for x in checked if _usable(x)]
             if usable:
-                edits.append(Edit("redecoded", a, b, "", " ".join(x.text for x in usable), "speech left without words"))
+                text = " ".join(x.text for x in usable)
+                edits.append(Edit("redecoded", a, b, doubted, text, "speech left without usable words"))
                 for x in usable:
-                    x.flags.append("redecoded: this speech got no words when decoded with its neighbours")
+                    x.flags.append("redecoded: this speech got no usable words when decoded with its neighbours")
                 found += usable
             else:
-                unsure = " ".join(x.text for x in again)
-                note = f"{UNHEARD_NOTE} (decoded alone, unsure: {unsure})" if again else UNHEARD_NOTE
+                unsure = " ".join(t for t in [doubted, *[x.text for x in checked], *sampled] if t)
+                note = f"{UNHEARD_NOTE} (heard as, unsure: {unsure})" if unsure else UNHEARD_NOTE
                 found.append(_unheard(a, b, note, edits))
         return found
 
 
-HEARD_RATE = 1.5  # characters a second: less, and a stretch of speech was not heard (people say 8-15)
+def _without_words_in(found: list[Segment], a: float, b: float) -> tuple[list[Segment], str]:
+    """The segments without their words placed in [a, b] (by the word's middle), and those words' text."""
+    out, removed = [], []
+    for seg in found:
+        inside = [w for w in seg.words if a <= (w.start + w.end) / 2 <= b]
+        if not inside:
+            out.append(seg)
+            continue
+        removed.append("".join(w.text for w in inside).strip())
+        kept = [w for w in seg.words if w not in inside]
+        if kept:
+            text = " ".join("".join(w.text for w in kept).split())
+            out.append(Segment(id=0, start=kept[0].start, end=kept[-1].end, text=text, words=kept, flags=seg.flags))
+    return out, " ".join(t for t in removed if t)
 
 
-def _heard(found: list[Segment], a: float, b: float) -> bool:
+WORD_MAX = 1.0  # seconds
+# Mean word probability under which what a stretch of speech got is the model's guess at a voice it
+# cannot make out, not words (real speech measured: 0.39-0.9 a stretch; a voice at -10 dB SNR: 0.23).
+UNSURE = 0.3
+HEARD_SHARE = 0.45  # of a stretch of speech its words' times must cover (real speech measured: 0.50-1.0)
+
+
+def _heard(found: list[Segment], a: float, b: float, edits: list[Edit]) -> bool:
     """Whether the words placed in [a, b] are enough for the speech there: Whisper skips a voice
-    it cannot make out, and the times of its neighbours' words can spill one or two into it."""
-    chars = 0
+    it cannot make out, and the times it gives its neighbours' words can spill into it. A loop
+    written once was heard where it was; what the loop's retry sampled there was not (decoded
+    again alone at temperature 0, it is kept if that finds the same speech)."""
+    spans = [(max(e.start, a), min(e.end, b)) for e in edits if e.kind == "loop" and e.end > a and e.start < b]
+    found = [seg for seg in found if not any(f.startswith(RETRIED) for f in seg.flags)]  # sampled: not heard
     for seg in found:
         if not seg.words and _overlaps(seg, a, b):
             return True
-        chars += sum(len(w.text.strip()) for w in seg.words if a <= (w.start + w.end) / 2 <= b)
-    return chars >= max(HEARD_RATE * (b - a), 1.0)
+        # A word's time counts at most WORD_MAX: the last word before a skipped voice can be given all of it.
+        spans += [(max(w.start, a), min(w.end, w.start + WORD_MAX, b)) for w in seg.words if w.end > a and w.start < b]
+    covered, reach = 0.0, a
+    for x, y in sorted(spans):
+        covered += max(y - max(x, reach), 0.0)
+        reach = max(reach, y)
+    probabilities = [w.probability for seg in found for w in seg.words if a <= (w.start + w.end) / 2 <= b]
+    sure = not probabilities or sum(probabilities) / len(probabilities) >= UNSURE
+    return covered > 0 and covered >= HEARD_SHARE * (b - a) and sure
 
 
 def _usable(seg: Segment) -> bool:
@@ -770,6 +817,17 @@ def _within_speech(found: list[Segment], stretch: Stretch) -> list[Segment]:
             w.start, w.end = min(max(w.start, lo), hi), min(max(w.end, lo), hi)
         seg.start, seg.end = min(max(seg.start, lo), hi), min(max(seg.end, lo), hi)
     return found
+
+
+RETRIED = "redecoded: the first decoding repeated "  # the flag of text the loop retry sampled
+
+
+def _part(seg: Segment, words: list[Word]) -> Segment | None:
+    """A segment of some of `seg`'s words (its flags kept), or None without words."""
+    if not words:
+        return None
+    text = " ".join("".join(w.text for w in words).split())
+    return Segment(id=0, start=words[0].start, end=words[-1].end, text=text, words=words, flags=list(seg.flags))
 
 
 def _joined(seg: Segment) -> str:

@@ -108,14 +108,18 @@ def engine(monkeypatch: pytest.MonkeyPatch, model: ScriptedModel, **settings: ob
 def test_a_loop_is_decoded_again_with_penalties_and_the_change_recorded(monkeypatch, speech) -> None:  # noqa: ANN001
     loop = [piece(0.1, 3.0, *["ขอบคุณ"] * 12)]
     clean = [piece(0.1, 3.0, "ได้รับ", "ข่าวคราว", "ของเรา")]
-    model = ScriptedModel(loop, clean, [])  # the first turn loops, its retry is clean; the second turn: nothing
+    # The first turn loops and its retry is clean; what the retry sampled is checked by decoding the
+    # turn alone at temperature 0 (clean again); the second turn: nothing.
+    model = ScriptedModel(loop, clean, [piece(0.0, 3.0, "ได้รับ", "ข่าวคราว", "ของเรา")], [])
     settings = engine(monkeypatch, model)
     out = transcribe.run(speech, settings)
     assert [s.text for s in out.segments] == ["ได้รับข่าวคราวของเรา", "[ฟังไม่ชัด]"]  # the second turn: a line to listen to
     assert model.calls[1]["repetition_penalty"] > 1 and model.calls[1]["no_repeat_ngram_size"] > 0
-    (edit,) = [e for e in out.edits if e.kind == "redecoded"]
-    assert "ขอบคุณ ×12" in edit.note and edit.before.startswith("ขอบคุณขอบคุณ")
-    assert out.segments[0].flags == ["redecoded: the first decoding repeated ขอบคุณ ×12"]
+    assert model.calls[1]["temperature"][0] > 0 and model.calls[2]["temperature"][0] == 0
+    retry, alone = [e for e in out.edits if e.kind == "redecoded"]
+    assert "ขอบคุณ ×12" in retry.note and retry.before.startswith("ขอบคุณขอบคุณ")
+    assert alone.before == "ได้รับข่าวคราวของเรา" and alone.after == "ได้รับข่าวคราวของเรา"
+    assert out.segments[0].flags == ["redecoded: this speech got no usable words when decoded with its neighbours"]
 
 
 def test_a_loop_that_persists_is_written_once_or_dropped(monkeypatch, speech) -> None:  # noqa: ANN001
@@ -131,8 +135,11 @@ def test_a_loop_that_persists_is_written_once_or_dropped(monkeypatch, speech) ->
 
 
 def test_phrases_whisper_writes_on_silence_are_dropped_and_recorded(monkeypatch, speech) -> None:  # noqa: ANN001
+    # The turn's words over its speech, the closing phrase written after it, as Whisper does.
+    words = [FakeWord(1.0, 2.2, "ที่ประชุม"), FakeWord(2.2, 3.4, "รับ"), FakeWord(3.4, 4.4, "ทราบ"),
+             FakeWord(4.4, 4.6, " ขอบคุณ"), FakeWord(4.6, 4.8, "ที่รับชม")]  # fmt: skip
     model = ScriptedModel(
-        [piece(0.1, 3.0, "ที่ประชุม", "รับทราบ", " ขอบคุณ", "ที่รับชม")],
+        [FakePiece(1.0, 4.8, "ที่ประชุมรับทราบ ขอบคุณที่รับชม", words)],
         [piece(0.2, 1.5, "ซับไตเติ้ล", "โดย", " Amara.org")],
     )
     out = transcribe.run(speech, engine(monkeypatch, model))
@@ -311,3 +318,23 @@ def test_a_sentence_said_seven_times_is_kept_once_and_its_repeats_flagged() -> N
     assert guard.repeated(texts[:12], times[:12]) == []  # six times is what people may do
     spread = [3600.0 * i for i in range(len(texts))]  # a chair's formula, once an agenda item, all meeting
     assert guard.repeated(texts, spread) == []
+
+
+def test_the_seed_follows_the_recording_and_the_settings(speech) -> None:  # noqa: ANN001
+    samples = audio.Samples(speech.path)
+    base = transcribe.Settings()
+    assert transcribe.seed_for(samples, base) == transcribe.seed_for(audio.Samples(speech.path), transcribe.Settings())
+    assert transcribe.seed_for(samples, transcribe.Settings(beam_size=1)) != transcribe.seed_for(samples, base)
+    other = audio.Samples(array=samples.read(0.0, 4.0))
+    assert transcribe.seed_for(other, base) != transcribe.seed_for(samples, base)
+
+
+def test_the_batch_size_is_asked_for_or_fits_the_memory(monkeypatch) -> None:  # noqa: ANN001
+    assert transcribe.batch_size_for(transcribe.Settings(batch_size=3)) == 3
+    monkeypatch.setattr(transcribe, "_free_mib", lambda device: 20000.0)
+    assert transcribe.batch_size_for(transcribe.Settings(device="cpu")) == transcribe.MAX_BATCH["cpu"]
+    assert transcribe.batch_size_for(transcribe.Settings(device="cuda", model="large-v3")) == 16
+    monkeypatch.setattr(transcribe, "_free_mib", lambda device: 500.0)  # a small machine: fewer windows at once
+    assert transcribe.batch_size_for(transcribe.Settings(device="cpu")) == 2
+    monkeypatch.setattr(transcribe, "_free_mib", lambda device: None)
+    assert transcribe.batch_size_for(transcribe.Settings(device="cpu")) == 4
