@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import yaml
+
 import pipeline
 from pipeline import (
     audio,
@@ -680,7 +682,10 @@ def _run(
         for path in chosen:  # a pipe, an unreadable file or an alias bomb: one line, before glossary reads it
             if Path(path).exists():
                 text = meeting.read_user_file(Path(path), "glossary", "check the path given to --glossary")
-                meeting.compose(text, Path(path), "glossary.yaml")
+                try:
+                    meeting.compose(text, Path(path), "glossary.yaml")
+                except yaml.YAMLError:
+                    pass  # not YAML at all: glossary.load says so in its own words, naming the file
         terms = glossary.load(chosen)
         text_options = thai.TextOptions(digits=options.digits, glossary=terms)
         ws.manifest["glossary"] = terms.sources if terms else []
