@@ -127,16 +127,6 @@ def _add(hits: list[Hit], hit: Hit) -> None:
         hits.append(hit)
 
 
-def best(phrases: list[str] | tuple[str, ...], text: str, text_key: tuple[str, list[int]] | None = None,
-         ) -> tuple[str, Hit] | None:
-    """The phrase of `phrases` heard earliest in `text` (the longest at one place, then the surest)."""
-    text_key = text_key or key(text)
-    found = [(p, h) for p in phrases for h in find_all(p, text, text_key)]
-    if not found:
-        return None
-    return min(found, key=lambda f: (f[1].start, -(f[1].end - f[1].start), -f[1].score))
-
-
 def canonical(text: str, vocabulary: tuple[str, ...], bounds: set[int] | None = None) -> str:
     """`text` with every misheard form of a `vocabulary` phrase written as the phrase.
 

@@ -40,9 +40,7 @@ from pipeline.minutes.check import SUBJECT, supported
 from pipeline.minutes.dates import due_date
 from pipeline.minutes.summary import summary_indices, summary_limit
 from pipeline.minutes.text import (
-    FINAL_PARTICLES,
     NUMWORD,
-    PARTICLES,
     UNITS,
     agenda_number,
     content_words,
@@ -944,7 +942,8 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[
             item.notes.append("มติเขียนจากคำพูดของประธานที่ไม่เป็นทางการ โปรดตรวจสอบถ้อยคำของมติ")
 
     for i, part in enumerate(draft.parts):
-        if part.cue and not _assign_cues(part.flat):
+        cues = _assign_cues(part.flat)
+        if part.cue and not cues:
             continue
         presides = not presiding or not part.segment.speaker or part.segment.speaker in presiding
         found = actions_in(part.flat, meeting_date, item.notes, presides)
@@ -968,7 +967,6 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[
             ))
             if score < fuzzy.WEAK:
                 item.notes.append(f"การมอบหมายให้ \"{who}\" จับได้จากคำที่ฟังไม่ชัด โปรดตรวจสอบ")
-        cues = _assign_cues(part.flat)
         if found and cues and len(fuzzy.key(part.flat[: cues[0].start])[0]) <= _ASSIGN_LEAD:
             used.append(i)  # a sentence that is the assignment is written as one, not summarised too
 
@@ -1102,4 +1100,3 @@ def settings() -> dict[str, str]:
     return {}
 
 
-__all__ = ["FINAL_PARTICLES", "PARTICLES", "RESOLUTION_VERBS", "as_resolution", "decision", "find_cues", "run"]
