@@ -449,7 +449,7 @@ def test_hostile_template_is_one_line(
     case: str, good: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     text, expected = BAD_TEMPLATES[case]
-    monkeypatch.setattr(render, "TEMPLATE_SECONDS", 2.0)
+    monkeypatch.setattr(render.jinja, "TEMPLATE_SECONDS", 2.0)
     templates = _templates(tmp_path, text)
     source, out = good
     run_bad(["run", str(source), "--out", str(out), "--no-pdf", "--templates", str(templates)], out, expected)

@@ -181,7 +181,7 @@ def test_conversions_at_the_same_time_do_not_clash() -> None:
 def test_without_libreoffice_one_line_says_how_and_the_run_succeeds(
     scripted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(render, "find_soffice", lambda: None)
+    monkeypatch.setattr(render.pdf, "find_soffice", lambda: None)
     result = cli("run", str(scripted), "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     folder = tmp_path / "out" / "ประชุม ทดสอบ"
@@ -223,7 +223,7 @@ def test_a_libreoffice_that_fails_is_one_line_too(
     broken = tmp_path / "soffice"
     broken.write_text("#!/bin/sh\necho 'Error: source file could not be loaded' >&2\nexit 1\n", encoding="utf-8")
     broken.chmod(0o755)
-    monkeypatch.setattr(render, "find_soffice", lambda: str(broken))
+    monkeypatch.setattr(render.pdf, "find_soffice", lambda: str(broken))
     result = cli("run", str(scripted), "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     (line,) = [line for line in result.output.splitlines() if "minutes.pdf" in line]
@@ -260,27 +260,29 @@ def test_laksaman_stands_in_for_the_official_fonts() -> None:
 
 
 def test_without_a_thai_font_the_note_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(render, "_packaged_font_dir", lambda: None)
+    monkeypatch.setattr(render.pdf, "_packaged_font_dir", lambda: None)
     fonts = render.pdf_fonts({"DejaVu Sans"})
     assert fonts.replace == [] and "fonts-thai-tlwg" in fonts.note and "fontpkg-sarabun" in fonts.note
     assert render.pdf_fonts(None).replace == []  # cannot tell (no fontconfig): LibreOffice's own fallback
 
 
 def test_the_profile_maps_each_missing_font(tmp_path: Path) -> None:
-    profile = render._profile(tmp_path, render.PdfFonts(["TH Sarabun New", "TH SarabunIT๙"], "Laksaman"))
+    profile = render.pdf._profile(tmp_path, render.PdfFonts(["TH Sarabun New", "TH SarabunIT๙"], "Laksaman"))
     xcu = (profile / "user" / "registrymodifications.xcu").read_text(encoding="utf-8")
     assert xcu.count("<value>Laksaman</value>") == 2
     assert "<value>TH Sarabun New</value>" in xcu and "<value>TH SarabunIT๙</value>" in xcu
-    plain = render._profile(tmp_path / "other", render.PdfFonts())
+    plain = render.pdf._profile(tmp_path / "other", render.PdfFonts())
     assert "FontPairs" not in (plain / "user" / "registrymodifications.xcu").read_text(encoding="utf-8")
 
 
 @needs_office
-@pytest.mark.skipif(render._packaged_font_dir() is None, reason="needs fontpkg-sarabun (pip install fontpkg-sarabun)")
+@pytest.mark.skipif(
+    render.pdf._packaged_font_dir() is None, reason="needs fontpkg-sarabun (pip install fontpkg-sarabun)"
+)
 def test_fontpkg_sarabun_stands_in_where_no_thai_font_is_installed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(render, "installed_fonts", lambda: {"DejaVu Sans"})
+    monkeypatch.setattr(render.pdf, "installed_fonts", lambda: {"DejaVu Sans"})
     pdf = tmp_path / "minutes.pdf"
     pdf.write_bytes(render.minutes_pdf(minutes_files(make_minutes(), make_transcript())["minutes.docx"]))
     assert any("Sarabun" in name for name, _ in pdf_fonts(pdf))
