@@ -25,29 +25,25 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 
 from pipeline.errors import MinutesError
+from pipeline.thaidate import arabic_digits
 
 SAMPLE_RATE = 16000
 MARGIN = 0.5  # seconds around an utterance where its words may land (padding, timing error)
 
 
 def edit_distance(ref: list[str] | str, hyp: list[str] | str) -> int:
-    """Levenshtein distance (substitutions, insertions, deletions all cost 1)."""
-    previous = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, start=1):
-        current = [i]
-        for j, h in enumerate(hyp, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (r != h)))
-        previous = current
-    return previous[-1]
+    """Levenshtein distance (substitutions, insertions, deletions all cost 1) of two texts or word lists."""
+    return Levenshtein.distance(ref, hyp)
 
 
 def scoring_text(text: str) -> str:
     """Text as scored: NFC, pythainlp-normalised, Thai digits Arabic, lower case, no spaces or punctuation."""
     from pythainlp.util import normalize
 
-    text = normalize(unicodedata.normalize("NFC", text)).translate(str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789"))
+    text = arabic_digits(normalize(unicodedata.normalize("NFC", text)))
     return "".join(ch for ch in text.lower() if unicodedata.category(ch)[0] in "LMN")
 
 

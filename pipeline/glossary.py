@@ -22,13 +22,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from rapidfuzz.distance import Levenshtein
 
 from pipeline.errors import MinutesError
+from pipeline.thaidate import DIGIT_WORDS
 
 FILE_NAME = "glossary.yaml"
 HINT_CHARS = 200  # faster-whisper keeps at most half its 448-token window for hints: Thai costs ~1 token a char
@@ -62,7 +63,6 @@ LETTER_NAMES = {
     "Y": "วาย",
     "Z": "แซด",
 }
-_DIGIT_WORDS = ["ศูนย์", "หนึ่ง", "สอง", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า"]
 
 # A Thai word at least this long, this close in spelling (1 - edits/length), is corrected; shorter
 # ones only by their listed forms. Chosen on the clips (benchmarks/README.md): looser thresholds
@@ -158,8 +158,9 @@ class Glossary:
                     if len(text) < 0.7 * len(target) or not joined[last] or text in exact:
                         continue
                     longest = max(len(target), len(text))
-                    distance = bounded_distance(target, text, int((1 - FUZZY_SIMILARITY) * longest))
-                    score = 1 - distance / longest if distance is not None else 0.0
+                    limit = int((1 - FUZZY_SIMILARITY) * longest)  # rapidfuzz stops early past it
+                    distance = Levenshtein.distance(target, text, score_cutoff=limit)
+                    score = 1 - distance / longest if distance <= limit else 0.0
                     if score >= FUZZY_SIMILARITY:
                         before = "".join(tokens[first : last + 1])
                         found.append(Correction(first, last, before, term.text, term, round(score, 3)))
@@ -170,24 +171,6 @@ class Glossary:
             if all(c.last < o.first or c.first > o.last for o in chosen):
                 chosen.append(c)
         return sorted(chosen, key=lambda c: c.first)
-
-
-def bounded_distance(a: str, b: str, limit: int) -> int | None:
-    """Levenshtein distance of a and b if it is at most `limit`, else None (fast to say no)."""
-    if abs(len(a) - len(b)) > limit:
-        return None
-    ca, cb = Counter(a), Counter(b)
-    if max(sum((ca - cb).values()), sum((cb - ca).values())) > limit:  # a lower bound on the distance
-        return None
-    previous = list(range(len(b) + 1))
-    for i, x in enumerate(a, start=1):
-        current = [i]
-        for j, y in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
-        if min(current) > limit:  # every path is already over: stop early
-            return None
-        previous = current
-    return previous[-1] if previous[-1] <= limit else None
 
 
 def _runs(joined: list[str], target: str) -> list[tuple[int, int]]:
@@ -219,7 +202,7 @@ def _read_out(term: str) -> str:
         if ch.isalpha():
             out.append(LETTER_NAMES[ch])
         elif ch.isdigit():
-            out.append(_DIGIT_WORDS[int(ch)])
+            out.append(DIGIT_WORDS[int(ch)])
         elif ch == ".":
             out.append("จุด")
     return "".join(out)

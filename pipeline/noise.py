@@ -70,6 +70,7 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from pipeline.errors import MinutesError
+from pipeline.thaidate import DIGIT_WORDS
 from pipeline.types import Transcript
 
 PAIRS_FILE = Path(__file__).resolve().parent.parent / "tests" / "data" / "asr" / "whisper-base-pairs.json"
@@ -119,7 +120,7 @@ TONE_PRIOR = {"่": 1.0, "้": 1.0, "๊": 0.2, "๋": 0.2}
 # Similar-sounding Latin letters (a Latin letter misheard is written as one of its group).
 LATIN_GROUPS = ("bpvf", "dt", "gkcq", "mn", "szcx", "iey", "ou", "lr", "aeh", "jy", "w")
 # Thai number words: a run of them (newmm words) is a number Whisper may write in digits, and back.
-NUMBER_START = ("ศูนย์", "หนึ่ง", "สอง", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า", "สิบ", "ยี่")
+NUMBER_START = (*DIGIT_WORDS, "สิบ", "ยี่")
 NOT_FIRST = ("ร้อย", "พัน", "หมื่น", "แสน", "ล้าน", "เอ็ด")  # number words that do not start a number
 
 Option = tuple[int, str, float]  # (characters replaced, replacement, weight)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -21,20 +22,26 @@ from pythainlp.tokenize import sent_tokenize, word_tokenize
 from pythainlp.util import normalize, thaiword_to_num
 
 from pipeline.glossary import Glossary
+from pipeline.thaidate import (
+    DIGIT_WORDS,
+    MULTIPLIERS,
+    NUMBER_WORDS,
+    THAI_MONTHS,
+    THAI_MONTHS_ABBR,
+    arabic_digits,
+    thai_digits,
+)
 from pipeline.types import Edit, Segment, Transcript, Word
 
 SENTENCE_ENGINE = "crfcut"
 VERSION = 2  # part of the text stage's cache key: bump when the rules below change what they write
 MIN_SENTENCE_CHARS = 4  # shorter pieces ("ครับ", "ค่ะ") join the sentence before them
 PAUSE_SPLIT = 1.0  # seconds of silence between two words that end a sentence (unless a rule holds it)
-RUN_PAUSE = 3.0  # segments further apart than this never share a sentence
-PARAGRAPH_PAUSE = 3.0  # a pause this long, or a new speaker, starts a paragraph
+PARAGRAPH_PAUSE = 3.0  # a pause this long, or a new speaker, starts a paragraph; sentences stay within one
 DIGITS = ("arabic", "thai")
 LOW_CONFIDENCE = 0.35  # mean word probability under which a sentence is flagged (as transcribe does)
 
 _THAI_LETTER = "\u0e01-\u0e3a\u0e40-\u0e4e"
-_ARABIC_TO_THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
-_THAI_TO_ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 # --- sentence rules: words that say a clause goes on (see thai-minutes.md for the phrases) -------
 
@@ -56,10 +63,7 @@ _OPENS = re.compile(
     r"|เข้าสู่(?:ระเบียบ)?วาระ|(?:ระเบียบ)?วาระที่\s*[0-9๐-๙]|ถ้าไม่มีผู้ใด|หากไม่มีผู้ใด|ขอปิดการประชุม|ขอเปิดการประชุม)"
 )
 
-MONTHS = (
-    "มกราคม กุมภาพันธ์ มีนาคม เมษายน พฤษภาคม มิถุนายน กรกฎาคม สิงหาคม กันยายน ตุลาคม พฤศจิกายน ธันวาคม "
-    "ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.ค. ส.ค. ก.ย. ต.ค. พ.ย. ธ.ค."
-).split()
+MONTHS = [*THAI_MONTHS, *THAI_MONTHS_ABBR]
 # Words after which a spoken number is a number to write in digits.
 _NUMBER_CUES = {
     "ที่", "วันที่", "ครั้งที่", "วาระที่", "ข้อ", "ข้อที่", "ร้อยละ", "จำนวน", "เวลา", "พ.ศ.", "ค.ศ.", "ปี",
@@ -73,9 +77,7 @@ _UNITS = {
     "ไมโครกรัม", "สัปดาห์", "นาฬิกา", *MONTHS,
 }  # fmt: skip
 _YEAR_CUES = {"พ.ศ.", "ค.ศ.", "ปี", *MONTHS}
-_NUMBER_WORD = re.compile("(?:ศูนย์|หนึ่ง|เอ็ด|สอง|ยี่|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ร้อย|พัน|หมื่น|แสน|ล้าน)+")
-_DIGIT_WORDS = {"ศูนย์": "0", "หนึ่ง": "1", "สอง": "2", "สาม": "3", "สี่": "4", "ห้า": "5", "หก": "6", "เจ็ด": "7",
-                "แปด": "8", "เก้า": "9"}  # fmt: skip
+_NUMBER_WORD = re.compile(f"(?:{'|'.join([*NUMBER_WORDS, *MULTIPLIERS])})+")
 
 
 @dataclass
@@ -119,9 +121,7 @@ def normalise(text: str) -> str:
 
 def digits(text: str, style: str) -> str:
     """`text` with its digits in `style` ("thai" or "arabic"); digits inside Latin terms stay Arabic."""
-    if style == "arabic":
-        return text.translate(_THAI_TO_ARABIC)
-    return re.sub(r"\S+", lambda m: m[0] if re.search("[A-Za-z]", m[0]) else m[0].translate(_ARABIC_TO_THAI), text)
+    return arabic_digits(text) if style == "arabic" else thai_digits(text, keep_latin=True)
 
 
 @lru_cache(maxsize=4096)
@@ -280,8 +280,8 @@ def format_numbers(tokens: list[Token], edits: list[Edit]) -> list[Token]:
         if value is not None and end + 1 < len(tokens) and tokens[end].text == "จุด":
             decimals = ""
             k = end + 1
-            while k < len(tokens) and tokens[k].text in _DIGIT_WORDS:
-                decimals += _DIGIT_WORDS[tokens[k].text]
+            while k < len(tokens) and tokens[k].text in DIGIT_WORDS:
+                decimals += str(DIGIT_WORDS.index(tokens[k].text))
                 k += 1
             if decimals:
                 value, end = f"{value}.{decimals}", k
@@ -429,7 +429,7 @@ def _held(tokens: list[Token], i: int, opens: bool) -> bool:
 def clean(transcript: Transcript, options: TextOptions | None = None) -> Transcript:
     """A new transcript of normalised sentences, numbered from 0, each with its words and times.
 
-    Segments of one speaker less than RUN_PAUSE apart are read as one stream, so a sentence
+    Segments of one speaker less than PARAGRAPH_PAUSE apart are read as one stream, so a sentence
     Whisper cut in two (a due date after a pause) is put back together; every change made is in
     `edits` and flagged on the sentence it touched.
     """
@@ -438,7 +438,7 @@ def clean(transcript: Transcript, options: TextOptions | None = None) -> Transcr
         raise ValueError(f"digits must be one of {DIGITS}")
     edits = list(transcript.edits)
     out: list[Segment] = []
-    for run in _runs(transcript.segments):
+    for run in paragraphs(transcript.segments, alone=_placeholder):  # a sentence never crosses a paragraph
         if len(run) == 1 and _placeholder(run[0]):  # "[ฟังไม่ชัด]": kept as the transcript stage wrote it
             out.append(replace(run[0], flags=list(run[0].flags)))
             continue
@@ -477,19 +477,6 @@ def clean(transcript: Transcript, options: TextOptions | None = None) -> Transcr
 def _placeholder(seg: Segment) -> bool:
     """A line for speech nobody could make out (transcribe's `[ฟังไม่ชัด]`): a sentence of its own."""
     return any(f.startswith("unheard:") for f in seg.flags)
-
-
-def _runs(segments: list[Segment]) -> list[list[Segment]]:
-    runs: list[list[Segment]] = []
-    for seg in segments:
-        last = runs[-1][-1] if runs else None
-        if _placeholder(seg) or (last and _placeholder(last)):
-            runs.append([seg])
-        elif last and seg.speaker == last.speaker and seg.start - last.end < RUN_PAUSE:
-            runs[-1].append(seg)
-        else:
-            runs.append([seg])
-    return runs
 
 
 def _sentence(tokens: list[Token], owners: list[Segment], options: TextOptions) -> Segment:
@@ -534,12 +521,17 @@ def _flags(seg: Segment, edits: list[Edit]) -> list[str]:
     return list(dict.fromkeys(describe(e) for e in touched if e.kind != "unheard"))
 
 
-def paragraphs(segments: list[Segment]) -> list[list[Segment]]:
-    """Sentences grouped into paragraphs: a new one at a change of speaker or a long pause."""
+def paragraphs(segments: list[Segment], alone: Callable[[Segment], bool] = lambda seg: False) -> list[list[Segment]]:
+    """Segments grouped into paragraphs: a new one at a change of speaker or a long pause.
+
+    A segment `alone` picks is a paragraph of its own (the text stage's `[ฟังไม่ชัด]` lines).
+    """
     out: list[list[Segment]] = []
     for seg in segments:
         last = out[-1][-1] if out else None
-        if last and seg.speaker == last.speaker and seg.start - last.end < PARAGRAPH_PAUSE:
+        if alone(seg) or (last and alone(last)):
+            out.append([seg])
+        elif last and seg.speaker == last.speaker and seg.start - last.end < PARAGRAPH_PAUSE:
             out[-1].append(seg)
         else:
             out.append([seg])

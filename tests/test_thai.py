@@ -176,3 +176,43 @@ def test_glossary_leaves_correct_and_unrelated_words_alone() -> None:
     seg = _segment(["ฉัน", "ไป", "ที่", "จังหวัด", "เชียงใหม่", " กับ", "กรม", "ชลประทาน"])
     out = thai.clean(Transcript(segments=[seg]), thai.TextOptions(glossary=terms))
     assert out.segments[0].text == "ฉันไปที่จังหวัดเชียงใหม่ กับกรมชลประทาน" and out.edits == []
+
+
+def test_an_unheard_line_is_a_paragraph_of_its_own() -> None:
+    """The text stage's runs are paragraphs: same speaker, under 3 s apart; an `[ฟังไม่ชัด]` line alone."""
+    unheard = Segment(1, 2.0, 3.0, "[ฟังไม่ชัด]", speaker="A", flags=["unheard: no usable words"])
+    segs = [
+        Segment(0, 0.0, 1.5, "ขอเริ่มประชุม", speaker="A"),
+        unheard,
+        Segment(2, 3.5, 5.0, "ต่อไปเป็นวาระที่ 2", speaker="A"),
+        Segment(3, 5.5, 6.0, "ครับ", speaker="A"),
+    ]
+    assert [[s.id for s in p] for p in thai.paragraphs(segs)] == [[0, 1, 2, 3]]
+    assert [[s.id for s in p] for p in thai.paragraphs(segs, alone=thai._placeholder)] == [[0], [1], [2, 3]]
+    out = thai.clean(Transcript(segments=segs)).segments
+    assert [s.text for s in out] == ["ขอเริ่มประชุม", "[ฟังไม่ชัด]", "ต่อไปเป็นวาระที่ 2 ครับ"]
+
+
+# --- the one home of Thai numbers, dates and times (pipeline/thaidate.py) ---------------------------
+
+
+def test_thai_numbers_dates_and_clock_as_written_by_hand() -> None:
+    from pipeline import thaidate
+
+    assert thaidate.DIGIT_WORDS[5] == "ห้า" and thaidate.DIGIT_WORDS[0] == "ศูนย์"
+    assert thaidate.NUMBER_WORDS["เอ็ด"] == 1 and thaidate.NUMBER_WORDS["ยี่"] == 2
+    assert thaidate.THAI_MONTHS[3] == "เมษายน" and thaidate.THAI_MONTHS_ABBR[3] == "เม.ย."
+    assert thaidate.thai_digits("PM2.5 วันที่ 30") == "PM๒.๕ วันที่ ๓๐"
+    assert thaidate.thai_digits("PM2.5 วันที่ 30", keep_latin=True) == "PM2.5 วันที่ ๓๐"
+    assert thaidate.arabic_digits("๑/๒๕๖๙") == "1/2569"
+    assert thaidate.digits("13.30 น.", thai=True) == "๑๓.๓๐ น." and thaidate.digits("13.30 น.", thai=False) == "13.30 น."
+    assert thaidate.date_be("2026-04-30") == "30 เมษายน 2569"
+    assert thaidate.time_th("1330") == "13.30 น."
+    assert thaidate.clock(3723.9) == "01:02:03" and thaidate.clock(3723.9, pad_hours=False) == "1:02:03"
+    assert thaidate.clock(-0.5) == "00:00:00" and thaidate.clock(36000) == "10:00:00"
+    # The text stage writes what it hears with these words: "สิบเอ็ด" is 11, "ยี่สิบห้า" 25, "สองจุดห้า" 2.5.
+    edits: list = []
+    tokens = [thai.Token(w, float(i), i + 1.0) for i, w in enumerate(["ร้อยละ", "ยี่สิบห้า", "ข้อ", "สิบเอ็ด"])]
+    assert [t.text for t in thai.format_numbers(tokens, edits)] == ["ร้อยละ", "25", "ข้อ", "11"]
+    tokens = [thai.Token(w, float(i), i + 1.0) for i, w in enumerate(["ประมาณ", "สอง", "จุด", "ห้า", "ล้านบาท"])]
+    assert [t.text for t in thai.format_numbers(tokens, edits)] == ["ประมาณ", "2.5", "ล้านบาท"]

@@ -13,6 +13,7 @@ import re
 from pythainlp.corpus import thai_stopwords
 from pythainlp.tokenize import word_tokenize
 
+from pipeline import thaidate
 from pipeline.thaidate import arabic_digits
 
 THAI = "\u0e01-\u0e4f"  # Thai letters, vowels, tone marks, ฯ and ๆ; not the Thai digits
@@ -72,11 +73,8 @@ def written(text: str, cut: bool = True) -> str:
 
 
 
-DIGIT_WORDS = {
-    "หนึ่ง": 1, "เอ็ด": 1, "ยี่": 2, "สอง": 2, "สาม": 3, "สี่": 4, "ห้า": 5,
-    "หก": 6, "เจ็ด": 7, "แปด": 8, "เก้า": 9,
-}
-UNITS = "หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า"
+DIGIT_WORDS = {w: n for w, n in thaidate.NUMBER_WORDS.items() if n}  # the number words but ศูนย์
+UNITS = "|".join(thaidate.DIGIT_WORDS[1:])  # หนึ่ง|สอง|...|เก้า
 NUMWORD = rf"(?:(?:ยี่|สอง|สาม)?สิบ(?:เอ็ด|{UNITS})?|{UNITS})"
 NUM_PART = rf"(?:\d+|{NUMWORD})"
 NUMBER = rf"{NUM_PART}(?:\s*(?:\.|จุด)\s*{NUM_PART})?"
