@@ -180,6 +180,40 @@ def test_docx_elements_in_order() -> None:
     assert "นายวิชัย กล้าหาญ  ......  มาประชุมแทน นายประเสริฐ ดีมาก" in text
 
 
+def test_all_three_outputs_follow_the_one_section_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The section order is data (render.SECTIONS): change it there and the Markdown, the HTML and
+    the DOCX all change with it. The expected text of each section is written by hand."""
+    assert render_module.SECTIONS == (
+        "title",
+        "present",
+        "absent",
+        "attendees",
+        "opening",
+        "items",
+        "closing",
+        "signatures",
+        "review_notes",
+        "chat",
+    )
+    monkeypatch.setattr(render_module.view, "SECTIONS", ("closing", "items", "title", "present"))
+    files = minutes_files(make_minutes(), make_transcript())
+    md = files["minutes.md"].decode("utf-8")
+    html = re.sub(r"<[^>]+>", "", files["minutes.html"].decode("utf-8"))
+    docx = docx_text(Document(io.BytesIO(files["minutes.docx"])))
+    expected = [
+        "เลิกประชุมเวลา 16.00 น.",
+        "ระเบียบวาระที่ 1 เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ",
+        "ระเบียบวาระที่ 4.1 ร่างแผนปฏิบัติการ",
+        "ครั้งที่ 1/2569",
+        "ผู้มาประชุม",
+    ]
+    for text in (md, html, docx):
+        assert_in_order(text, expected)
+        # the sections left out of the order are left out of every output
+        assert "ผู้ไม่มาประชุม" not in text and "เริ่มประชุมเวลา" not in text and "ผู้จดรายงานการประชุม" not in text
+    assert md.startswith("เลิกประชุมเวลา 16.00 น.\n")
+
+
 def test_dates_and_times_in_buddhist_era() -> None:
     md, doc = render()
     for text in (md, docx_text(doc)):

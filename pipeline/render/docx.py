@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,6 @@ from pipeline.render.view import (
     PEOPLE_NUMBER,
     REVIEW_HEADING,
     TITLE,
-    ChatGroup,
     DocumentView,
     Line,
     PersonLine,
@@ -47,8 +47,8 @@ TEXT_WIDTH = Cm(16)  # A4 21 cm minus margins 3 cm + 2 cm
 #
 # The built-in templates/minutes.docx is made by `docx_template()` (and checked against it by the
 # tests). A secretary copies it into a --templates folder, changes the styles, margins or
-# headers in Word, and every later draft comes out that way. The order of the official elements
-# stays in code: it is the regulation's, not a matter of taste.
+# headers in Word, and every later draft comes out that way. The order of the official sections
+# stays in code (view.SECTIONS): it is the regulation's, not a matter of taste.
 
 # Paragraph styles (Thai names: a secretary sees them in Word's Styles pane) and their ids.
 STYLE_TITLE = "ชื่อรายงาน"  # the four heading lines: body, session, date, venue
@@ -425,12 +425,7 @@ class _DocxWriter:
             self.add(who, line.text, (f"  {line.span}", "span") if line.span else "", style=style)
 
 
-def render_docx(view: DocumentView, thai_digits: bool = False, templates: Path | None = None) -> bytes:
-    """The minutes as a DOCX made from the Word template (`templates`/minutes.docx, else the built-in)."""
-    doc = _open_template(templates)
-    if thai_digits:
-        _thai_digits_in_headers(doc)
-    w = _DocxWriter(doc, thai_digits)
+def _title(w: _DocxWriter, view: DocumentView) -> None:
     for text in (
         f"{TITLE}{view.body}",
         f"ครั้งที่ {view.session}",
@@ -438,11 +433,9 @@ def render_docx(view: DocumentView, thai_digits: bool = False, templates: Path |
         f"ณ {view.venue}",
     ):
         w.add(text, style=STYLE_TITLE)
-    w.people("ผู้มาประชุม", view.present, BLANK)
-    w.people("ผู้ไม่มาประชุม", view.absent, NONE)
-    if view.attendees:
-        w.people("ผู้เข้าร่วมประชุม", view.attendees, NONE)
-    w.add(("เริ่มประชุมเวลา", "b"), f" {view.start}", style=STYLE_HEADING)
+
+
+def _items(w: _DocxWriter, view: DocumentView) -> None:
     for item in view.items:
         w.add(
             (f"ระเบียบวาระที่ {item.number} {item.title}", "b"),
@@ -462,16 +455,56 @@ def render_docx(view: DocumentView, thai_digits: bool = False, templates: Path |
         if item.resolution_note:
             w.add((item.resolution_note, "note"), style=STYLE_NOTE)
         w.lines(item.actions, STYLE_ACTION)
-    w.add(("เลิกประชุมเวลา", "b"), f" {view.end}", style=STYLE_HEADING)
+
+
+def _signatures(w: _DocxWriter, view: DocumentView) -> None:
     for signature in view.signatures:
         w.add(f"(ลงชื่อ) {BLANK} {signature.role}", style=STYLE_SIGNATURE, before=24)
         w.add(f"({signature.name})", style=STYLE_SIGNATURE)
         w.add(signature.position, style=STYLE_SIGNATURE)
+
+
+def _review_notes(w: _DocxWriter, view: DocumentView) -> None:
     if view.review_notes:
         w.add((REVIEW_HEADING, "b"), style=STYLE_HEADING, before=24)
         for note in view.review_notes:
             w.add(("- " + note, "note"), style=STYLE_NOTE)
-    _chat_docx(w, view.chat)
+
+
+def _chat(w: _DocxWriter, view: DocumentView) -> None:
+    """The chat appendix at the end of the DOCX, as the Markdown template's last block has it."""
+    if not view.chat:
+        return
+    w.add((CHAT_HEADING, "b"), before=24)
+    for group in view.chat:
+        w.add((group.heading, "b"), before=6)
+        for m in group.messages:
+            w.add(f"{m.time} {m.sender}: " + " / ".join(m.lines) + (f" {m.note}" if m.note else ""), indent=1)
+
+
+# One writer per section of SECTIONS (view.py); render_docx calls them in the view's order.
+_SECTIONS: dict[str, Callable[[_DocxWriter, DocumentView], None]] = {
+    "title": _title,
+    "present": lambda w, view: w.people("ผู้มาประชุม", view.present, BLANK),
+    "absent": lambda w, view: w.people("ผู้ไม่มาประชุม", view.absent, NONE),
+    "attendees": lambda w, view: w.people("ผู้เข้าร่วมประชุม", view.attendees, NONE) if view.attendees else None,
+    "opening": lambda w, view: w.add(("เริ่มประชุมเวลา", "b"), f" {view.start}", style=STYLE_HEADING),
+    "items": _items,
+    "closing": lambda w, view: w.add(("เลิกประชุมเวลา", "b"), f" {view.end}", style=STYLE_HEADING),
+    "signatures": _signatures,
+    "review_notes": _review_notes,
+    "chat": _chat,
+}
+
+
+def render_docx(view: DocumentView, thai_digits: bool = False, templates: Path | None = None) -> bytes:
+    """The minutes as a DOCX made from the Word template (`templates`/minutes.docx, else the built-in)."""
+    doc = _open_template(templates)
+    if thai_digits:
+        _thai_digits_in_headers(doc)
+    w = _DocxWriter(doc, thai_digits)
+    for name in view.sections:
+        _SECTIONS[name](w, view)
     _set_core_properties(doc, view, thai_digits)
     _drop_thumbnail(doc)
     out = io.BytesIO()
@@ -511,14 +544,3 @@ def _repack(data: bytes) -> bytes:
             member.external_attr = 0o644 << 16
             dst.writestr(member, src.read(info.filename))
     return out.getvalue()
-
-
-def _chat_docx(w: _DocxWriter, groups: list[ChatGroup]) -> None:
-    """The chat appendix at the end of the DOCX, as the Markdown template's last block has it."""
-    if not groups:
-        return
-    w.add((CHAT_HEADING, "b"), before=24)
-    for group in groups:
-        w.add((group.heading, "b"), before=6)
-        for m in group.messages:
-            w.add(f"{m.time} {m.sender}: " + " / ".join(m.lines) + (f" {m.note}" if m.note else ""), indent=1)

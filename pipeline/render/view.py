@@ -147,6 +147,7 @@ class DocumentView:
     created: dt.datetime = FIXED_TIMESTAMP  # the meeting's start (UTC) for the DOCX metadata
     chat: list[ChatGroup] = field(default_factory=list)  # the Zoom chat appendix, by agenda item
     style: str = "summarised"  # verbatim, summarised or resolutions (STYLES)
+    sections: tuple[str, ...] = SECTIONS  # the order the outputs write their sections in
 
 
 def blank(value: str | None) -> str:
@@ -300,6 +301,7 @@ def document_view(minutes: Minutes, transcript: Transcript, style: str = "summar
         created=_meeting_start(m.date, m.start_time),
         chat=chat_appendix(minutes),
         style=style,
+        sections=SECTIONS,
     )
 
 
