@@ -136,3 +136,21 @@ def test_no_duplicate_code() -> None:
     """No block of 6 or more lines is repeated in pipeline/, in the same words or the same shape."""
     found = duplicates(ROOT / "pipeline")
     assert not found, "\n".join(found)
+
+
+def test_a_regenerated_golden_never_passes(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """tests/golden.py: a differing output is left beside the reviewed file and fails, UPDATE_GOLDEN or not."""
+    import pytest
+
+    from tests import golden
+
+    reviewed = tmp_path / "minutes.md"
+    reviewed.write_text("ระเบียบวาระที่ 1\n", encoding="utf-8")
+    monkeypatch.setenv("UPDATE_GOLDEN", "1")
+    for _ in range(2):  # a second run does not pass either
+        with pytest.raises(pytest.fail.Exception, match="minutes.md.new differs from"):
+            golden.check(reviewed, "ระเบียบวาระที่ 2\n")
+    assert reviewed.read_text(encoding="utf-8") == "ระเบียบวาระที่ 1\n"
+    assert (tmp_path / "minutes.md.new").read_text(encoding="utf-8") == "ระเบียบวาระที่ 2\n"
+    golden.check(reviewed, "ระเบียบวาระที่ 1\n")  # the reviewed text passes, and the stale .new goes
+    assert not (tmp_path / "minutes.md.new").exists()
