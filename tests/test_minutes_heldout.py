@@ -97,7 +97,7 @@ def test_the_planned_agenda_keeps_its_numbers_and_titles(meeting: score.Annotate
 
 
 # Held-out misses, kept as measured: an item discussed but not located with the planned agenda.
-_PLANNED_MISSES = {"frozen2/casual": "2", "frozen2/informal": "4.1"}
+_PLANNED_MISSES: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("meeting", [

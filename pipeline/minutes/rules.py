@@ -50,16 +50,13 @@ from pipeline.minutes.text import (
     word_to_int,
     written,
 )
-from pipeline.thaidate import BLANK, THAI_MONTHS, arabic_digits, parse_date
+from pipeline.thaidate import BLANK, NUMBER_WORDS, THAI_MONTHS, arabic_digits, parse_date
 from pipeline.types import Action, AgendaItem, Meeting, Minutes, Point, Segment, Transcript
 
 # --------------------------------------------------------------------------------------------
 # Numbers as said, errors and all: "4.1", "๔.๑", "4 . 1", "สี่จุดหนึ่ง", "สีจุดหนึง"
 
-_NUMBER_WORDS = {
-    "หนึ่ง": 1, "เอ็ด": 1, "สอง": 2, "ยี่": 2, "สาม": 3, "สี่": 4, "ห้า": 5, "หก": 6, "เจ็ด": 7,
-    "แปด": 8, "เก้า": 9, "แรก": 1,
-}
+_NUMBER_WORDS = {**{w: n for w, n in NUMBER_WORDS.items() if n}, "แรก": 1}  # "แรก": the first
 _WORD_KEYS = sorted(((fuzzy.phrase_key(w), n) for w, n in _NUMBER_WORDS.items()), key=lambda x: -len(x[0]))
 _TEN, _POINT = fuzzy.phrase_key("สิบ"), fuzzy.phrase_key("จุด")
 _THI = fuzzy.phrase_key("ที่")
@@ -140,6 +137,9 @@ _TRANSITIONS: tuple[tuple[str, str], ...] = (
     ("ต่อไปเป็นเรื่อง", "next"), ("ไปที่เรื่อง", "next"), ("มาที่เรื่อง", "next"), ("มาต่อที่เรื่อง", "next"),
     ("มีใครมีเรื่องอื่น", "other"), ("มีเรื่องอื่น", "other"), ("มีอะไรอื่นอีกไหม", "other"),
     ("อื่นอีกไหม", "other"), ("เรื่องอื่นๆ", "other"), ("เรื่องอื่นอื่น", "other"),
+    # only once an item has said how many sub-items it holds ("มีสองเรื่อง ... อันแรก ... อันที่สอง")
+    ("อันแรก", "sub1"), ("อันที่หนึ่ง", "sub1"), ("ข้อแรก", "sub1"), ("อันที่สอง", "subnext"),
+    ("อันที่สาม", "subnext"), ("ข้อที่สอง", "subnext"), ("ข้อที่สาม", "subnext"),
 )
 # A sub-item's number said alone ("4.3 ครับ เชิญ...", "ขอเริ่มที่ 4.1"), not a measure ("4.2 กิโลเมตร").
 _BARE_NUMBER_AFTER = re.compile(r"(?:เริ่มที่|ขอเริ่มที่|เรื่องแรก|ต่อไป|ต่อไปเป็น|มาที่|ไปที่|ถัดไป|ครับ|ค่ะ|นะ)\s*$")
@@ -147,6 +147,7 @@ _BARE_NUMBER_AFTER_ANY = re.compile(
     r"(?:ต่อเลย|ต่อไป|ขยับไป|ไปต่อ|มาต่อ|เริ่มที่|ขอเริ่มที่|ต่อที่)(?=\s*(?:หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ))"
 )
 _MEASURE = re.compile(r"\s*(?:กิโล|เมตร|ล้าน|บาท|เปอร์เซ็นต์|%|ไร่|ตัน|ลิตร|ชั่วโมง|นาที|เท่า|คะแนน|แสน|หมื่น|พัน|คน|ราย|องศา)")
+_PEOPLE = tuple(fuzzy.phrase_key(w) for w in ("ท่าน", "ใคร", "คน", "ผู้ใด", "หน่วยงาน", "หน่วย", "เขต"))
 _TRANSITION_SCORE = 0.88  # "ปีงบประมาณถัดไป" is not "วาระถัดไป": transitions may lose one letter at most
 # (spoken title, words looked for in a planned title, the title when no agenda was given)
 _TITLES: tuple[tuple[str, str, str], ...] = (
@@ -248,8 +249,15 @@ def find_cues(flat: str) -> tuple[Cue, ...]:
     for hit in fuzzy.find_all("เรื่องที่", flat, (k, where)):
         number, end = number_at(k, inverse[hit.start] + len(fuzzy.phrase_key("เรื่อง")))
         introduced = _before(flat, hit.start).endswith(tuple(fuzzy.phrase_key(w) for w in _INTRODUCERS))
-        if number and ("." in number or introduced):
-            found.append(Cue(hit.start, _flat_end(where, end, len(flat)), number, "number", score=hit.score))
+        if number is None:
+            continue
+        stop = _flat_end(where, end, len(flat))
+        # "เรื่องที่สอง รับรองรายงาน...": said first and followed by an item's title (a chair's own
+        # "เรื่องที่สอง" among his announcements is not followed by one)
+        titled = not _HESITANT.sub("", flat[: hit.start]).strip() and any(
+            _HESITANT.sub("", flat[stop:]).startswith(spoken) for spoken, _, _ in _TITLES)
+        if "." in number or introduced or titled:
+            found.append(Cue(hit.start, stop, number, "number", score=hit.score, strong="." in number or introduced))
     for m in _BARE_NUMBER_AFTER_ANY.finditer(flat):  # "ต่อเลยสี่จุดสอง เรื่อง...": a sub-item said in words
         number, end = number_at(k, inverse[m.end()])
         if number and "." in number and not _MEASURE.match(flat[_flat_end(where, end, len(flat)):]):
@@ -267,6 +275,8 @@ def find_cues(flat: str) -> tuple[Cue, ...]:
                 continue  # "เอาเรื่อง X ก่อน" takes X first; "เอาเรื่องนี้ไปคุย" does not
             if phrase.endswith("เรื่อง") and re.match(r"(?:อื่น|เพื่อ|สืบเนื่อง|รับรอง|ประธานแจ้ง|แจ้งเพื่อ)", flat[hit.end:]):
                 continue  # "ต่อไปเป็นเรื่องอื่นๆ": the title cue says which
+            if phrase.startswith("อื่น") and _before(flat, hit.start).endswith(_PEOPLE):
+                continue  # "มีท่านอื่นอีกไหม": anyone else to speak, not any other business
             found.append(Cue(hit.start, hit.end, None, meaning, score=hit.score, strong=False,
                              words="อื่น" if meaning == "other" else None,
                              title="เรื่องอื่น ๆ" if meaning == "other" else None))
@@ -378,8 +388,10 @@ _LEAD_IN = re.compile(
     "|(?:ถ้า|หาก)ไม่มี.{0,40}?(?=ก็|ถือว่า|เป็นอันว่า|งั้น|$))*$"
 )
 # The end of what precedes a loose decision in the same breath: "...อีกทีหนึ่ง เรื่องนี้ทราบกันแล้วนะ".
-_CLAUSE_END = re.compile(r"(?:เรื่องนี้|วาระนี้|ตรงนี้|อันนี้|ข้อนี้|ก็|โอเค|งั้น|ถือว่า|เป็นอันว่า|นะ|ครับ|ค่ะ|คะ)\s*$")
-_CLOSED = re.compile(r"(?:ตามนี้|ตามที่เสนอ)?(?:นะ)?(?:ครับ|ค่ะ|คะ|จ้ะ|จ้า)?\s*$")
+_CLAUSE_END = re.compile(
+    r"(?:เรื่องนี้|วาระนี้|ตรงนี้|อันนี้|ข้อนี้|ก็|โอเค|งั้น|ถือว่า|เป็นอันว่า|นะ|ครับ|ค่ะ|คะ|ตอนนี้|เอางี้|เอาอย่างนี้"
+    r"|หลักการ|ในหลักการ|ทุกคน|ทุกท่าน)\s*$")
+_CLOSED = re.compile(r"(?:ตามนี้|ตามที่เสนอ|ไว้ก่อน)?(?:นะ)?(?:ครับ|ค่ะ|คะ|จ้ะ|จ้า)?\s*$")
 _BLOCKERS = tuple(fuzzy.phrase_key(w) for w in _NOT_RESOLUTION_AFTER)
 _WHO_BLOCKERS = tuple(fuzzy.phrase_key(w) for w in ("ผม", "ดิฉัน", "กระผม", "หนู", "ขอ", "ถ้า", "หาก", "ควร", "ต้อง"))
 # After the verb in the same sentence: a question, asking for a decision.
@@ -444,9 +456,20 @@ _LABEL = re.compile(
 )
 
 
+_SUBJECT_KEY = fuzzy.phrase_key(SUBJECT)
+
+
 def as_resolution(words: str) -> str:
-    """Written form of a resolution: its label and particles dropped, "ที่ประชุม" as subject."""
-    text = written(_LABEL.sub("", words))
+    """Written form of a resolution: its label and particles dropped, "ที่ประชุม" as subject.
+
+    A subject misheard ("ติประชุม"), or one behind a misheard label ("ถืว่าที่ประชุม"), is written
+    right: what comes before it in the first few letters is the label, never the decision."""
+    words = _LABEL.sub("", words)
+    k, where = fuzzy.key(words)
+    hit = fuzzy.find(SUBJECT, words, (k, where), min_score=0.75)
+    if hit is not None and len(fuzzy.key(words[: hit.start])[0]) <= 6:
+        words = SUBJECT + words[hit.end:]
+    text = written(words)
     if text and not text.startswith(SUBJECT):
         text = SUBJECT + text
     return text
@@ -766,6 +789,13 @@ class _Splitter:
         if not cue.strong and self.presiding and speaker not in self.presiding:
             return None
         drafts = self.drafts
+        if cue.meaning.startswith("sub"):
+            current = drafts[self.current] if self.current >= 0 else None
+            parent = current.number.split(".")[0] if current else ""
+            head = next((d for d in drafts if d.number == parent), current)
+            if head is None or not head.subs:
+                return None
+            cue = replace(cue, meaning="1" if cue.meaning == "sub1" else "next")
         if self.planned:
             index = None
             if cue.number:
@@ -1043,7 +1073,9 @@ _CUE_WORDS = (
     "สำนักงาน", "สำนัก", "ฝ่าย", "ขอเชิญ", "เรื่อง", "ขยับ", "สุดท้าย", "ไม่มีใครค้าน", "คัดค้าน", "ขัดข้อง",
     "เห็นเป็นอย่างอื่น", "ช่วย", "เรื่องนี้", "วาระนี้", "สิ้นเดือน", "สิ้นไตรมาส", "ปีงบประมาณ", "ร่วมกัน", "มอบหมายให้",
 )
-_VOCABULARY = fuzzy.vocabulary(_CUE_WORDS, THAI_MONTHS)
+# The decision phrases too, so that a label misheard in front of the subject ("ถืว่าที่ประชุม") reads
+# as said and is dropped from the written resolution like the right one.
+_VOCABULARY = fuzzy.vocabulary(_CUE_WORDS, THAI_MONTHS, [p for _, p in _STATED], _LOOSE, _DEFER)
 
 
 def _bounds(text: str) -> set[int]:
