@@ -185,16 +185,16 @@ def speakers(
     ] = [],  # noqa: B006 - typer reads the default, never mutates it
 ) -> None:
     """List the speakers of a drafted recording, or rename them and draft again (no transcription)."""
-    from pipeline import voices
+    from pipeline import rename as renaming
 
     with _errors():
         if rename:
-            files = voices.rename(outdir, voices.parse_renames(rename))
+            files = renaming.rename(outdir, renaming.parse_renames(rename))
             typer.echo(f"{outdir}: renamed {len(rename)} speaker(s)")
             for f in files:
                 typer.echo(f"  {f}")
             return
-        for name, seconds in voices.speaking_time(outdir).items():
+        for name, seconds in renaming.speaking_time(outdir).items():
             typer.echo(f"{name}\t{seconds:.0f} s")
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import MinutesError
+from pipeline.store import Workspace, locked, write_atomic
 from pipeline.types import Action, Minutes, Transcript, from_dict, to_dict
 
 FILE = "corrections.json"
@@ -339,8 +340,6 @@ def _stamp() -> str:
 
 def _set_aside(out_dir: Path, current: Corrections) -> None:
     """Move what corrections.json holds that is not a valid edit into a file of its own, kept."""
-    from pipeline.runner import write_atomic
-
     bad = [r for r in current.rejected if r.file == FILE]
     if not bad:
         return
@@ -366,24 +365,45 @@ def append(
     `minutes` are given), name a segment, item and assignment that draft has; else EditError
     and nothing is written. Several writers (servers, `minutes speakers`) take turns on a lock.
     """
-    from pipeline import runner
-
     edit = check(edit)
     out_dir = Path(out_dir)
     edit.at = edit.at or dt.datetime.now().astimezone().isoformat(timespec="seconds")
     if transcript is None or minutes is None:
         stages = out_dir / "stages"
         if (stages / "speakers.json").is_file() and (stages / "minutes.json").is_file():
-            transcript, minutes, _ = runner.corrected(out_dir)
+            transcript, minutes, _ = corrected(out_dir)
     if transcript is not None and minutes is not None:
         check_against(edit, transcript, minutes)
-    with runner.locked(out_dir / LOCK, f"{out_dir}: another program is saving corrections here", wait=30.0):
+    with locked(out_dir / LOCK, f"{out_dir}: another program is saving corrections here", wait=30.0):
         current = load(out_dir)
         _set_aside(out_dir, current)
         current.edits.append(edit)
         body = {"edits": [to_dict(e) for e in current.edits]}
-        runner.write_atomic(out_dir / FILE, (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode())
+        write_atomic(out_dir / FILE, (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode())
     return current
+
+
+def stored(ws: Workspace) -> tuple[Transcript, Minutes, list[Conflict]]:
+    """The stored transcript and minutes of a drafted folder, each checked against its recorded
+    hash, with the reviewer's corrections applied, and the corrections that no longer fit."""
+    loaded: dict[str, Any] = {}
+    for name, cls, file in (("speakers", Transcript, "speakers.json"), ("minutes", Minutes, "minutes.json")):
+        entry = ws.manifest["stages"].get(name) or {}
+        result = ws.load_stage(name, entry.get("key", ""), cls, ws.stages_dir / file) if entry.get("key") else None
+        if result is None:
+            raise MinutesError(
+                f"{ws.stages_dir / file}: missing, changed or damaged since `minutes run` wrote it; run `minutes run` "
+                "on the recording again (it is computed again, corrections kept)"
+            )
+        loaded[name] = result
+    fixes = load(ws.dir)
+    transcript, conflicts = apply_transcript(loaded["speakers"], fixes)
+    return transcript, apply_minutes(loaded["minutes"], transcript, fixes), conflicts
+
+
+def corrected(out_dir: str | Path) -> tuple[Transcript, Minutes, list[Conflict]]:
+    """The stored transcript and minutes of `out_dir` with the reviewer's corrections applied, and any conflicts."""
+    return stored(Workspace(Path(out_dir)))
 
 
 def note(fixes: Corrections) -> str | None:

@@ -14,16 +14,13 @@ import dataclasses
 import datetime as dt
 import errno
 import functools
-import glob
-import hashlib
 import json
 import logging
 import os
-import secrets
 import shutil
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -46,7 +43,8 @@ from pipeline import (
 )
 from pipeline import minutes as drafting
 from pipeline.errors import MinutesError, choose
-from pipeline.types import Audio, InvalidData, Minutes, Recording, Transcript, check, dumps, from_dict, load_checked
+from pipeline.store import Busy, Workspace, key_of, locked, sha256_bytes, sha256_file, write_atomic  # noqa: F401 (Busy: re-exported)
+from pipeline.types import Audio, InvalidData, Minutes, Recording, Transcript, dumps, from_dict, load_checked
 
 log = logging.getLogger("minutes")
 T = TypeVar("T")
@@ -94,21 +92,6 @@ SHORT_NOTE = (
     "บันทึกเสียง {name} ถอดได้เพียง {decoded:.1f} วินาที จาก {container:.1f} วินาทีตามที่ไฟล์ระบุ "
     "(ขาดไป {missing:.1f} วินาที) ไฟล์อาจคัดลอกมาไม่ครบ โปรดตรวจสอบกับต้นฉบับ"
 )
-
-
-def _source_hash(ws: Workspace, paths: list[str]) -> str:
-    """Content hash of the source files; reused while a file's size and mtime are unchanged."""
-    known = ws.manifest.setdefault("sources", {})
-    digests = []
-    for p in paths:
-        st = Path(p).stat()
-        stamp = f"{st.st_size}:{st.st_mtime_ns}"
-        entry = known.get(str(Path(p).resolve()))
-        if not entry or entry["stamp"] != stamp:
-            entry = {"stamp": stamp, "sha256": sha256_file(Path(p))}
-            known[str(Path(p).resolve())] = entry
-        digests.append(entry["sha256"])
-    return digests[0] if len(digests) == 1 else key_of(digests)
 
 
 def _templates_key(user_dir: Path | None) -> str:
@@ -384,7 +367,7 @@ def _run(
         for name in ("audio", "transcript", "text"):
             ws.timings[name] = {"seconds": 0.0, "skipped": "input is a transcript"}
     else:
-        source_hash = _source_hash(ws, rec.parts)
+        source_hash = ws.source_hash(rec.parts)
         _claim(ws, rec, source_hash)
         found = glossary.find(rec.path)
         chosen = list(options.glossary) or ([found] if found else [])
@@ -418,7 +401,7 @@ def _run(
             VERSIONS["speakers"],
             text_key,
             options.speakers,
-            _source_hash(ws, zoom.companions(rec)),  # tracks, chat, roster, timeline, VTTs
+            ws.source_hash(zoom.companions(rec)),  # tracks, chat, roster, timeline, VTTs
             meeting.naming(planned),
             options.direct_messages,
             diarize.key(options.diarization, planned),
@@ -623,7 +606,7 @@ def render_stored(out_dir: str | Path, options: Options, wait: float = 0.0) -> R
         ws.clear_temporaries()
         ws.sync()
         t0 = time.perf_counter()
-        transcript, minutes, _ = _stored(ws)
+        transcript, minutes, _ = corrections.stored(ws)
         notes: list[str] = []
         exports = {**render.transcript_files(transcript), **_minutes_exports(minutes, transcript, options, notes)}
         files = ws.commit(exports)
@@ -633,27 +616,7 @@ def render_stored(out_dir: str | Path, options: Options, wait: float = 0.0) -> R
         return Result(out_dir=ws.dir, files=files, stages={"render": timing}, notes=notes)
 
 
-def _stored(ws: Workspace) -> tuple[Transcript, Minutes, list[corrections.Conflict]]:
-    """The stored transcript and minutes, each checked against its recorded hash, corrections applied."""
-    loaded: dict[str, Any] = {}
-    for name, cls, file in (("speakers", Transcript, "speakers.json"), ("minutes", Minutes, "minutes.json")):
-        entry = ws.manifest["stages"].get(name) or {}
-        result = ws.load_stage(name, entry.get("key", ""), cls, ws.stages_dir / file) if entry.get("key") else None
-        if result is None:
-            raise MinutesError(
-                f"{ws.stages_dir / file}: missing, changed or damaged since `minutes run` wrote it; run `minutes run` "
-                "on the recording again (it is computed again, corrections kept)"
-            )
-        loaded[name] = result
-    fixes = corrections.load(ws.dir)
-    transcript, conflicts = corrections.apply_transcript(loaded["speakers"], fixes)
-    minutes = corrections.apply_minutes(loaded["minutes"], transcript, fixes)
-    return transcript, minutes, conflicts
-
-
-def corrected(out_dir: str | Path) -> tuple[Transcript, Minutes, list[corrections.Conflict]]:
-    """The stored transcript and minutes with the reviewer's corrections applied, and any conflicts."""
-    return _stored(Workspace(Path(out_dir)))
+corrected = corrections.corrected  # the stored drafts with the reviewer's corrections (review, speakers)
 
 
 def redraft(out_dir: str | Path, wait: float = 0.0) -> Result:

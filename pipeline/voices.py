@@ -17,20 +17,17 @@ those people are candidates (members marked absent are not).
 from __future__ import annotations
 
 import hashlib
-import re
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from pipeline import audio as audio_io
 from pipeline.errors import MinutesError
+from pipeline.meeting import Directory
 from pipeline.types import Meeting, Turn
-
-if TYPE_CHECKING:
-    from pipeline.diarize import Diarisation
+from pipeline.voiceprint import Diarisation, unit, voice_print
 
 AUDIO = {".wav", ".m4a", ".mp3", ".mp4", ".aac", ".flac", ".ogg", ".opus", ".webm", ".wma"}
 # Cosine similarity of voice prints at which a name is given. Measured on composed meetings with
@@ -62,7 +59,7 @@ class Library:
             prints = [p for p in prints if p is not None]
             if not prints:
                 raise MinutesError(f"{person}: no speech heard in its recordings; add a recording of this voice")
-            voices[person.name] = _unit(np.mean(prints, axis=0))
+            voices[person.name] = unit(np.mean(prints, axis=0))
         if not voices:
             raise MinutesError(
                 f"{folder}: no voices found; make one folder per person holding their recordings, "
@@ -78,24 +75,6 @@ def _recordings(person: Path) -> list[Path]:
 def _decode(path: Path) -> np.ndarray:
     with tempfile.TemporaryDirectory() as tmp:
         return audio_io.load(audio_io.decode([str(path)], Path(tmp) / "voice.wav").path)
-
-
-def voice_print(samples: np.ndarray) -> np.ndarray | None:
-    """The L2-normed mean voice print of the speech in 16 kHz samples; None when there is none."""
-    from pipeline import diarize
-
-    source = audio_io.Samples(array=samples)
-    regions = diarize.speech_regions(audio_io.speech_probabilities(source), source.duration)
-    stream = diarize.SpeechStream(source, regions)
-    if stream.frames == 0:
-        return None
-    # Every 0.4 s, not side by side: library recordings are short, and more windows average better.
-    starts = np.arange(0, max(stream.cells - diarize.PER, 0) + 1)
-    return _unit(diarize.embed_at(stream, starts).mean(axis=0))
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    return (v / max(float(np.linalg.norm(v)), 1e-8)).astype(np.float32)
 
 
 @dataclass
@@ -141,8 +120,6 @@ def _candidates(library: Library, meeting: Meeting | None) -> dict[str, np.ndarr
     allowed = roster(meeting)
     if not allowed:
         return dict(library.voices)
-    from pipeline.meeting import Directory
-
     directory = Directory(meeting)  # type: ignore[arg-type]
     out: dict[str, np.ndarray] = {}
     for folder_name, print_ in library.voices.items():
@@ -161,61 +138,3 @@ def fingerprint(folder: str | Path) -> list[tuple[str, str]]:
         for f in _recordings(person):
             out.append((f.relative_to(folder).as_posix(), hashlib.sha256(f.read_bytes()).hexdigest()))
     return out
-
-
-_PAIR = re.compile(r"^\s*(?P<old>[^=]+?)\s*=\s*(?P<new>[^=]+?)\s*$")
-
-
-def parse_renames(pairs: list[str]) -> dict[str, str]:
-    """ "ผู้พูด 2=นายสมชาย ใจดี" -> {"ผู้พูด 2": "นายสมชาย ใจดี"}; a malformed pair is a one-line error."""
-    out: dict[str, str] = {}
-    for pair in pairs:
-        match = _PAIR.match(pair)
-        if not match:
-            raise MinutesError(f'--rename "{pair}": write it as "ผู้พูด 2=นายสมชาย ใจดี" (old label=new name)')
-        out[match["old"]] = match["new"]
-    return out
-
-
-def speaking_time(out_dir: str | Path) -> dict[str, float]:
-    """Seconds each speaker speaks in a folder `minutes run` wrote (renames included), in order of first speech."""
-    from pipeline import runner
-
-    _check_folder(Path(out_dir))
-    seconds: dict[str, float] = {}
-    for seg in runner.corrected(out_dir)[0].segments:
-        if seg.speaker:
-            seconds[seg.speaker] = seconds.get(seg.speaker, 0.0) + seg.end - seg.start
-    return seconds
-
-
-def _check_folder(out_dir: Path) -> None:
-    if not (out_dir / "stages" / "speakers.json").is_file() or not (out_dir / "run.json").is_file():
-        raise MinutesError(
-            f"{out_dir}: no stored speakers (stages/speakers.json) — give the folder `minutes run` "
-            "wrote for a recording (OUT/<recording-id>)"
-        )
-
-
-def rename(out_dir: str | Path, renames: dict[str, str]) -> list[Path]:
-    """Rename speakers in a folder `minutes run` wrote, and draft it again without transcribing.
-
-    Each rename is a reviewer's correction (corrections.json), so every later run keeps it; the
-    labels are checked against the speakers the folder has now (earlier renames included).
-    """
-    from pipeline import corrections, runner
-
-    out_dir = Path(out_dir)
-    _check_folder(out_dir)
-    transcript, _, _ = runner.corrected(out_dir)
-    labels = {s.speaker for s in transcript.segments if s.speaker} | {
-        o for s in transcript.segments for o in s.overlapping
-    }
-    for old in renames:
-        if old not in labels:
-            raise MinutesError(
-                f"{out_dir}: no speaker '{old}' in the transcript. Speakers: {', '.join(sorted(labels)) or 'none'}"
-            )
-    for old, new in renames.items():
-        corrections.append(out_dir, corrections.Edit(kind="rename", by="minutes speakers", before=old, value=new))
-    return runner.redraft(out_dir).files

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import corrections, meeting, render, runner
+from pipeline import corrections, meeting, render, runner, store
 from pipeline.cli import app
 from pipeline.errors import MinutesError
 from pipeline.runner import Options
@@ -858,7 +858,7 @@ def test_sigkill_at_a_point_then_rerun_gives_the_same_bytes(
 
 
 class _WindowsOs:
-    """The os module as runner sees it on Windows: only `name` differs."""
+    """The os module as the folder lock (pipeline.store) sees it on Windows: only `name` differs."""
 
     name = "nt"
 
@@ -884,7 +884,7 @@ class _FakeMsvcrt:
 @pytest.mark.skipif(sys.platform == "win32", reason="on Windows the real msvcrt is used")
 def test_the_folder_lock_on_windows(good: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """5: 'works on Windows too': the msvcrt branch, with a stand-in for msvcrt."""
-    monkeypatch.setattr(runner, "os", _WindowsOs())
+    monkeypatch.setattr(store, "os", _WindowsOs())
     monkeypatch.setitem(sys.modules, "msvcrt", _FakeMsvcrt)
     source, out = good
     folder = out / "good"
