@@ -69,7 +69,9 @@ def test_transcript_is_thai_and_close_enough_to_the_reference(sample_run: tuple[
     reference = (SAMPLE / "reference.txt").read_text(encoding="utf-8")
     rate = cer(reference, hypothesis)
     print(f"CER of Whisper base on the sample: {rate:.3f}")
-    assert rate < 0.45  # measured 0.3x with base int8; the bound catches a broken pipeline
+    # Measured 0.289 (Whisper base int8 on the CPU, seeded greedy decoding: the same on every run here);
+    # the 0.02 margin is for another CPU's arithmetic. A CER past it is a pipeline that got worse.
+    assert rate < 0.31
     assert transcript["language"] == "th" and all(s["end"] >= s["start"] for s in transcript["segments"])
     assert all(w["start"] <= w["end"] for s in transcript["segments"] for w in s["words"])
     srt = (out / "transcript.srt").read_text(encoding="utf-8")
