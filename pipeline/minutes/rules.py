@@ -428,7 +428,9 @@ def decision(flat: str) -> Decision | None:
     groups = (((s, p) for s, p in _STATED), ((_BARE, p) for p in _LOOSE), ((2, p) for p in _DEFER))
     for kind, group in zip(("stated", "loose", "deferral"), groups, strict=True):
         for strength, phrase in group:
-            for hit in fuzzy.find_all(phrase, flat, (k, where)):
+            # a short deferral one letter off is another word ("ถอนเรื่อง" / "ตอนเรื่อง")
+            strict = 1.0 if kind == "deferral" and len(fuzzy.phrase_key(phrase)) <= 9 else None
+            for hit in fuzzy.find_all(phrase, flat, (k, where), strict):
                 before = _before(flat, hit.start)
                 # an approximate hit's edge may sit a letter inside the word before ("ผม|เห็นชอบ")
                 if before.endswith(_BLOCKERS) or hit.score < fuzzy.SOUND_ALIKE and any(
@@ -1075,7 +1077,13 @@ _CUE_WORDS = (
 )
 # The decision phrases too, so that a label misheard in front of the subject ("ถืว่าที่ประชุม") reads
 # as said and is dropped from the written resolution like the right one.
-_VOCABULARY = fuzzy.vocabulary(_CUE_WORDS, THAI_MONTHS, [p for _, p in _STATED], _LOOSE, _DEFER)
+# And what a chair says before a loose decision, which `_LEAD_IN` and `_CLAUSE_END` read as written
+# ("งั้น" is not among them: its key is that of "งาน").
+_LEAD_WORDS = (
+    "ถ้าอย่างนั้น", "ถ้าเช่นนั้น", "ถ้างั้น", "ดังนั้น", "เพราะฉะนั้น", "สรุปว่า", "ไม่มีใคร", "ถ้าไม่มี", "หากไม่มี",
+    "โอเค", "ตรงนี้", "อันนี้", "ตอนนี้", "หลักการ", "ในหลักการ", "ทุกคน", "ทุกท่าน", "เอางี้", "เอาอย่างนี้",
+)
+_VOCABULARY = fuzzy.vocabulary(_CUE_WORDS, THAI_MONTHS, [p for _, p in _STATED], _LOOSE, _DEFER, _LEAD_WORDS)
 
 
 def _bounds(text: str) -> set[int]:
