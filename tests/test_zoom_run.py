@@ -105,15 +105,19 @@ def test_cloud_set_takes_speakers_from_the_timeline(folders: dict[str, zf.Built]
     assert transcript.speakers["passed_over"]["tracks"].startswith("no per-participant tracks")
     assert {s.speaker_source for s in transcript.segments} == {"Zoom timeline (active speaker)"}
     assert {s.speaker for s in transcript.segments} <= set(zf.FORMAL.values())
-    # The fake transcript opens item 1 at 4.5 s and item 4 at 17.5 s: the chat lands in them. (Its
-    # words are not the recording's, so here speaker changes would cut its sentences at random.)
+    # The fake transcript (tests/conftest.py SCRIPT) welcomes at 0.5 s, opens item 1 at 4.5 s and item 4
+    # at 17.5 s; item 1 holds the chair's welcome before its cue. So the chair's message at 4.0 s and
+    # Wirat's at 9.0 s land in item 1 and the reply at 20.0 s in item 4 (zoomfolder.CHAT; the direct
+    # message and the reaction are not in the appendix). (The fake's words are not the recording's, so
+    # with speakers, speaker changes would cut its sentences at random: hence --speakers none.)
     out = _run(folders["cloud"].folder, tmp_path / "no speakers", "--speakers", "none")
     minutes = load(Minutes, out / "minutes.json")
     first = minutes.agenda[0]
-    assert [(m.sender, m.agenda) for m in minutes.chat] == [
-        ("นายสมชาย ใจดี", "1" if first.start is not None and first.start <= 4.0 else None),
-        ("นายวิรัตน์ มนัสสนิทวงศ์", "1"),
-        ("Mr. Kenji Tanaka", "4"),
+    assert (first.number, first.start, first.opened_at) == ("1", 0.5, 4.5)
+    assert [(m.sender, m.at, m.agenda) for m in minutes.chat] == [
+        ("นายสมชาย ใจดี", 4.0, "1"),
+        ("นายวิรัตน์ มนัสสนิทวงศ์", 9.0, "1"),
+        ("Mr. Kenji Tanaka", 20.0, "4"),
     ]
     assert minutes.meeting.date == "2026-03-19" and minutes.meeting.start_time == "13.30"  # from GMT0630
     appendix = (out / "minutes.md").read_text(encoding="utf-8").split("## ภาคผนวก")[1]
