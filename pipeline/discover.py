@@ -7,6 +7,7 @@ missing, and which speaker source a run would take.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -28,6 +29,11 @@ ZOOM_FOLDER = zoom.FOLDER_NAME
 # Media names only Zoom's local client writes.
 ZOOM_MEDIA = re.compile(r"^(zoom_\d+\.mp4|audio_only\.m4a|audio\d+\.m4a|video\d+\.mp4)$", re.IGNORECASE)
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')  # not allowed in Windows file names
+# Device names Windows will not give a file or folder, with or without an extension ("NUL.txt" too).
+_RESERVED = re.compile(r"(?i)(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])(\s*(?:\..*)?)")
+# The longest id: with --out's own path, `-<hash8>` and the longest file inside (`.minutes.docx.<pid>-<8
+# hex>.tmp`), an output path stays well under Windows' 260 characters for a --out of up to ~120.
+ID_CHARS = 80
 log = logging.getLogger(__name__)
 
 
@@ -78,9 +84,19 @@ def file_id(path: Path) -> str:
 
 
 def recording_id(name: str) -> str:
-    """A folder name for outputs: the recording's own name, with characters Windows forbids removed."""
-    cleaned = _UNSAFE.sub("_", name).strip(" .")
-    return cleaned or "recording"
+    """A folder name for outputs, safe on Windows: the recording's own name with the characters Windows
+    forbids replaced, a device name (CON, NUL, COM1, ...) given a `_`, and a name over ID_CHARS cut
+    (between letters, never before a vowel or tone mark) and told apart by its hash."""
+    cleaned = _UNSAFE.sub("_", name).strip(" .") or "recording"
+    if device := _RESERVED.fullmatch(cleaned):
+        cleaned = f"{device[1]}_{device[2]}"
+    if len(cleaned) > ID_CHARS:
+        cut = ID_CHARS - 9
+        while cut > 1 and unicodedata.category(cleaned[cut])[0] == "M":  # ไม้เอก, สระอุ: part of a letter
+            cut -= 1
+        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+        cleaned = f"{cleaned[:cut].rstrip(' .')}-{digest}"
+    return cleaned
 
 
 def _from_folder(folder: Path, words: zoom.ChatWords, warn: bool = False) -> Recording:

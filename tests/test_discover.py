@@ -1,3 +1,4 @@
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,40 @@ def test_bad_paths_name_the_file_and_the_fix(setup, expected: str, tmp_path: Pat
 
 def test_recording_id_drops_characters_windows_forbids() -> None:
     assert discover.recording_id('ประชุม: "วาระ" 1/2569?') == "ประชุม_ _วาระ_ 1_2569_"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("CON", "CON_"),
+        ("nul", "nul_"),
+        ("Aux.m4a", "Aux_.m4a"),  # a device name with an extension is the device too
+        ("NUL .txt", "NUL_ .txt"),
+        ("COM1", "COM1_"),
+        ("lpt9.mp4", "lpt9_.mp4"),
+        ("PRN.", "PRN_"),  # Windows drops the final dot: still PRN
+        ("COM10", "COM10"),  # not a device
+        ("CONSOLE", "CONSOLE"),
+        ("ประชุม CON", "ประชุม CON"),
+        ("", "recording"),
+    ],
+)
+def test_recording_id_is_never_a_windows_device_name(name: str, expected: str) -> None:
+    assert discover.recording_id(name) == expected
+
+
+def test_a_long_recording_id_is_cut_between_letters_and_keeps_a_hash() -> None:
+    name = "ประชุมคณะทำงานขับเคลื่อนแผนแม่บทดิจิทัล ครั้งที่ 1/2569 วันที่ 19 มีนาคม 2569 ณ ห้องประชุมใหญ่ชั้นห้า"
+    made = discover.recording_id(name)
+    # 71 characters of the name (the 72nd, "ม" of มีนาคม, is a letter), "-", and 8 of its SHA-256
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    assert made == f"ประชุมคณะทำงานขับเคลื่อนแผนแม่บทดิจิทัล ครั้งที่ 1_2569 วันที่ 19 มีนาค-{digest}"
+    assert len(made) == 80
+    # 71 cuts "ที่" between ท and its marks (index 71 is the vowel ี): the cut moves back to before ท
+    cut_in_a_letter = "ก" * 70 + "ที่" + "ข" * 20
+    assert discover.recording_id(cut_in_a_letter).split("-")[0] == "ก" * 70
+    assert discover.recording_id("ก" * 80) == "ก" * 80  # at the limit: kept whole
+    assert discover.recording_id("ก" * 81) != discover.recording_id("ก" * 82)  # the hash keeps them apart
 
 
 def test_chat_words_decide_which_chat_a_folder_has(tone_m4a: Path, tmp_path: Path) -> None:
