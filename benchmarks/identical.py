@@ -301,7 +301,10 @@ def main() -> int:
         if args.keep:
             print(f"kept {work}")
         else:
-            shutil.rmtree(work, ignore_errors=True)
+            from pipeline.store import remove_tree  # this checkout's: the revisions compared run elsewhere
+
+            for left in remove_tree(work):
+                print(f"could not remove {left}; delete it by hand")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ import functools
 import json
 import logging
 import os
-import shutil
 import stat
 import time
 from collections.abc import Callable
@@ -43,7 +42,16 @@ from pipeline import (
 )
 from pipeline import minutes as drafting
 from pipeline.errors import MinutesError, choose
-from pipeline.store import Busy, Workspace, key_of, locked, sha256_bytes, sha256_file, write_atomic  # noqa: F401 (Busy: re-exported)
+from pipeline.store import (
+    Busy,  # noqa: F401 (re-exported)
+    Workspace,
+    key_of,
+    locked,
+    remove_tree,
+    sha256_bytes,
+    sha256_file,
+    write_atomic,
+)
 from pipeline.types import Audio, InvalidData, Minutes, Recording, Transcript, dumps, from_dict, load_checked
 
 log = logging.getLogger("minutes")
@@ -161,7 +169,8 @@ def run(
                 if not existed:  # a first run that failed leaves nothing that could pass for a result
                     for child in out_dir.iterdir():
                         if child.is_dir():
-                            shutil.rmtree(child, ignore_errors=True)
+                            for left in remove_tree(child):  # never a silent half-removed folder
+                                log.warning("could not remove %s; delete it by hand", left)
                         elif child.name != LOCK:
                             child.unlink(missing_ok=True)
                 raise

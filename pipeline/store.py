@@ -325,3 +325,36 @@ def sha256_file(path: Path) -> str:
         while chunk := f.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def remove_tree(path: Path) -> list[str]:
+    """Remove a folder and everything in it; return one `path: reason` for each thing left behind.
+
+    `shutil.rmtree(ignore_errors=True)` would leave a half-removed folder without a word. Here a
+    read-only file (Windows refuses to delete one) is made writable and tried again; what still
+    cannot go (a file open in Word, no permission) is reported, without the folders that hold it.
+    Nothing there, or everything removed: [].
+    """
+    import shutil
+    import stat
+    import sys
+
+    left: dict[str, str] = {}
+
+    def failed(function: Any, name: str, error: BaseException) -> None:
+        if isinstance(error, FileNotFoundError):
+            return  # gone already: what was asked
+        if isinstance(error, PermissionError) and function in (os.unlink, os.remove, os.rmdir):
+            with contextlib.suppress(OSError):
+                os.chmod(name, stat.S_IWRITE)
+                function(name)
+                return
+        left[os.fspath(name)] = getattr(error, "strerror", None) or str(error)
+
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=failed)
+    else:  # onerror is given (function, path, exc_info)
+        shutil.rmtree(path, onerror=lambda function, name, info: failed(function, name, info[1]))
+    # A folder left only because something inside it was is not news: name what is inside.
+    inner = [name for name in left if not any(other.startswith(name + os.sep) for other in left)]
+    return [f"{name}: {left[name]}" for name in inner]
