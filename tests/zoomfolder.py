@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline import audio
+from pipeline.thaidate import clock
 
 SPEECH = Path(__file__).parent / "data" / "speech"
 RATE = 16000
@@ -237,11 +238,6 @@ def squeeze(samples: np.ndarray, keep: float = 0.2, longer_than: float = 0.5) ->
 # Companion files
 
 
-def _clock(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
-
-
 def chat_text(says: list[Say], dialect: str, wall: Callable[[float], dt.datetime]) -> str:
     """The messages in one of Zoom's chat dialects: "cloud", "local v1", "local v2", "local dated"."""
     out = []
@@ -257,7 +253,7 @@ def chat_text(says: list[Say], dialect: str, wall: Callable[[float], dt.datetime
         to = say.to + (marker if say.kind == "direct" else "")
         when = wall(say.at)
         if dialect == "cloud":
-            out.append(f"{_clock(say.at)}\t{say.sender}:\t{lines[0]}")
+            out.append(f"{clock(say.at)}\t{say.sender}:\t{lines[0]}")
             out += lines[1:]
         elif dialect == "local v1":
             out.append(f"{when:%H:%M:%S} From {say.sender} to {to} : {lines[0]}")
@@ -316,14 +312,14 @@ def timeline_json(utterances: list[Utterance], duration: float, step: float = 0.
              "multiple_people": False, "client_type": 0, "avatar_url": ""}
             for k, u in enumerate(utterances) if u.start <= t < u.end
         ]
-        entries.append({"ts": f"{_clock(t)}.{round(t % 1 * 1000):03d}", "users": users})
+        entries.append({"ts": f"{clock(t)}.{round(t % 1 * 1000):03d}", "users": users})
     return json.dumps({"timeline": entries}, ensure_ascii=False, indent=1)
 
 
 def vtt_text(utterances: list[Utterance], speakers: bool = True) -> str:
     """Zoom's transcript VTT: CRLF, numbered cues, `Name: ` prefixes (the first cue has none)."""
     def stamp(t: float) -> str:
-        return f"{_clock(t)}.{round(t % 1 * 1000):03d}"
+        return f"{clock(t)}.{round(t % 1 * 1000):03d}"
 
     out = ["WEBVTT", ""]
     for i, u in enumerate(utterances, 1):
