@@ -290,6 +290,7 @@ def find_cues(flat: str) -> tuple[Cue, ...]:
             if not _introduced(before) and not opening:
                 continue
             found.append(Cue(hit.start, hit.end, None, "title", words, title, hit.score, strong=not opening))
+    found.extend(_opening_anchor(flat, k, where, inverse))
     # among overlapping cues the surest, then the longest, then a number before a title
     found.sort(key=lambda c: (-round(c.score, 2), c.meaning != "number", -(c.end - c.start), c.start))
     kept: list[Cue] = []
@@ -317,6 +318,41 @@ def find_cues(flat: str) -> tuple[Cue, ...]:
         if lead and (n == 0 or cues[n - 1].end <= lead.start()):
             cue.start = lead.start()
     return tuple(cues)
+
+
+# What an opening says before the number, for a sentence that starts with one heard too badly for the
+# cues above ("คุรระที่ 3", "วะระที 4", "ต่อศปเใครแ 4.2"): the words before the number need only look
+# like one of these, when the number comes within the first letters of the sentence.
+# "เรื่อง..." only before a sub-item's number: the chair's own "เรื่องที่สอง" is no item.
+_OPENERS = tuple(fuzzy.phrase_key(w) for w in (
+    "ระเบียบวาระที่", "ระเบียบวาระ", "วาระที่", "วาระ", "ต่อไปวาระที่", "ขอเข้าสู่ระเบียบวาระที่",
+    "ต่อไปเป็นระเบียบวาระที่", "เข้าสู่วาระที่",
+))
+_SUB_OPENERS = _OPENERS + tuple(fuzzy.phrase_key(w) for w in ("เรื่องที่", "ต่อไปเรื่อง", "ต่อไปเรื่องที่"))
+_COUNT = fuzzy.phrase_key("มี")  # "วาระนี้มีสองเรื่อง": a count, not a number
+_OPENER_SIMILARITY = 0.5
+_OPENER_REACH = 16  # key letters from the sentence's start to its number, at most
+_SENTENCE_LEAD = re.compile(r"(?:เอ่อ|อ่า|อืม|เออ|เอ้า|โอเค|ครับ|ค่ะ|คะ|นะ|แล้วก็|งั้น|ได้|ดี|\s)*")
+
+
+def _opening_anchor(flat: str, k: str, where: list[int], inverse: list[int]) -> list[Cue]:
+    """An opening at the start of a sentence whose cue words were misheard, found by its number.
+
+    Weak (a note for the reviewer) and only from whoever presides (`strong=False`)."""
+    first = inverse[_SENTENCE_LEAD.match(flat).end()]
+    for i in range(first + 2, min(len(k), first + _OPENER_REACH)):
+        number, end = number_at(k, i)
+        if number is None:
+            continue
+        major, _, minor = number.partition(".")
+        prefix = k[first:i]
+        similar = max(fuzzy.Levenshtein.normalized_similarity(prefix, o) for o in (_SUB_OPENERS if minor else _OPENERS))
+        stop = _flat_end(where, end, len(flat))
+        if 1 <= int(major) <= 9 and (not minor or 1 <= int(minor) <= 9) and similar >= _OPENER_SIMILARITY \
+                and not prefix.endswith(_COUNT) and not _MEASURE.match(flat[stop:]):
+            return [Cue(where[first], stop, number, "number", score=0.7, strong=False)]
+        return []
+    return []
 
 
 def _inverse(where: list[int], length: int) -> list[int]:
@@ -421,8 +457,11 @@ def _asked(flat: str, start: int) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def decision(flat: str) -> Decision | None:
-    """The strongest decision said in a sentence, or None (see the data above)."""
+def decision(flat: str, slack: float | None = None) -> Decision | None:
+    """The strongest decision said in a sentence, or None (see the data above).
+
+    With `slack`, a decision verb also counts where it is only that similar to what was heard
+    (the last resort for an item in which nothing else was found: see `_resolution`)."""
     k, where = fuzzy.key(flat)
     best: Decision | None = None
     groups = (((s, p) for s, p in _STATED), ((_BARE, p) for p in _LOOSE), ((2, p) for p in _DEFER))
@@ -430,6 +469,8 @@ def decision(flat: str) -> Decision | None:
         for strength, phrase in group:
             # a short deferral one letter off is another word ("ถอนเรื่อง" / "ตอนเรื่อง")
             strict = 1.0 if kind == "deferral" and len(fuzzy.phrase_key(phrase)) <= 9 else None
+            if slack is not None and phrase in _VERBS:
+                strict = slack
             for hit in fuzzy.find_all(phrase, flat, (k, where), strict):
                 before = _before(flat, hit.start)
                 # an approximate hit's edge may sit a letter inside the word before ("ผม|เห็นชอบ")
@@ -901,12 +942,34 @@ class _Splitter:
         return opening, owner
 
 
+_SLACK = 0.7  # how like a decision verb the chair's closing words must be when nothing else was found
+_CLOSING = 3  # how many of the chair's last sentences in an item may hold such a decision
+_SLACK_WORDS = 7  # letters a decision found so must say besides its subject
+_SLACK_SCORE = 0.8  # a decision found so is always a reviewer's note (below fuzzy.WEAK)
+
+
 def _resolution(draft: _Draft, presiding: set[str]) -> tuple[str, list[int], list[int], float, str] | None:
-    """The item's resolution: (written text, segment ids, indices of the parts used, how sure, kind)."""
+    """The item's resolution: (written text, segment ids, indices of the parts used, how sure, kind).
+
+    When no decision is heard, the chair's last few sentences are read again for a decision verb
+    heard badly ("ลับลอง", "รับทรไหม"); one found so is kept with a low score, as a note."""
+    found = _decided(draft, presiding, None)
+    if found is None and presiding:
+        chair = [i for i, p in enumerate(draft.parts) if not p.cue and p.segment.speaker in presiding]
+        found = _decided(draft, presiding, _SLACK, set(chair[-_CLOSING:]))
+        if found is not None:
+            found = (*found[:3], min(found[3], _SLACK_SCORE), found[4])
+    return found
+
+
+def _decided(draft: _Draft, presiding: set[str], slack: float | None,
+             only: set[int] | None = None) -> tuple[str, list[int], list[int], float, str] | None:
     best = None
     parts = draft.parts
     for i, part in enumerate(parts):
-        found = None if part.cue else decision(part.flat)
+        if only is not None and i not in only:
+            continue
+        found = None if part.cue else decision(part.flat, slack)
         if not found:
             continue
         speaker = part.segment.speaker
@@ -930,6 +993,8 @@ def _resolution(draft: _Draft, presiding: set[str]) -> tuple[str, list[int], lis
         source = " ".join(parts[j].flat for j in sorted(used, key=lambda j: -1 if j == i else j))
         if not text or not supported(text, source):
             continue
+        if slack is not None and (len(text) - len(SUBJECT) < _SLACK_WORDS or "ต้อนรับ" in part.flat):
+            continue  # a verb heard badly needs words after it ("ที่ประชุมลา" is a fragment), and is no welcome
         rank = (found.strength, i)
         if best is None or rank >= best[0]:
             ids = sorted(dict.fromkeys(parts[j].segment.id for j in used))
