@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pipeline import thaidate
 from pipeline.errors import MinutesError
-from pipeline.thaidate import BLANK
+from pipeline.thaidate import BLANK, clock
 from pipeline.types import AgendaItem, ChatMessage, Minutes, Person, Transcript
 
 # The built-in templates, which a --templates folder may replace one by one.
@@ -169,12 +169,6 @@ def _time(value: str | None) -> str:
         return thaidate.time_th(value)
     except ValueError:
         return blank(value)
-
-
-def clock(seconds: float) -> str:
-    """`01:02:03` for a position in the recording (whole seconds)."""
-    total = max(0, int(seconds))
-    return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
 
 
 def _people(people: list[Person], chair: Person | None = None) -> list[PersonLine]:
