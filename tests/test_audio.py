@@ -90,3 +90,23 @@ def test_samples_refuse_a_wav_that_was_not_decoded_by_us(tmp_path: Path) -> None
     with pytest.raises(MinutesError, match="16 kHz mono") as err:
         audio.Samples(stereo)
     assert str(stereo) in str(err.value)
+
+
+def test_the_fake_engine_hears_what_it_is_given(tone_m4a: Path, tmp_path: Path) -> None:
+    """tests/conftest.py's FakeEngine stands in at the engine seam only: what it writes follows the
+    audio it is handed (its length, and whether anything is there), so a test whose audio went
+    missing or was cut on the way to the engine cannot pass with the usual script."""
+    from tests.conftest import SCRIPT, FakeEngine
+
+    engine = FakeEngine(None)
+    tone = audio.decode([str(tone_m4a)], tmp_path / "tone.wav")  # 2 seconds
+    heard = engine.transcribe(audio.Samples(tone.path), tone.duration, None)
+    assert [s.text for s in heard.segments] == [text for _, _, text in SCRIPT]
+    # the script (0.5 s to 33 s, ending at 33.5) spoken over the 2 seconds it was given
+    assert heard.segments[0].start == round(0.5 * tone.duration / 33.5, 3) and heard.segments[-1].end <= tone.duration
+    silence = audio.Samples(array=np.zeros(16000 * 40, dtype=np.float32))
+    assert engine.transcribe(silence, 40.0, None).segments == []
+    long = audio.Samples(array=np.tile(np.float32([0.2, -0.2]), 16000 * 20))  # 40 s of sound
+    assert [(s.start, s.end) for s in engine.transcribe(long, 40.0, None).segments] == [
+        (start, end) for start, end, _ in SCRIPT
+    ]
