@@ -286,6 +286,25 @@ class Catalog:
         rows = self.db.execute("SELECT path FROM sources WHERE recording = ? ORDER BY path", (rec_id,)).fetchall()
         return [r["path"] for r in rows]
 
+    def copy_count(self) -> int:
+        """Sources that are copies of a recording catalogued under another path."""
+        return self.db.execute(
+            "SELECT count(*) FROM sources s JOIN recordings r ON r.id = s.recording WHERE s.path != r.source"
+        ).fetchone()[0]
+
+    def forget_stale_failure(self, path: str, rec_id: str) -> None:
+        """A source that failed before and now holds other content: its old failure is history."""
+        row = self.db.execute(
+            "SELECT r.id, r.status FROM sources s JOIN recordings r ON r.id = s.recording WHERE s.path = ?", (path,)
+        ).fetchone()
+        if row and row["id"] != rec_id and row["status"] == "failed":
+            others = self.db.execute(
+                "SELECT count(*) FROM sources WHERE recording = ? AND path != ?", (row["id"], path)
+            ).fetchone()[0]
+            if not others:
+                with self.transaction() as db:
+                    db.execute("DELETE FROM recordings WHERE id = ?", (row["id"],))
+
     # -- batches ----------------------------------------------------------------------------------
 
     def batch_started(self, root: str, executor: str, jobs: int) -> int:
@@ -409,6 +428,46 @@ def snippet(text: str, terms: list[str], width: int = 90) -> str:
             + ("…" if right < len(text) else "")
         )
     return text if len(text) <= width else text[:width] + "…"
+
+
+# -- the batch lock: one `minutes batch` per output folder ----------------------------------------
+
+LOCK_FILE = ".batch.lock"
+
+
+@contextlib.contextmanager
+def exclusive(out: str | Path) -> Iterator[None]:
+    """One batch per output folder at a time. The lock is SQLite's, so the OS frees it if we are killed."""
+    lock = sqlite3.connect(str(Path(out) / LOCK_FILE), timeout=2, isolation_level=None)
+    try:
+        lock.execute("BEGIN EXCLUSIVE")
+    except sqlite3.OperationalError:
+        lock.close()
+        raise MinutesError(
+            f"{out}: another `minutes batch` is writing here; let it finish (see `minutes status --out {out}`) "
+            "or use another --out"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+
+
+def is_running(out: str | Path) -> bool:
+    """Whether a batch is writing into `out` right now."""
+    path = Path(out) / LOCK_FILE
+    if not path.is_file():
+        return False
+    lock = sqlite3.connect(str(path), timeout=0, isolation_level=None)
+    try:
+        lock.execute("BEGIN EXCLUSIVE")
+        lock.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError:
+        return True
+    finally:
+        lock.close()
 
 
 def clock(seconds: float | None) -> str:

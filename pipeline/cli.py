@@ -246,7 +246,7 @@ def batch(
 ) -> None:
     """Draft minutes for every recording under ROOT; rerun it to resume. Exit 1 if any recording failed."""
     from pipeline import batch as batches
-    from pipeline import runner
+    from pipeline import runner, terminal
 
     if device not in ("auto", "cpu", "cuda"):
         _fail(MinutesError(f"unknown device '{device}'. Available: auto, cpu, cuda"))
@@ -264,9 +264,9 @@ def batch(
     )
     with _errors():
         report = batches.run(
-            root, options, jobs=jobs, executor=executor, address=address, display=batches.ConsoleProgress()
+            root, options, jobs=jobs, executor=executor, address=address, display=terminal.ConsoleProgress()
         )
-    typer.echo(batches.summary(report))
+    typer.echo(terminal.summary(report))
     raise typer.Exit(1 if report.failed else 0)
 
 
@@ -296,10 +296,11 @@ def status(
 ) -> None:
     """The state of an archive: recordings done, failed and in work, audio hours, the last batch."""
     from pipeline import batch as batches
+    from pipeline import terminal
 
     with _errors():
         state = batches.status(out)
-    typer.echo(batches.describe(state))
+    typer.echo(terminal.describe(state))
 
 
 class _AudioProgress:

@@ -463,14 +463,27 @@ class PartClock:
         return offset
 
 
-def probe(path: str | Path) -> tuple[float, dt.datetime | None]:
-    """A media file's duration (seconds) and container creation time (local), as ffmpeg reports them."""
-    result = subprocess.run([audio.ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)], capture_output=True)
-    report = result.stderr.decode("utf-8", errors="replace")
+def _ffmpeg_report(path: str | Path, timeout: float | None) -> str:
+    """What `ffmpeg -i` says of a media file (its container's duration, streams and tags)."""
+    command = [audio.ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)]
+    return subprocess.run(command, capture_output=True, timeout=timeout).stderr.decode("utf-8", errors="replace")
+
+
+def _container_seconds(report: str) -> float | None:
     match = re.search(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)", report)
-    duration = int(match[1]) * 3600 + int(match[2]) * 60 + float(match[3]) if match else 0.0
+    return int(match[1]) * 3600 + int(match[2]) * 60 + float(match[3]) if match else None
+
+
+def probe(path: str | Path) -> tuple[float, dt.datetime | None]:
+    """A media file's duration (seconds, 0 when unknown) and container creation time (local), as ffmpeg reports them."""
+    report = _ffmpeg_report(path, None)
     created = audio._creation_time(report)
-    return duration, dt.datetime.fromisoformat(created) if created else None
+    return _container_seconds(report) or 0.0, dt.datetime.fromisoformat(created) if created else None
+
+
+def media_seconds(path: str | Path, timeout: float | None = None) -> float | None:
+    """A media file's duration from its container (seconds), None when ffmpeg names none."""
+    return _container_seconds(_ffmpeg_report(path, timeout))
 
 
 def part_clock(parts: list[str], started: dt.datetime, lengths: list[float] | None = None) -> PartClock:
