@@ -8,7 +8,7 @@ little room noise and goes through AAC, as a Zoom recording does.
 
 The clips are short (2.5-13 s each, one or two per speaker), so a long turn repeats a speaker's
 words: the voices are real, the conversation is not. Used by benchmarks/diarisation.py and by the
-diarisation tests.
+diarisation tests. The turns are laid out on pipeline.evaluate.Timeline, as every composed meeting is.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from pipeline.evaluate import Timeline
 
 SR = 16000
 TURN_SECONDS = (1.0, 30.0)
@@ -112,34 +114,29 @@ def _turn_audio(voice: Voice, seconds: float, rng: random.Random) -> np.ndarray:
 def compose(voices: list[Voice], seconds: float, seed: int) -> Meeting:
     """A meeting of about `seconds` in which every voice speaks; the same seed gives the same meeting."""
     rng = random.Random(seed)
-    placed: list[tuple[int, np.ndarray, str]] = []
+    timeline = Timeline()
     turns: list[tuple[float, float, str]] = []
-    cursor, previous = 0, None
+    previous = None
     order = list(range(len(voices)))
     rng.shuffle(order)
     first_round = list(order)  # everyone speaks early, as in a round of introductions
-    while cursor < seconds * SR or first_round:
+    while timeline.end < seconds * SR or first_round:
         if first_round:
             who = first_round.pop(0)
         else:
             who = rng.choice([i for i in range(len(voices)) if i != previous])
         length = math.exp(rng.uniform(math.log(TURN_SECONDS[0]), math.log(TURN_SECONDS[1])))
         clip = _normalise(_turn_audio(voices[who], length, rng), -23.0 + rng.uniform(*LEVEL_DB))
-        start = cursor
+        start, placed = timeline.end, timeline.placed
         if placed and rng.random() < OVERLAP_CHANCE:
             last_len = len(placed[-1][1])
             overlap = int(rng.uniform(*OVERLAP_SECONDS) * SR)
-            start = max(cursor - min(overlap, last_len // 2, len(clip) // 2), placed[-1][0] + 1)
+            start = max(timeline.end - min(overlap, last_len // 2, len(clip) // 2), placed[-1][0] + 1)
         elif placed:
-            start = cursor + int(rng.uniform(*PAUSE_SECONDS) * SR)
-        placed.append((start, clip, voices[who].name))
-        turns.append((start / SR, (start + len(clip)) / SR, voices[who].name))
-        cursor = max(cursor, start + len(clip))
+            start = timeline.end + int(rng.uniform(*PAUSE_SECONDS) * SR)
+        turns.append((*timeline.put(start, clip, voices[who].name), voices[who].name))
         previous = who
-    tail = SR // 2
-    mix = np.zeros(cursor + tail, dtype=np.float32)
-    for start, clip, _ in placed:
-        mix[start : start + len(clip)] += clip
+    mix = timeline.mix(tail=SR // 2)
     noise = np.random.default_rng(seed).standard_normal(len(mix)).astype(np.float32)
     mix += noise * 10 ** (NOISE_DBFS / 20)
     return Meeting(np.clip(mix, -1, 1), turns)

@@ -177,6 +177,54 @@ def distraction(kind: str, seconds: float, rng: np.random.Generator) -> np.ndarr
     raise ValueError(kind)
 
 
+@dataclass
+class Timeline:
+    """Sound laid out in time, each speaker's on a track of their own: the one way a meeting is
+    composed, here for `minutes evaluate --compose` (`compose` below, written to disk as it goes),
+    in benchmarks/compose.py (turns, pauses and overlaps) and in tests/zoomfolder.py (Zoom folders);
+    with the truth of who spoke when."""
+
+    rate: int = SAMPLE_RATE
+    placed: list[tuple[int, np.ndarray, str | None]] = field(default_factory=list)
+    end: int = 0  # the sample just after the last one anything covers
+    written: int = 0  # how far `write` has written
+
+    def put(self, at: int, clip: np.ndarray, speaker: str | None = None) -> tuple[float, float]:
+        """`clip` (said by `speaker`; None: not speech) from sample `at` on; its (start, end) in seconds."""
+        self.placed.append((at, clip, speaker))
+        self.end = max(self.end, at + len(clip))
+        return at / self.rate, (at + len(clip)) / self.rate
+
+    def tracks(self, tail: int = 0) -> dict[str | None, np.ndarray]:
+        """Each speaker's track, all `tail` samples longer than the sound, in the order they first spoke."""
+        out = {who: np.zeros(self.end + tail, dtype=np.float32) for _, _, who in self.placed}
+        for at, clip, who in self.placed:
+            out[who][at : at + len(clip)] += clip
+        return out
+
+    def mix(self, tail: int = 0) -> np.ndarray:
+        """Everything in one track (not clipped)."""
+        out = np.zeros(self.end + tail, dtype=np.float32)
+        for at, clip, _ in self.placed:
+            out[at : at + len(clip)] += clip
+        return out
+
+    def write(self, out: wave.Wave_write, upto: int) -> None:
+        """The mix from where the last write stopped to sample `upto`, as 16-bit samples, a minute at a
+        time; what lies wholly before `upto` is then let go (hours of meeting never sit in memory)."""
+        step = 60 * self.rate
+        while self.written < upto:
+            stop = min(upto, self.written + step)
+            block = np.zeros(stop - self.written, dtype=np.float32)
+            for at, clip, _ in self.placed:
+                first, last = max(at, self.written), min(at + len(clip), stop)
+                if first < last:
+                    block[first - self.written : last - self.written] += clip[first - at : last - at]
+            out.writeframes((np.clip(block, -1, 1) * 32767).astype(np.int16).tobytes())
+            self.written = stop
+        self.placed = [p for p in self.placed if p[0] + len(p[1]) > self.written]
+
+
 def compose(
     items: list[Item], minutes: float, dest: Path, folder: Path, seed: int = 0, pause_scale: float = 1.0
 ) -> Item:
@@ -192,33 +240,32 @@ def compose(
     clips = [(it, audio.Samples(decoded_wav(it, folder)).read(0, None)) for it in items]
     total = int(minutes * 60 * SAMPLE_RATE)
     utterances: list[Utterance] = []
-    written = 0
+    timeline = Timeline()
     with wave.open(str(dest), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(SAMPLE_RATE)
 
-        def put(x: np.ndarray) -> None:
-            nonlocal written
-            x = x[: total - written]
-            out.writeframes((np.clip(x, -1, 1) * 32767).astype(np.int16).tobytes())
-            written += len(x)
+        def then(x: np.ndarray, reference: str | None = None) -> None:
+            """`x` after what is placed, written at once (the recording ends at `total`)."""
+            said = timeline.put(timeline.end, x, reference)
+            if reference is not None:
+                utterances.append(Utterance(*said, reference))
+            timeline.write(out, min(timeline.end, total))
 
-        put(distraction("silence", 2.0, rng))
+        then(distraction("silence", 2.0, rng))
         k = 0
-        while written < total:
+        while timeline.end < total:
             item, samples = clips[k % len(clips)]
-            if written + len(samples) > total:
+            if timeline.end + len(samples) > total:
                 break
-            utterances.append(Utterance(written / SAMPLE_RATE, (written + len(samples)) / SAMPLE_RATE, item.reference))
-            put(samples)
+            then(samples, item.reference)
             pause = PAUSES[k % len(PAUSES)] * pause_scale
             for _ in range(int(pause // 60)):  # a minute at a time: long pauses never sit in memory whole
-                put(distraction(DISTRACTIONS[k % len(DISTRACTIONS)], 60.0, rng))
-            put(distraction(DISTRACTIONS[k % len(DISTRACTIONS)], pause % 60, rng))
+                then(distraction(DISTRACTIONS[k % len(DISTRACTIONS)], 60.0, rng))
+            then(distraction(DISTRACTIONS[k % len(DISTRACTIONS)], pause % 60, rng))
             k += 1
-        while written < total:  # the rest is silence
-            put(np.zeros(min(total - written, 60 * SAMPLE_RATE), dtype=np.float32))
+        timeline.write(out, total)  # the rest is silence
     text = " ".join(u.text for u in utterances)
     return Item(dest.stem, str(dest), text, "composed", utterances, duration=total / SAMPLE_RATE)
 

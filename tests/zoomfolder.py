@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline import audio
+from pipeline.evaluate import Timeline
 from pipeline.thaidate import clock
 
 SPEECH = Path(__file__).parent / "data" / "speech"
@@ -149,8 +150,21 @@ def clip_samples(name: str) -> np.ndarray:
     """A clip as float32 at 16 kHz: its edges quieter than 30 dB below its peak (clicks aside) cut off,
     0.1 s kept, and levelled towards -20 dBFS."""
     raw = subprocess.run(
-        [audio.ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-i", str(SPEECH / f"{name}.flac"),
-         "-f", "s16le", "-ac", "1", "-ar", str(RATE), "-"],
+        [
+            audio.ffmpeg_exe(),
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-i",
+            str(SPEECH / f"{name}.flac"),
+            "-f",
+            "s16le",
+            "-ac",
+            "1",
+            "-ar",
+            str(RATE),
+            "-",
+        ],
         capture_output=True,
         check=True,
     ).stdout
@@ -180,24 +194,16 @@ def transcripts() -> dict[str, str]:
 def compose(turns: list[Turn], lead: float = 1.0, tail: float = 1.0) -> tuple[dict[str, np.ndarray], list[Utterance]]:
     """Each speaker's track (equal lengths) and the utterances, with pauses of 0.6-1.2 s."""
     pauses = np.random.default_rng(20260319).uniform(0.6, 1.2, len(turns))
-    placed, cursor = [], lead
+    timeline = Timeline(rate=RATE)
+    utterances = []
     for i, turn in enumerate(turns):
         clip = clip_samples(turn.clip)
-        start = cursor - turn.overlap if i else lead
+        start = timeline.end / RATE - turn.overlap if i else lead
         if i and not turn.overlap:
-            start = cursor + round(float(pauses[i]), 2)
-        placed.append((turn, round(start * RATE), clip))
-        cursor = max(cursor, start + len(clip) / RATE)
-    total = round((cursor + tail) * RATE)
-    speakers = list(dict.fromkeys(t.speaker for t in turns))
-    tracks = {s: np.zeros(total, dtype=np.float32) for s in speakers}
-    utterances = []
-    for turn, at, clip in placed:
-        tracks[turn.speaker][at : at + len(clip)] += clip
-        utterances.append(
-            Utterance(turn.speaker, turn.clip, at / RATE, (at + len(clip)) / RATE, transcripts().get(turn.clip, ""))
-        )
-    return tracks, utterances
+            start = timeline.end / RATE + round(float(pauses[i]), 2)
+        said = timeline.put(round(start * RATE), clip, turn.speaker)
+        utterances.append(Utterance(turn.speaker, turn.clip, *said, transcripts().get(turn.clip, "")))
+    return timeline.tracks(tail=round(tail * RATE)), utterances
 
 
 def mix(tracks: dict[str, np.ndarray]) -> np.ndarray:
@@ -284,17 +290,46 @@ def participants_csv(
     w.writerow(
         ["Meeting ID", "Topic", "Start Time", "End Time", "User Email", "Duration (Minutes)", "Participants", ""]
     )
-    w.writerow([MEETING_ID, TOPIC, _report_time(started), _report_time(started + dt.timedelta(minutes=30)),
-                "host@example.go.th", "30", str(len({r[1] or r[0] for r in roster})), ""])
+    w.writerow(
+        [
+            MEETING_ID,
+            TOPIC,
+            _report_time(started),
+            _report_time(started + dt.timedelta(minutes=30)),
+            "host@example.go.th",
+            "30",
+            str(len({r[1] or r[0] for r in roster})),
+            "",
+        ]
+    )
     w.writerow([])
     if per_session:
-        w.writerow(["Name (Original Name)", "User Email", "Join Time", "Leave Time", "Duration (Minutes)", "Guest",
-                    "Recording Consent", ""])
+        w.writerow(
+            [
+                "Name (Original Name)",
+                "User Email",
+                "Join Time",
+                "Leave Time",
+                "Duration (Minutes)",
+                "Guest",
+                "Recording Consent",
+                "",
+            ]
+        )
         for name, email, joined, left in roster:
             minutes = max(1, round((left - joined) / 60))
-            w.writerow([name, email, _report_time(started + dt.timedelta(seconds=joined)),
-                        _report_time(started + dt.timedelta(seconds=left)), str(minutes),
-                        "No" if email else "Yes", "Y", ""])
+            w.writerow(
+                [
+                    name,
+                    email,
+                    _report_time(started + dt.timedelta(seconds=joined)),
+                    _report_time(started + dt.timedelta(seconds=left)),
+                    str(minutes),
+                    "No" if email else "Yes",
+                    "Y",
+                    "",
+                ]
+            )
     else:
         w.writerow(["Name (Original Name)", "User Email", "Total Duration (Minutes)", "Guest", ""])
         for name, email, joined, left in roster:
@@ -308,9 +343,17 @@ def timeline_json(utterances: list[Utterance], duration: float, step: float = 0.
     for i in range(int(duration / step) + 1):
         t = i * step
         users = [
-            {"username": u.speaker, "user_id": 16778240 + k, "zoom_userid": f"zid{k}", "email_address": "",
-             "multiple_people": False, "client_type": 0, "avatar_url": ""}
-            for k, u in enumerate(utterances) if u.start <= t < u.end
+            {
+                "username": u.speaker,
+                "user_id": 16778240 + k,
+                "zoom_userid": f"zid{k}",
+                "email_address": "",
+                "multiple_people": False,
+                "client_type": 0,
+                "avatar_url": "",
+            }
+            for k, u in enumerate(utterances)
+            if u.start <= t < u.end
         ]
         entries.append({"ts": f"{clock(t)}.{round(t % 1 * 1000):03d}", "users": users})
     return json.dumps({"timeline": entries}, ensure_ascii=False, indent=1)
@@ -318,6 +361,7 @@ def timeline_json(utterances: list[Utterance], duration: float, step: float = 0.
 
 def vtt_text(utterances: list[Utterance], speakers: bool = True) -> str:
     """Zoom's transcript VTT: CRLF, numbered cues, `Name: ` prefixes (the first cue has none)."""
+
     def stamp(t: float) -> str:
         return f"{clock(t)}.{round(t % 1 * 1000):03d}"
 
@@ -335,6 +379,7 @@ def vtt_text(utterances: list[Utterance], speakers: bool = True) -> str:
 
 def _wall(started: dt.datetime, breaks: list[tuple[float, float]]) -> Callable[[float], dt.datetime]:
     """Recording seconds -> wall clock, given (recording second, pause length) of each pause."""
+
     def wall(at: float) -> dt.datetime:
         paused = sum(length for position, length in breaks if position <= at)
         return started + dt.timedelta(seconds=at + paused)
@@ -453,9 +498,7 @@ def _grid(utterances: list[Utterance], step: float = 0.01) -> list[tuple[float, 
 def turn_attribution(turns: list, utterances: list[Utterance], names: dict[str, str]) -> float:
     """Share of reference speech time during which a turn of the right (named) speaker is active."""
     points = _grid(utterances)
-    right = sum(
-        1 for t, speaker in points if any(x.start <= t < x.end and x.speaker == names[speaker] for x in turns)
-    )
+    right = sum(1 for t, speaker in points if any(x.start <= t < x.end and x.speaker == names[speaker] for x in turns))
     return right / len(points)
 
 
