@@ -16,7 +16,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from pythainlp.tokenize import sent_tokenize, word_tokenize
 from pythainlp.util import normalize, thaiword_to_num
@@ -117,11 +117,6 @@ def normalise(text: str) -> str:
     text = re.sub(r"(?:\s*ๆ)+", " ๆ ", text)
     text = re.sub(rf"(?<=[{_THAI_LETTER}])(?=[A-Za-z0-9๐-๙])|(?<=[A-Za-z0-9๐-๙])(?=[{_THAI_LETTER}])", " ", text)
     return re.sub(r"\s+", " ", text).strip()
-
-
-def digits(text: str, style: str) -> str:
-    """`text` with its digits in `style` ("thai" or "arabic"); digits inside Latin terms stay Arabic."""
-    return arabic_digits(text) if style == "arabic" else thai_digits(text, keep_latin=True)
 
 
 @lru_cache(maxsize=4096)
@@ -481,8 +476,10 @@ def _placeholder(seg: Segment) -> bool:
 
 def _sentence(tokens: list[Token], owners: list[Segment], options: TextOptions) -> Segment:
     first = owners[0]
-    text = digits(_joined(tokens), options.digits)
-    words = [Word(t.start, t.end, digits(t.text, options.digits), round(t.probability, 4)) for t in tokens]
+    # The digits asked for; a Latin term keeps its own (PM2.5).
+    digits = arabic_digits if options.digits == "arabic" else partial(thai_digits, keep_latin=True)
+    text = digits(_joined(tokens))
+    words = [Word(t.start, t.end, digits(t.text), round(t.probability, 4)) for t in tokens]
     kept = []  # the transcript stage's doubts about any segment this sentence came from
     for owner in dict.fromkeys(id(o) for o in owners):
         seg = next(o for o in owners if id(o) == owner)
