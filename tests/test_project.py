@@ -25,7 +25,7 @@ def test_ci_runs_the_readme_test_command() -> None:
 # No block of code written twice (issue 14): pylint's duplicate-code engine (Symilar), run on
 # each top-level definition of pipeline/ as its own piece so that a block repeated within one file
 # counts too, and run twice: on the code as written, and on its shape (every name "x", every
-# string "'s'", every number 0), so that a copy with renamed variables counts as well. Lines that
+# string "'s'", every number and None/True/False 0), so that a copy with renamed variables counts as well. Lines that
 # are only names and literals (dataclass fields, keyword-argument lists, string tables) carry no
 # logic and are left out of the shape view.
 
@@ -54,7 +54,7 @@ def _shape(source: str) -> str:
         elif token.type in strings:
             inside_fstring += token.type != tokenize.STRING
             word = "'s'"
-        elif token.type == tokenize.NUMBER:
+        elif token.type == tokenize.NUMBER or token.string in ("None", "True", "False"):
             word = "0"
         else:
             word = token.string
