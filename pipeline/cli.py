@@ -136,14 +136,14 @@ def run(
         summary=summary,
         style=style,
         templates=templates,
-        thai_digits=thai_digits,
+        thai_digits=thai_digits or digits == "thai",  # Thai digits asked for: the minutes too
         pdf=pdf,
         force=force,
         direct_messages=direct_messages,
+        glossary=list(glossary or []),
+        digits=digits,
+        diarization=diarize.Settings(num_speakers, min_speakers, max_speakers, str(voices) if voices else None),
     )
-    options.glossary, options.digits = list(glossary or []), digits
-    options.diarization = diarize.Settings(num_speakers, min_speakers, max_speakers, str(voices) if voices else None)
-    options.thai_digits = options.thai_digits or digits == "thai"  # Thai digits asked for: the minutes too
     with _errors():
         with _AudioProgress() as progress:
             result = runner.run(path, options, progress=progress)

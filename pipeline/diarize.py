@@ -28,11 +28,8 @@ labels into names from a voice library.
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -91,49 +88,44 @@ class Settings:
         return self
 
 
-@dataclass
-class _Context:
-    settings: Settings = field(default_factory=Settings)
-    meeting: Meeting | None = None
+# The speaker engines share one call (transcript, recording, audio); the run's speaker settings
+# and meeting.yaml come as keywords, bound by the runner (`functools.partial`), never through a
+# global: without them an engine takes the defaults.
 
 
-# The speaker engines share one signature (transcript, recording, audio); the run's speaker
-# settings and meeting.yaml reach this engine through a context variable the runner sets.
-_context: contextvars.ContextVar[_Context | None] = contextvars.ContextVar("diarize_context", default=None)
-
-
-@contextlib.contextmanager
-def configured(settings: Settings, meeting: Meeting | None = None) -> Iterator[None]:
-    """Within the block, the `diarize` engine uses these settings and this meeting's roster."""
-    token = _context.set(_Context(settings, meeting))
-    try:
-        yield
-    finally:
-        _context.reset(token)
-
-
-def engine(transcript: Transcript, recording: Recording, audio: Audio | None) -> tuple[list[Turn], str]:
+def engine(
+    transcript: Transcript,
+    recording: Recording,
+    audio: Audio | None,
+    settings: Settings = Settings(),
+    meeting: Meeting | None = None,
+) -> tuple[list[Turn], str]:
     """The `diarize` speaker engine: turns from the mixed recording, named from a voice library."""
     if audio is None:
         raise MinutesError("diarisation needs the recording's audio; give the recording, not a transcript.json")
-    ctx = _context.get() or _Context()
-    found = diarize(audio.path, ctx.settings.check())
+    found = diarize(audio.path, settings.check())
     found.how = f"{len(speakers_of(found.turns))} speakers told apart by voice ({found.how})"
-    return _named(found, ctx)
+    return _named(found, settings, meeting)
 
 
-def _named(found: Diarisation, ctx: _Context) -> tuple[list[Turn], str]:
+def _named(found: Diarisation, settings: Settings, meeting: Meeting | None) -> tuple[list[Turn], str]:
     """The turns with the names the voice library gives, when there is one, and how they were found."""
-    if not ctx.settings.voices:
+    if not settings.voices:
         return found.turns, found.how
-    named = voices.name_turns(found, voices.Library.load(ctx.settings.voices), ctx.meeting)
+    named = voices.name_turns(found, voices.Library.load(settings.voices), meeting)
     return named.turns, f"{found.how}; {named.note}"
 
 
 PYANNOTE_MODEL = "pyannote/speaker-diarization-community-1"
 
 
-def pyannote_engine(transcript: Transcript, recording: Recording, audio: Audio | None) -> tuple[list[Turn], str]:
+def pyannote_engine(
+    transcript: Transcript,
+    recording: Recording,
+    audio: Audio | None,
+    settings: Settings = Settings(),
+    meeting: Meeting | None = None,
+) -> tuple[list[Turn], str]:
     """The `pyannote` speaker engine (extra `pyannote`): pyannote.audio's community-1 pipeline, which
     finds overlapping speech too. It needs a Hugging Face token (HF_TOKEN) that has accepted the
     model's terms, and a GPU to be fast. Names come from the voice library as for `diarize`."""
@@ -152,8 +144,7 @@ def pyannote_engine(transcript: Transcript, recording: Recording, audio: Audio |
             f"speaker engine 'pyannote' needs a Hugging Face token in HF_TOKEN that accepted {PYANNOTE_MODEL}'s "
             "terms; or use --speakers diarize (offline)"
         )
-    ctx = _context.get() or _Context()
-    settings = ctx.settings.check()
+    settings = settings.check()
     try:
         pipeline = Pipeline.from_pretrained(PYANNOTE_MODEL, token=token)
     except Exception as exc:  # hub, network and authorisation errors all mean the same to a user
@@ -175,7 +166,7 @@ def pyannote_engine(transcript: Transcript, recording: Recording, audio: Audio |
         for label in names.values():
             wav = np.concatenate([samples.read(t.start, t.end) for t in turns if t.speaker == label])[: 60 * SR]
             prints[label] = voice_print(wav)
-    return _named(Diarisation(turns, {k: v for k, v in prints.items() if v is not None}, note), ctx)
+    return _named(Diarisation(turns, {k: v for k, v in prints.items() if v is not None}, note), settings, meeting)
 
 
 def speakers_of(turns: list[Turn]) -> list[str]:

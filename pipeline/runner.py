@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import yaml
 
@@ -52,20 +52,25 @@ from pipeline.store import (
     sha256_file,
     write_atomic,
 )
-from pipeline.types import Audio, InvalidData, Minutes, Recording, Transcript, dumps, from_dict, load_checked
+from pipeline.types import (
+    Audio,
+    InvalidData,
+    Meeting,
+    Minutes,
+    Recording,
+    Transcript,
+    dumps,
+    from_dict,
+    load_checked,
+)
 
 log = logging.getLogger("minutes")
-T = TypeVar("T")
 StageHook = Callable[[str, dict[str, Any]], None]  # (stage name, {"seconds", "cached"})
 
-# Bump a stage's version when its code changes what it produces: its cache then reruns.
-VERSIONS = {"audio": 1, "transcript": 2, "text": 2, "speakers": 2, "minutes": 2, "render": 2}
-STAGES = list(VERSIONS)
 
-
-@dataclass
+@dataclass(frozen=True)
 class Options:
-    """What the user chose. Each stage's key takes only the options that change its result."""
+    """What the user chose, fixed once made. Each stage's key takes only the options that change its result."""
 
     out: Path = Path("outputs")
     meeting: Path | None = None
@@ -95,11 +100,256 @@ class Result:
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What a run is asked to do, settled before its first stage: the options, meeting.yaml as
+    planned, and what follows from them. Never changed by a stage."""
+
+    options: Options
+    meeting: Meeting  # meeting.yaml as written (the minutes stage completes a copy)
+    workspace: Workspace  # the output folder
+    source_hash: str = ""  # the recording's (or transcript.json's) content
+    companions_hash: str = ""  # the Zoom files beside it: tracks, chat, roster, timeline, VTTs
+    fixes: corrections.Corrections = field(default_factory=corrections.Corrections)  # read once
+    text: thai.TextOptions | None = None  # digits and glossary for the text stage (media only)
+    transcription: transcribe.Settings | None = None  # media only
+    engine_settings: dict[str, str] = field(default_factory=dict)  # the llm engine's server and model
+    roster: Callable[[], zoom.Roster | None] = lambda: None  # the Zoom roster, read once when first asked
+    progress: transcribe.Progress | None = None  # transcription's progress, for the terminal
+    write_transcript: bool = True  # the render writes transcript.json (never over the input)
+
+    @property
+    def stages_dir(self) -> Path:
+        return self.workspace.stages_dir
+
+    @property
+    def media(self) -> bool:
+        """The stages of media (audio, transcript, text) are in this run; not for a transcript.json."""
+        return self.transcription is not None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Everything a run knows so far. Each stage reads it and returns it with its own part filled."""
+
+    recording: Recording
+    plan: Plan
+    audio: Audio | None = None  # the decoded recording (stages/audio.wav)
+    transcript: Transcript | None = None  # as the engine heard it
+    text: Transcript | None = None  # normalised sentences, the glossary applied
+    speakers: Transcript | None = None  # with speakers and the chat (the machine's, as stored)
+    reviewed: Transcript | None = None  # `speakers` with the reviewer's corrections, applied once
+    minutes: Minutes | None = None
+    render: list[Path] | None = None  # the files written for the user
+    notes: list[str] = field(default_factory=list)  # one line each for the user
+    # What the record keeps beside the results: shortfalls of the audio, the speaker report, the
+    # glossary files used (stages/manifest.json, and run.json).
+    reports: dict[str, Any] = field(default_factory=dict)
+
+    def report(self, **values: Any) -> Draft:
+        return dataclasses.replace(self, reports={**self.reports, **values})
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One row of the table. `key(draft, before)` is the stage's cache key from the key of the stage
+    before it and the plan; `run(draft)` returns the draft with the part named like the stage
+    filled, from the parts in `needs`. `stored`: the type kept as stages/<name>.json (None: the
+    render, whose results are the exported files); `extra`: other files under stages/ it keeps;
+    `media`: the stage only exists for a recording (a transcript.json given as input skips it)."""
+
+    name: str
+    version: int
+    key: Callable[[Draft, str], str]
+    run: Callable[[Draft], Draft]
+    needs: tuple[str, ...] = ()
+    stored: type | None = None
+    extra: tuple[str, ...] = ()
+    media: bool = False
+
+
 LOCK = ".minutes.lock"  # one run at a time in an output folder
 SHORT_NOTE = (
     "บันทึกเสียง {name} ถอดได้เพียง {decoded:.1f} วินาที จาก {container:.1f} วินาทีตามที่ไฟล์ระบุ "
     "(ขาดไป {missing:.1f} วินาที) ไฟล์อาจคัดลอกมาไม่ครบ โปรดตรวจสอบกับต้นฉบับ"
 )
+MINUTES_FILES = ["minutes.json", "minutes.md", "minutes.html", "minutes.docx"]
+TRANSCRIPT_FILES = ["transcript.json", "transcript.txt", "transcript.srt", "transcript.vtt"]
+SKIPPED = "input is a transcript"
+
+
+def _key(name: str, *parts: Any) -> str:
+    """The key of stage `name` (its version in it: bump the version and its cache reruns)."""
+    return key_of(name, VERSIONS[name], *parts)
+
+
+# --- the stages, in order ------------------------------------------------------------------------
+
+
+def _audio_key(draft: Draft, before: str) -> str:
+    return _key("audio", draft.plan.source_hash)
+
+
+def _decode(draft: Draft) -> Draft:
+    """The recording's parts decoded, one after another, to stages/audio.wav (16 kHz mono)."""
+    stages = draft.plan.stages_dir
+    stages.mkdir(parents=True, exist_ok=True)
+    wav = stages / "audio.wav"
+    tmp = wav.with_name(f".audio.wav.{os.getpid()}.tmp")
+    try:
+        result = audio.decode(draft.recording.parts, tmp)
+        os.replace(tmp, wav)
+    finally:
+        tmp.unlink(missing_ok=True)
+    result.path = wav.name  # relative: the folder can move
+    return dataclasses.replace(draft, audio=result).report(short=_shortfalls(draft.recording.parts, result.parts))
+
+
+def _wav(draft: Draft) -> Audio:
+    """The decoded audio with its path in this folder (stored relative: the folder can move)."""
+    assert draft.audio is not None
+    return dataclasses.replace(draft.audio, path=str(draft.plan.stages_dir / "audio.wav"))
+
+
+def _transcript_key(draft: Draft, before: str) -> str:
+    settings = draft.plan.transcription
+    assert settings is not None
+    return _key("transcript", before, dataclasses.asdict(settings), transcribe.model_identity(settings.model))
+
+
+def _transcribe(draft: Draft) -> Draft:
+    settings = draft.plan.transcription
+    assert settings is not None
+    transcript = transcribe.run(_wav(draft), settings, draft.plan.progress)
+    # What the engine used (its random seed, the batch size it chose) beside what was asked.
+    transcript.settings = {**dataclasses.asdict(settings), **transcript.settings}
+    transcript.recording = draft.recording.id
+    return dataclasses.replace(draft, transcript=transcript)
+
+
+def _text_key(draft: Draft, before: str) -> str:
+    assert draft.plan.text is not None
+    return _key("text", before, draft.plan.text.key())
+
+
+def _clean(draft: Draft) -> Draft:
+    assert draft.transcript is not None
+    return dataclasses.replace(draft, text=thai.clean(draft.transcript, draft.plan.text))
+
+
+def _speakers_key(draft: Draft, before: str) -> str:
+    plan, rec = draft.plan, draft.recording
+    if rec.transcript_file:  # the reviewer's transcript: its speakers are kept as written
+        return key_of("transcript-file", plan.source_hash)
+    return _key(
+        "speakers",
+        before,
+        plan.options.speakers,
+        plan.companions_hash,
+        meeting.naming(plan.meeting),
+        plan.options.direct_messages,
+        diarize.key(plan.options.diarization, plan.meeting),
+    )
+
+
+def _speakers(draft: Draft) -> Draft:
+    plan, rec = draft.plan, draft.recording
+    if rec.transcript_file:
+        transcript = dataclasses.replace(load_transcript(Path(rec.transcript_file)), recording=rec.id)
+        result = speakers.assign(transcript, rec, "none")  # keep what the reviewer wrote
+    else:
+        assert draft.text is not None
+        options = plan.options
+        result = speakers.assign(
+            draft.text, rec, options.speakers, _wav(draft), plan.meeting, options.direct_messages,
+            roster=plan.roster(), engines=_speaker_engines(options.diarization, plan.meeting),
+        )  # fmt: skip
+    return dataclasses.replace(draft, speakers=result).report(speakers=result.speakers)
+
+
+def _speaker_engines(settings: diarize.Settings, planned: Meeting) -> dict[str, speakers.Engine]:
+    """The diarize engines told this run's speaker settings and meeting.yaml (an engine put in
+    their place, as a test does, is left as it is)."""
+    bound = {}
+    for name, engine in speakers.ENGINES.items():
+        if engine in (diarize.engine, diarize.pyannote_engine):
+            bound[name] = functools.partial(engine, settings=settings, meeting=planned)
+    return bound
+
+
+def _minutes_key(draft: Draft, before: str) -> str:
+    plan = draft.plan
+    return _key(
+        "minutes",
+        corrections.key(plan.fixes),
+        before,
+        dumps(plan.meeting),
+        draft.recording.started,
+        plan.options.summary,
+        plan.engine_settings,
+    )
+
+
+def _draft_minutes(draft: Draft) -> Draft:
+    plan, rec, transcript = draft.plan, draft.recording, draft.reviewed
+    assert transcript is not None
+    if not rec.started and draft.audio is not None and draft.audio.created:  # the file's own date
+        rec = dataclasses.replace(rec, started=draft.audio.created, started_source="file metadata")
+    completed = meeting.complete(copy.deepcopy(plan.meeting), rec, transcript.duration)
+    completed = meeting.attendance(completed, plan.roster())
+    drafted = drafting.run(transcript, completed, plan.options.summary)
+    drafted.chat = zoom.place_chat(transcript.chat, drafted.agenda)  # the appendix, item by item
+    if not rec.transcript_file:
+        drafted.notes += [SHORT_NOTE.format(**short) for short in draft.reports.get("short") or []]
+    return dataclasses.replace(draft, minutes=drafted)
+
+
+def _render_key(draft: Draft, before: str) -> str:
+    """What decides the rendered drafts: the minutes, the templates in use, digits and style."""
+    options = draft.plan.options
+    return _key("render", before, _templates_key(options.templates), options.thai_digits, options.style)
+
+
+def _render(draft: Draft) -> Draft:
+    """The transcript and minutes files for the user, written as one set (reviewed ones kept)."""
+    plan, transcript = draft.plan, draft.reviewed
+    assert transcript is not None and draft.minutes is not None
+    minutes = corrections.apply_minutes(draft.minutes, transcript, plan.fixes)
+    options, notes = plan.options, list(draft.notes)
+    exports = {"transcript.json": dumps(transcript).encode()} if plan.write_transcript else {}
+    exports.update(render.transcript_files(transcript))
+    exports["minutes.json"] = dumps(dataclasses.replace(minutes, style=options.style)).encode()
+    exports.update(
+        render.minutes_files(minutes, transcript, options.templates, options.thai_digits, style=options.style)
+    )
+    if options.pdf:
+        try:
+            exports["minutes.pdf"] = render.minutes_pdf(exports["minutes.docx"], notes)
+        except render.NoPdf as e:
+            notes.append(str(e))
+    return dataclasses.replace(draft, render=plan.workspace.commit(exports), notes=notes)
+
+
+def _outputs(draft: Draft) -> list[str]:
+    """The files a done render has left in the folder."""
+    names = [*TRANSCRIPT_FILES, *MINUTES_FILES]
+    if draft.plan.options.pdf and render.pdf.find_soffice():  # LibreOffice installed since: the PDF is made now
+        names.append("minutes.pdf")
+    return names
+
+
+# The whole program. Bump a stage's version when its code changes what it produces: its cache then reruns.
+STAGES = [
+    Stage("audio", 1, _audio_key, _decode, stored=Audio, extra=("audio.wav",), media=True),
+    Stage("transcript", 2, _transcript_key, _transcribe, ("audio",), Transcript, media=True),
+    Stage("text", 2, _text_key, _clean, ("transcript",), Transcript, media=True),
+    Stage("speakers", 2, _speakers_key, _speakers, ("audio", "text"), Transcript),
+    Stage("minutes", 2, _minutes_key, _draft_minutes, ("reviewed", "audio"), Minutes),
+    Stage("render", 2, _render_key, _render, ("reviewed", "minutes")),
+]
+NAMES = [stage.name for stage in STAGES]
+VERSIONS = {stage.name: stage.version for stage in STAGES}
+_BY_NAME = {stage.name: stage for stage in STAGES}
 
 
 def _templates_key(user_dir: Path | None) -> str:
@@ -115,7 +365,7 @@ def _shortfalls(parts: list[str], decoded: list[float]) -> list[dict[str, Any]]:
     """Parts that decode shorter than their container says (a half-copied file): each with its seconds."""
     out = []
     for part, seconds in zip(parts, decoded, strict=False):
-        container = zoom.probe(part)[0]
+        container = audio.probe(part)[0]
         missing = container - seconds
         if missing > max(1.0, 0.02 * container):
             out.append({"path": str(part), "name": Path(part).name, "container": round(container, 1),
@@ -151,7 +401,7 @@ def run(
     planned = meeting.load(options.meeting or discover.meeting_beside(path))
     rec = discover.find(path, planned)  # meeting.yaml's chat_words decide how the Zoom chat is read
     out_dir = _folder(Path(options.out), rec, rec_id)
-    rec.id = out_dir.name
+    rec = dataclasses.replace(rec, id=out_dir.name)
     existed = out_dir.exists()
     busy = f"{out_dir}: another `minutes` run is writing this folder now; wait for it to end, or give another --out"
     failed = False
@@ -326,9 +576,181 @@ def _folder(out: Path, rec: Recording, rec_id: str | None) -> Path:
     raise MinutesError(_taken(first, out))
 
 
+def _review(draft: Draft) -> Draft:
+    """The reviewer's corrections on the speakers stage's transcript: applied once per run."""
+    assert draft.speakers is not None
+    transcript, conflicts = corrections.apply_transcript(draft.speakers, draft.plan.fixes)
+    if conflicts:
+        log.warning(
+            "%s: %d correction(s) no longer match the new transcript; kept both, see the review page",
+            draft.plan.workspace.dir, len(conflicts),
+        )  # fmt: skip
+    return dataclasses.replace(draft, reviewed=transcript)
+
+
+class _Loop:
+    """Fills a draft's parts, each loaded from the folder when its key matches and produced from
+    the parts it needs otherwise, so a stage is only loaded when a later one must run.
+
+    `redo`: stages produced whatever the folder holds (--force: all); `produce`: False where the
+    recording is not at hand (a render from the stored results): a stage not stored is an error."""
+
+    def __init__(
+        self,
+        draft: Draft,
+        keys: dict[str, str],
+        on_stage: StageHook | None = None,
+        redo: set[str] | frozenset[str] = frozenset(),
+        produce: bool = True,
+    ) -> None:
+        self.draft, self.keys, self.on_stage, self.redo, self.produce = draft, keys, on_stage, redo, produce
+        self.ws = draft.plan.workspace
+        self.have: set[str] = set()
+
+    def need(self, name: str) -> None:
+        if name in self.have:
+            return
+        self.have.add(name)
+        if name == "reviewed":
+            self.need("speakers")
+            self.draft = _review(self.draft)
+            return
+        stage = _BY_NAME[name]
+        if stage.media and not self.draft.plan.media:
+            return
+        if name not in self.redo and self._load(stage):
+            self._done(name, {"seconds": 0.0, "cached": True})
+            return
+        if not self.produce and name not in self.redo:
+            raise MinutesError(
+                f"{self.ws.stages_dir / f'{name}.json'}: missing, changed or damaged since `minutes run` wrote it; "
+                "run `minutes run` on the recording again (it is computed again, corrections kept)"
+            )
+        self._produce(stage)
+
+    def _load(self, stage: Stage) -> bool:
+        key = self.keys[stage.name]
+        if stage.stored is None:  # the render: done when its files are all there
+            names = _outputs(self.draft)
+            if not self.ws.is_done(stage.name, key, *(self.ws.dir / n for n in names)):
+                return False
+            notes = list(self.draft.notes)
+            if self.draft.plan.options.pdf and not render.pdf.find_soffice():
+                notes.append(render.NO_OFFICE)
+            self.draft = dataclasses.replace(self.draft, render=[self.ws.dir / n for n in names], notes=notes)
+            return True
+        path = self.ws.stages_dir / f"{stage.name}.json"
+        loaded = self.ws.load_stage(stage.name, key, stage.stored, path, *(self.ws.stages_dir / f for f in stage.extra))
+        if loaded is None:
+            return False
+        self.draft = dataclasses.replace(self.draft, **{stage.name: loaded})
+        return True
+
+    def _produce(self, stage: Stage) -> None:
+        ws, name = self.ws, stage.name
+        t0, inner = time.perf_counter(), ws.spent
+        for part in stage.needs:
+            self.need(part)
+        self.draft = stage.run(self.draft)
+        for report, value in self.draft.reports.items():  # what the record keeps beside the result
+            if ws.manifest.get(report, _MISSING) != value:
+                ws.manifest[report] = value
+        seconds = time.perf_counter() - t0 - (ws.spent - inner)  # the stages it needed ran on their own time
+        if stage.stored is None:
+            ws.done(name, self.keys[name], seconds)
+        else:
+            path = ws.stages_dir / f"{name}.json"
+            data = dumps(getattr(self.draft, name)).encode()
+            write_atomic(path, data)
+            seconds = time.perf_counter() - t0 - (ws.spent - inner)
+            ws.spent += seconds
+            extra = {f: sha256_file(ws.stages_dir / f) for f in stage.extra}
+            ws.done(name, self.keys[name], seconds, {path.name: sha256_bytes(data), **extra})
+        self._done(name, {"seconds": ws.manifest["stages"][name]["seconds"], "cached": False})
+
+    def _done(self, name: str, timing: dict[str, Any]) -> None:
+        self.ws.timings[name] = timing
+        if self.on_stage:
+            self.on_stage(name, timing)
+
+
+_MISSING = object()
+REPORTS = ("short", "speakers", "glossary")  # kept in the manifest beside the stage results
+
+
+def _keys(draft: Draft, known: dict[str, str] | None = None) -> dict[str, str]:
+    """Every stage's key, each from the one before it (`known`: keys taken as they are)."""
+    keys, before = dict(known or {}), ""
+    for stage in STAGES:
+        if stage.media and not draft.plan.media:
+            continue
+        if stage.name not in keys:
+            keys[stage.name] = stage.key(draft, before)
+        before = keys[stage.name]
+    return keys
+
+
+def _plan(
+    rec: Recording,
+    planned: Meeting,
+    options: Options,
+    ws: Workspace,
+    progress: transcribe.Progress | None,
+    engine_settings: dict[str, str] | None,
+) -> Plan:
+    """What the run will do, with what it reads before any stage: hashes, the glossary, corrections."""
+    words = zoom.ChatWords.from_config(planned.chat_words)
+    roster = functools.cache(lambda: zoom.roster(rec, words) if zoom.companions(rec) else None)
+    source = Path(rec.transcript_file).resolve() if rec.transcript_file else None
+    common = {
+        "options": options,
+        "meeting": planned,
+        "workspace": ws,
+        "engine_settings": engine_settings or {},
+        "roster": roster,
+        "progress": progress,
+        "write_transcript": source != (ws.dir / "transcript.json").resolve(),  # never write over the input
+    }
+    if rec.transcript_file:
+        source_hash = sha256_file(Path(rec.transcript_file))
+        _claim(ws, rec, source_hash)
+        return Plan(source_hash=source_hash, fixes=corrections.load(ws.dir), **common)
+    source_hash = ws.source_hash(rec.parts)
+    _claim(ws, rec, source_hash)
+    terms = glossary.load(_glossaries(rec, options))
+    ws.manifest["glossary"] = terms.sources if terms else []
+    # The glossary is not given to the decoder as hints: with Whisper base that made Thai CER
+    # twice as bad (benchmarks/README.md); it corrects the text stage only.
+    settings = transcribe.Settings(
+        model=options.model, device=options.device, compute_type=options.compute_type, batch_size=options.batch_size
+    )
+    return Plan(
+        source_hash=source_hash,
+        companions_hash=ws.source_hash(zoom.companions(rec)),
+        fixes=corrections.load(ws.dir),  # the reviewer's layer: never written by a run
+        text=thai.TextOptions(digits=options.digits, glossary=terms),
+        transcription=settings,
+        **common,
+    )
+
+
+def _glossaries(rec: Recording, options: Options) -> list[Path]:
+    """The glossary files to read: those given, else one beside the recording; each checked first."""
+    found = glossary.find(rec.path)
+    chosen = list(options.glossary) or ([found] if found else [])
+    for path in chosen:  # a pipe, an unreadable file or an alias bomb: one line, before glossary reads it
+        if Path(path).exists():
+            text = meeting.read_user_file(Path(path), "glossary", "check the path given to --glossary")
+            try:
+                meeting.compose(text, Path(path), "glossary.yaml")
+            except yaml.YAMLError:
+                pass  # not YAML at all: glossary.load says so in its own words, naming the file
+    return chosen
+
+
 def _run(
     rec: Recording,
-    planned: Any,
+    planned: Meeting,
     options: Options,
     ws: Workspace,
     progress: transcribe.Progress | None,
@@ -336,271 +758,109 @@ def _run(
     engine_settings: dict[str, str] | None = None,
 ) -> Result:
     started_at = dt.datetime.now().astimezone()
-    force = options.force
-
-    def step(name: str, key: str, make: Callable[[], T], cls: type[T], *extra: Path) -> T:
-        path = ws.stages_dir / f"{name}.json"
-        if not force:
-            stored = ws.load_stage(name, key, cls, path, *extra)
-            if stored is not None:
-                ws.timings[name] = {"seconds": 0.0, "cached": True}
-                if on_stage:
-                    on_stage(name, ws.timings[name])
-                return stored
-        t0, inner = time.perf_counter(), ws.spent
-        result = make()  # may run earlier stages first: their time is not this stage's
-        data = dumps(result).encode()
-        write_atomic(path, data)
-        seconds = time.perf_counter() - t0 - (ws.spent - inner)
-        ws.spent += seconds
-        ws.done(name, key, seconds, {path.name: sha256_bytes(data), **{f.name: sha256_file(f) for f in extra}})
-        ws.timings[name] = {"seconds": round(seconds, 3), "cached": False}
-        if on_stage:
-            on_stage(name, ws.timings[name])
-        return result
-
+    plan = _plan(rec, planned, options, ws, progress, engine_settings)
+    draft = Draft(rec, plan, reports={k: ws.manifest[k] for k in REPORTS if k in ws.manifest})
     if rec.transcript_file:
-        source_hash = sha256_file(Path(rec.transcript_file))
-        _claim(ws, rec, source_hash)
-        speakers_key = key_of("transcript-file", source_hash)
-        settings: dict[str, Any] = {}
-
-        def labelled() -> Transcript:
-            transcript = load_transcript(Path(rec.transcript_file))
-            transcript.recording = rec.id
-            result = speakers.assign(transcript, rec, "none")  # keep what the reviewer wrote
-            ws.manifest["speakers"] = result.speakers
-            return result
-
-        audio_meta: Callable[[], Audio | None] = lambda: None  # noqa: E731
-        for name in ("audio", "transcript", "text"):
-            ws.timings[name] = {"seconds": 0.0, "skipped": "input is a transcript"}
-    else:
-        source_hash = ws.source_hash(rec.parts)
-        _claim(ws, rec, source_hash)
-        found = glossary.find(rec.path)
-        chosen = list(options.glossary) or ([found] if found else [])
-        for path in chosen:  # a pipe, an unreadable file or an alias bomb: one line, before glossary reads it
-            if Path(path).exists():
-                text = meeting.read_user_file(Path(path), "glossary", "check the path given to --glossary")
-                try:
-                    meeting.compose(text, Path(path), "glossary.yaml")
-                except yaml.YAMLError:
-                    pass  # not YAML at all: glossary.load says so in its own words, naming the file
-        terms = glossary.load(chosen)
-        text_options = thai.TextOptions(digits=options.digits, glossary=terms)
-        ws.manifest["glossary"] = terms.sources if terms else []
-        # The glossary is not given to the decoder as hints: with Whisper base that made Thai CER
-        # twice as bad (benchmarks/README.md); it corrects the text stage only.
-        ts = transcribe.Settings(
-            model=options.model, device=options.device, compute_type=options.compute_type, batch_size=options.batch_size
-        )
-        settings = dataclasses.asdict(ts)
-        audio_key = key_of("audio", VERSIONS["audio"], source_hash)
-        transcript_key = key_of(
-            "transcript",
-            VERSIONS["transcript"],
-            audio_key,
-            settings,
-            transcribe.model_identity(options.model),
-        )
-        text_key = key_of("text", VERSIONS["text"], transcript_key, text_options.key())
-        speakers_key = key_of(
-            "speakers",
-            VERSIONS["speakers"],
-            text_key,
-            options.speakers,
-            ws.source_hash(zoom.companions(rec)),  # tracks, chat, roster, timeline, VTTs
-            meeting.naming(planned),
-            options.direct_messages,
-            diarize.key(options.diarization, planned),
-        )
-        wav = ws.stages_dir / "audio.wav"
-
-        @functools.cache  # each stage is produced or loaded once per run
-        def decoded() -> Audio:
-            def make() -> Audio:
-                ws.stages_dir.mkdir(parents=True, exist_ok=True)
-                tmp = wav.with_name(f".audio.wav.{os.getpid()}.tmp")
-                try:
-                    result = audio.decode(rec.parts, tmp)
-                    os.replace(tmp, wav)
-                finally:
-                    tmp.unlink(missing_ok=True)
-                result.path = wav.name  # relative: the folder can move
-                ws.manifest["short"] = _shortfalls(rec.parts, result.parts)
-                return result
-
-            return step("audio", audio_key, make, Audio, wav)
-
-        @functools.cache
-        def raw() -> Transcript:
-            def make() -> Transcript:
-                meta = decoded()
-                transcript = transcribe.run(dataclasses.replace(meta, path=str(wav)), ts, progress)
-                # What the engine used (its random seed, the batch size it chose) beside what was asked.
-                transcript.settings, transcript.recording = {**settings, **transcript.settings}, rec.id
-                return transcript
-
-            return step("transcript", transcript_key, make, Transcript)
-
-        @functools.cache
-        def text() -> Transcript:
-            return step("text", text_key, lambda: thai.clean(raw(), text_options), Transcript)
-
-        def labelled() -> Transcript:
-            decoded_audio = dataclasses.replace(decoded(), path=str(wav))
-            with diarize.configured(options.diarization, planned):  # what the diarize engine is told
-                result = speakers.assign(text(), rec, options.speakers, decoded_audio, planned, options.direct_messages)
-            ws.manifest["speakers"] = result.speakers  # for run.json when the stage is cached
-            return result
-
-        audio_meta = decoded
-
-    @functools.cache
-    def final_transcript() -> Transcript:
-        return step("speakers", speakers_key, labelled, Transcript)
-
-    fixes = corrections.load(ws.dir)  # the reviewer's layer: never written by a run
-
-    @functools.cache
-    def reviewed_transcript() -> Transcript:
-        transcript, conflicts = corrections.apply_transcript(final_transcript(), fixes)
-        if conflicts:
-            log.warning(
-                "%s: %d correction(s) no longer match the new transcript; kept both, see the review page",
-                ws.dir, len(conflicts),
-            )
-        return transcript
-
-    minutes_key = key_of(
-        "minutes",
-        VERSIONS["minutes"],
-        corrections.key(fixes),
-        speakers_key,
-        dumps(planned),
-        rec.started,
-        options.summary,
-        engine_settings or {},  # the llm engine's server and model
-    )
-
-    @functools.cache
-    def drafted() -> Minutes:
-        def make() -> Minutes:
-            transcript = reviewed_transcript()
-            meta = audio_meta()
-            if not rec.started and meta is not None and meta.created:
-                rec.started, rec.started_source = meta.created, "file metadata"
-            completed = meeting.complete(copy.deepcopy(planned), rec, transcript.duration)
-            words = zoom.ChatWords.from_config(planned.chat_words)
-            completed = meeting.attendance(completed, zoom.roster(rec, words) if zoom.companions(rec) else None)
-            drafted = drafting.run(transcript, completed, options.summary)
-            drafted.chat = zoom.place_chat(transcript.chat, drafted.agenda)  # the appendix, item by item
-            if not rec.transcript_file:
-                drafted.notes += [SHORT_NOTE.format(**short) for short in ws.manifest.get("short") or []]
-            return drafted
-
-        return step("minutes", minutes_key, make, Minutes)
-
-    render_key = _render_key(minutes_key, options)
-    files: list[Path] = []
-    outputs = ["transcript.json", "transcript.txt", "transcript.srt", "transcript.vtt", *MINUTES_FILES]
-    if options.pdf and render.pdf.find_soffice():  # LibreOffice installed since the last run: the PDF is made now
-        outputs.append("minutes.pdf")
-    notes: list[str] = []
-    if force or not ws.is_done("render", render_key, *(ws.dir / n for n in outputs)):
-        t0, inner = time.perf_counter(), ws.spent
-        transcript = reviewed_transcript()
-        minutes = corrections.apply_minutes(drafted(), transcript, fixes)
-        exports: dict[str, bytes] = {}
-        source = Path(rec.transcript_file).resolve() if rec.transcript_file else None
-        if source != (ws.dir / "transcript.json").resolve():  # never write over the input
-            exports["transcript.json"] = dumps(transcript).encode()
-        exports.update(render.transcript_files(transcript))
-        exports.update(_minutes_exports(minutes, transcript, options, notes))
-        files = ws.commit(exports)
-        # The stages run above for rendering are not rendering's time.
-        ws.done("render", render_key, time.perf_counter() - t0 - (ws.spent - inner))
-        ws.timings["render"] = {"seconds": ws.manifest["stages"]["render"]["seconds"], "cached": False}
-    else:
-        ws.timings["render"] = {"seconds": 0.0, "cached": True}
-        if options.pdf and not render.pdf.find_soffice():
-            notes.append(render.NO_OFFICE)
-        files = [ws.dir / n for n in outputs]
-    if on_stage:
-        on_stage("render", ws.timings["render"])
+        for stage in STAGES:
+            if stage.media:
+                ws.timings[stage.name] = {"seconds": 0.0, "skipped": SKIPPED}
+    loop = _Loop(draft, _keys(draft), on_stage, redo=set(NAMES) if options.force else frozenset())
+    loop.need(NAMES[-1])
+    draft = loop.draft
     if not rec.transcript_file:
         for short in ws.manifest.get("short") or []:
             log.warning(
                 "%s: decodes to %.1f s of the %.1f s its container gives; %.1f s are missing (a copy cut short?); "
                 "the minutes carry a note for the reviewer",
                 short["path"], short["decoded"], short["container"], short["missing"],
-            )
-
-    stages = {name: ws.timings.get(name, {"seconds": 0.0, "cached": True}) for name in STAGES}
-    info = {
-        "tool": "thai-minutes",
-        "version": pipeline.__version__,
-        "recording": rec.id,
-        "source": rec.path,
-        "source_path": str(Path(rec.path).resolve()),
-        "parts": rec.parts,
-        "input_sha256": source_hash,
-        "model": options.model if not rec.transcript_file else None,
-        "settings": settings,
-        "options": {
-            "meeting": str(Path(options.meeting).resolve()) if options.meeting else None,
-            "speakers": options.speakers,
-            "diarization": dataclasses.asdict(options.diarization),
-            "direct_messages": options.direct_messages,
-            "summary": options.summary,
-            "style": options.style,
-            "thai_digits": options.thai_digits,
-            "pdf": options.pdf,
-            "digits": options.digits,
-            "glossary": ws.manifest.get("glossary") or [],
-            "templates": str(options.templates) if options.templates else None,
-            "force": options.force,
-        },
-        "stages": stages,
-        "speakers": ws.manifest.get("speakers"),  # which speaker source was used, and why
-        "started_at": started_at.isoformat(timespec="seconds"),
-        "finished_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-    }
-    write_atomic(ws.dir / "run.json", (json.dumps(info, ensure_ascii=False, indent=2) + "\n").encode())
+            )  # fmt: skip
+    stages = {name: ws.timings.get(name, {"seconds": 0.0, "cached": True}) for name in NAMES}
+    record = RunRecord.write(draft, stages, started_at)
+    write_atomic(ws.dir / "run.json", (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode())
     ws.save_manifest()
-    return Result(out_dir=ws.dir, files=files, stages=stages, notes=notes)
+    return Result(out_dir=ws.dir, files=list(draft.render or []), stages=stages, notes=draft.notes)
 
 
-MINUTES_FILES = ["minutes.json", "minutes.md", "minutes.html", "minutes.docx"]
+def _same(name: str) -> tuple[Callable[[Draft], Any], Callable[[Any], Any]]:
+    return (lambda draft: getattr(draft.plan.options, name)), (lambda value: value)
 
 
-def _render_key(minutes_key: str, options: Options) -> str:
-    """What decides the rendered drafts: the minutes, the templates in use, digits and style."""
-    return key_of(
-        "render", VERSIONS["render"], minutes_key, _templates_key(options.templates), options.thai_digits, options.style
-    )
+def _path_or_none(value: Any) -> Path | None:
+    return Path(value) if value else None
 
 
-def _minutes_exports(minutes: Minutes, transcript: Transcript, options: Options, notes: list[str]) -> dict[str, bytes]:
-    """minutes.json (saying which style the drafts use), the drafts in that style, and minutes.pdf
-    from the DOCX when asked for; where the PDF cannot be made, `notes` says how to get it."""
-    exports = {"minutes.json": dumps(dataclasses.replace(minutes, style=options.style)).encode()}
-    exports.update(
-        render.minutes_files(minutes, transcript, options.templates, options.thai_digits, style=options.style)
-    )
-    if options.pdf:
-        try:
-            exports["minutes.pdf"] = render.minutes_pdf(exports["minutes.docx"], notes)
-        except render.NoPdf as e:
-            notes.append(str(e))
-    return exports
+class RunRecord:
+    """run.json: what a run was asked and did, written and read back by this one codec.
+
+    `options` holds the user's choices (each written from the run and read back into Options by
+    the same entry of OPTIONS); `settings` the transcription's, of which SETTINGS are read back."""
+
+    OPTIONS: dict[str, tuple[Callable[[Draft], Any], Callable[[Any], Any] | None]] = {
+        "meeting": (
+            lambda d: str(Path(d.plan.options.meeting).resolve()) if d.plan.options.meeting else None,
+            _path_or_none,
+        ),
+        "speakers": _same("speakers"),
+        "diarization": (
+            lambda d: dataclasses.asdict(d.plan.options.diarization),
+            lambda v: from_dict(diarize.Settings, v) if v else diarize.Settings(),
+        ),
+        "direct_messages": _same("direct_messages"),
+        "summary": _same("summary"),
+        "style": _same("style"),
+        "thai_digits": _same("thai_digits"),
+        "pdf": _same("pdf"),
+        "digits": _same("digits"),
+        # The glossary files the text stage read; those since removed are left out when read back.
+        "glossary": (
+            lambda d: d.reports.get("glossary") or [],
+            lambda v: [Path(g) for g in v or [] if Path(g).is_file()],
+        ),
+        "templates": (lambda d: str(d.plan.options.templates) if d.plan.options.templates else None, _path_or_none),
+        "force": (_same("force")[0], None),  # a redraft never forces
+    }
+    SETTINGS = ("model", "device", "compute_type", "batch_size")
+
+    @classmethod
+    def write(cls, draft: Draft, stages: dict[str, dict[str, Any]], started_at: dt.datetime) -> dict[str, Any]:
+        rec, plan = draft.recording, draft.plan
+        media = not rec.transcript_file
+        return {
+            "tool": "thai-minutes",
+            "version": pipeline.__version__,
+            "recording": rec.id,
+            "source": rec.path,
+            "source_path": str(Path(rec.path).resolve()),
+            "parts": rec.parts,
+            "input_sha256": plan.source_hash,
+            "model": plan.options.model if media else None,
+            "settings": dataclasses.asdict(plan.transcription) if plan.transcription else {},
+            "options": {name: encode(draft) for name, (encode, _) in cls.OPTIONS.items()},
+            "stages": stages,
+            "speakers": draft.reports.get("speakers"),  # which speaker source was used, and why
+            "started_at": started_at.isoformat(timespec="seconds"),
+            "finished_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        }
+
+    @classmethod
+    def options(cls, record: dict[str, Any], out: Path) -> Options:
+        """The Options a run.json was written with (what it leaves out: the defaults)."""
+        chosen, settings = record.get("options", {}), record.get("settings", {})
+        defaults = Options()
+        values: dict[str, Any] = {"out": out}
+        for name, (_, decode) in cls.OPTIONS.items():
+            if decode is not None:
+                values[name] = decode(chosen[name]) if name in chosen else getattr(defaults, name)
+        for name in cls.SETTINGS:
+            values[name] = settings.get(name, getattr(defaults, name))
+        return Options(**values)
 
 
 def render_stored(out_dir: str | Path, options: Options, wait: float = 0.0) -> Result:
     """Render the drafts again from the results stored in `out_dir` (another style, template or
     digits): nothing is transcribed or drafted, a reviewed draft is still never overwritten, and
-    a later `minutes run` with the same options finds the render done."""
+    a later `minutes run` with the same options finds the render done. The same table as a run,
+    with the stored stages taken as they are and only the render produced."""
     render.check_style(options.style)
     render.check_templates(options.templates)
     out_dir = Path(out_dir)
@@ -614,47 +874,27 @@ def render_stored(out_dir: str | Path, options: Options, wait: float = 0.0) -> R
         ws = Workspace(out_dir)
         ws.clear_temporaries()
         ws.sync()
-        t0 = time.perf_counter()
-        transcript, minutes, _ = corrections.stored(ws)
-        notes: list[str] = []
-        exports = {**render.transcript_files(transcript), **_minutes_exports(minutes, transcript, options, notes)}
-        files = ws.commit(exports)
-        key = ws.manifest["stages"]["minutes"]["key"]
-        ws.done("render", _render_key(key, options), time.perf_counter() - t0)
-        timing = {"seconds": ws.manifest["stages"]["render"]["seconds"], "cached": False}
-        return Result(out_dir=ws.dir, files=files, stages={"render": timing}, notes=notes)
+        plan = Plan(options, Meeting(), ws, fixes=corrections.load(ws.dir), write_transcript=False)
+        draft = Draft(Recording(id=out_dir.name, path=""), plan)
+        recorded = {name: (ws.manifest["stages"].get(name) or {}).get("key", "") for name in ("speakers", "minutes")}
+        loop = _Loop(draft, _keys(draft, recorded), redo={"render"}, produce=False)
+        loop.need("render")
+        return Result(out_dir=ws.dir, files=list(loop.draft.render or []), stages={"render": ws.timings["render"]},
+                      notes=loop.draft.notes)  # fmt: skip
 
 
 corrected = corrections.corrected  # the stored drafts with the reviewer's corrections (review, speakers)
 
 
 def redraft(out_dir: str | Path, wait: float = 0.0) -> Result:
-    """Draft again after a reviewer's edit, with the options of the last run: only minutes and
-    rendering rerun. If the recording has moved away, the stored minutes are rendered instead."""
+    """Draft again after a reviewer's edit, with the options of the last run (run.json, read by
+    the codec that wrote it): only minutes and rendering rerun. If the recording has moved away,
+    the stored minutes are rendered instead."""
     out_dir = Path(out_dir)
     try:
-        info = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
-        chosen, settings = info.get("options", {}), info.get("settings", {})
-        options = Options(
-            out=out_dir.parent,
-            meeting=Path(chosen["meeting"]) if chosen.get("meeting") else None,
-            model=settings.get("model", transcribe.EMBEDDED),
-            device=settings.get("device", "auto"),
-            compute_type=settings.get("compute_type", "auto"),
-            batch_size=settings.get("batch_size", 0),
-            speakers=chosen.get("speakers", "auto"),
-            summary=chosen.get("summary", "rules"),
-            style=chosen.get("style", "summarised"),
-            templates=Path(chosen["templates"]) if chosen.get("templates") else None,
-            thai_digits=chosen.get("thai_digits", False),
-            pdf=chosen.get("pdf", True),
-            direct_messages=chosen.get("direct_messages", False),
-            glossary=[Path(g) for g in chosen.get("glossary") or [] if Path(g).is_file()],
-            digits=chosen.get("digits", "arabic"),
-        )
-        if chosen.get("diarization"):
-            options.diarization = from_dict(diarize.Settings, chosen["diarization"])
-        source = Path(info.get("source_path") or info.get("source", ""))
+        record = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
+        options = RunRecord.options(record, out_dir.parent)
+        source = Path(record.get("source_path") or record.get("source", ""))
     except (OSError, ValueError, TypeError, AttributeError, KeyError):
         raise MinutesError(
             f"{out_dir / 'run.json'}: missing or unreadable; run `minutes run` on the recording again"

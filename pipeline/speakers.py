@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from pipeline import diarize, tracks, zoom
+from pipeline import audio, diarize, tracks, zoom
 from pipeline.errors import MinutesError, choose
 from pipeline.meeting import Directory
 from pipeline.types import Audio, ChatMessage, Meeting, Recording, Segment, Transcript, Turn, Word
@@ -92,24 +92,30 @@ ENGINES.update(tracks=_tracks, hints=_hints, diarize=diarize.engine, pyannote=di
 
 
 def find_turns(
-    transcript: Transcript, recording: Recording, engine: str, audio: Audio | None = None
+    transcript: Transcript,
+    recording: Recording,
+    engine: str,
+    audio: Audio | None = None,
+    engines: Mapping[str, Engine] | None = None,
 ) -> tuple[list[Turn], dict[str, Any]]:
     """The named engine's turns and a record of how they were found: {"requested", "used", "why",
-    "passed_over": {engine: reason}}. `auto` tries AUTO_ORDER and takes the first with data."""
+    "passed_over": {engine: reason}}. `auto` tries AUTO_ORDER and takes the first with data.
+    `engines` replaces some of ENGINES for this call (the diarize engines told the run's settings)."""
+    table = {**ENGINES, **(engines or {})}
     if engine != "auto":
         try:
-            turns, why = _result(choose(ENGINES, engine, "speaker")(transcript, recording, audio))
+            turns, why = _result(choose(table, engine, "speaker")(transcript, recording, audio))
         except NoSpeakerData as exc:
             raise MinutesError(f"--speakers {engine}: {exc}; use --speakers auto to fall back") from None
         return turns, {"requested": engine, "used": engine, "why": why, "passed_over": {}}
     passed: dict[str, str] = {}
     for name in AUTO_ORDER:
-        if name not in ENGINES:
+        if name not in table:
             continue
         if name == "none":
             return [], {"requested": "auto", "used": "none", "why": "no speaker data", "passed_over": passed}
         try:
-            turns, why = _result(ENGINES[name](transcript, recording, audio))
+            turns, why = _result(table[name](transcript, recording, audio))
         except MinutesError as exc:  # no data, or an engine that cannot run here: say so, try the next
             passed[name] = str(exc)
             continue
@@ -130,12 +136,17 @@ def assign(
     audio: Audio | None = None,
     meeting: Meeting | None = None,
     direct_messages: bool = False,
+    *,
+    roster: zoom.Roster | None = None,
+    engines: Mapping[str, Engine] | None = None,
 ) -> Transcript:
     """A new transcript whose segments carry the speakers the named engine finds, by the names
-    meeting.yaml gives them, with the meeting's chat (direct messages only when asked for)."""
-    turns, report = find_turns(transcript, recording, engine, audio)
+    meeting.yaml gives them, with the meeting's chat (direct messages only when asked for).
+    `roster`: the Zoom roster when the caller has read it already (else it is read here)."""
+    turns, report = find_turns(transcript, recording, engine, audio, engines)
     words = zoom.ChatWords.from_config(meeting.chat_words if meeting else None)
-    roster = zoom.roster(recording, words) if zoom.companions(recording) else None
+    if roster is None and zoom.companions(recording):
+        roster = zoom.roster(recording, words)
     directory = Directory(meeting or Meeting(), roster)
     turns = [replace(t, speaker=directory.name(t.speaker)) for t in turns]
     unknown = UNKNOWN
@@ -163,7 +174,7 @@ def chat(
     """
     started = dt.datetime.fromisoformat(recording.started) if recording.started else None
     several = started and len(recording.parts) > 1
-    clock = zoom.part_clock(recording.parts, started, lengths) if several else None
+    clock = part_clock(recording.parts, started, lengths) if several else None
     parsed = zoom.parse_chat(recording.chat_file, started, words, clock)
     return [
         replace(m, sender=directory.name(m.zoom_name), to=directory.name(m.to) if m.direct else m.to)
@@ -279,3 +290,21 @@ def _runs(words: list[Word], labels: list[tuple[Turn | None, list[str]]]) -> lis
 def _label(label: tuple[Turn | None, list[str]]) -> tuple[str | None, tuple[str, ...]]:
     turn, others = label
     return (turn.speaker if turn else None, tuple(sorted(others)))
+
+
+def part_clock(parts: list[str], started: dt.datetime, lengths: list[float] | None = None) -> zoom.PartClock:
+    """The wall-clock start of each part: the first at `started` (the folder name), the others as
+    far after it as their containers' creation times say, or right after the part before.
+
+    `lengths` are the parts' decoded lengths (`Audio.parts`); without them the containers' are used.
+    """
+    probes = [audio.probe(part) for part in parts]
+    durations = lengths if lengths and len(lengths) == len(parts) else [duration for duration, _ in probes]
+    starts = [started]
+    first_created = probes[0][1]
+    for previous, (_, created) in zip(durations, probes[1:], strict=False):
+        if created and first_created:
+            starts.append(started + (created - first_created))
+        else:
+            starts.append(starts[-1] + dt.timedelta(seconds=previous))
+    return zoom.PartClock(starts, list(durations))

@@ -1,14 +1,17 @@
 """The stage table end to end with the fake engine at the transcription seam (fast tier)."""
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
-from pipeline import runner
+from pipeline import corrections, diarize, runner, zoom
 from pipeline.errors import MinutesError
 from pipeline.runner import Options
-from pipeline.types import Transcript, load
+from pipeline.store import Workspace
+from pipeline.types import Audio, Meeting, Recording, Segment, Transcript, load
+from tests import zoomfolder as zf
 
 
 @pytest.fixture
@@ -117,3 +120,113 @@ def test_bad_input_leaves_no_output_folder(tmp_path: Path, fake_engine) -> None:
     with pytest.raises(MinutesError):
         runner.run(bad, Options(out=tmp_path / "out"))
     assert not (tmp_path / "out" / "meeting").exists()
+
+
+# --- the table, the draft and run.json ----------------------------------------------------------
+
+
+def test_the_table_in_the_order_a_recording_goes_through_it() -> None:
+    """Written out by hand: the program at a glance, each stage after the parts it reads."""
+    assert runner.NAMES == ["audio", "transcript", "text", "speakers", "minutes", "render"]
+    assert {s.name: s.needs for s in runner.STAGES} == {
+        "audio": (),
+        "transcript": ("audio",),
+        "text": ("transcript",),
+        "speakers": ("audio", "text"),
+        "minutes": ("reviewed", "audio"),  # the speakers' transcript with the reviewer's corrections
+        "render": ("reviewed", "minutes"),
+    }
+    assert [s.name for s in runner.STAGES if s.media] == ["audio", "transcript", "text"]
+
+
+def test_options_cannot_change_once_made() -> None:
+    options = Options(style="verbatim")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.style = "resolutions"  # type: ignore[misc]
+
+
+def test_run_json_gives_back_the_options_it_was_written_with(recording: Path, tmp_path: Path, fake_engine) -> None:  # noqa: ANN001
+    """Every option run.json records, set away from its default, read back by the same codec."""
+    glossary = tmp_path / "glossary.yaml"
+    glossary.write_text("names:\n  - บางรัก\n", encoding="utf-8")
+    meeting = recording / "meeting.yaml"
+    chosen = Options(
+        out=tmp_path / "out",
+        meeting=meeting,
+        model="base",
+        batch_size=2,
+        speakers="none",
+        style="resolutions",
+        thai_digits=True,
+        pdf=False,
+        direct_messages=True,
+        glossary=[glossary],
+        digits="thai",
+        diarization=diarize.Settings(num_speakers=3),
+    )
+    folder = runner.run(recording, chosen).out_dir
+    record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    assert record["options"]["glossary"] == [str(glossary.resolve())]
+    assert record["options"]["diarization"] == {"num_speakers": 3, "min_speakers": None, "max_speakers": None,
+                                                "voices": None}  # fmt: skip
+    back = runner.RunRecord.options(record, tmp_path / "out")
+    assert back == dataclasses.replace(chosen, meeting=meeting.resolve(), glossary=[glossary.resolve()])
+    # An older run.json that leaves fields out: the defaults, as `minutes run` has them.
+    older = {"options": {"style": "verbatim"}}
+    assert runner.RunRecord.options(older, tmp_path) == Options(out=tmp_path, style="verbatim")
+
+
+def test_a_redraft_runs_with_the_options_of_the_run(recording: Path, tmp_path: Path, fake_engine) -> None:  # noqa: ANN001
+    folder = runner.run(recording, Options(out=tmp_path / "out", style="verbatim", thai_digits=True, pdf=False)).out_dir
+    first = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    said = json.loads((folder / "transcript.json").read_text(encoding="utf-8"))["segments"][0]["text"]
+    corrections.append(folder, {"kind": "text", "segment": 0, "before": said, "value": "ข้อความที่ผู้ตรวจแก้"})
+    result = runner.redraft(folder)
+    assert [n for n, s in result.stages.items() if not s["cached"]] == ["minutes", "render"]
+    again = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    assert again["options"] == first["options"] and again["settings"] == first["settings"]
+    drafted = (folder / "minutes.md").read_text(encoding="utf-8")
+    assert "ข้อความที่ผู้ตรวจแก้" in drafted  # verbatim, as the run had it: every utterance
+    assert "ระเบียบวาระที่ ๑" in drafted and "ระเบียบวาระที่ 1" not in drafted  # Thai digits, as the run had them
+
+
+def test_corrections_are_applied_once_and_the_roster_read_once_per_run(
+    recording: Path, tmp_path: Path, fake_engine, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+) -> None:
+    (recording / "participants_87654321.csv").write_text(
+        zf.participants_csv(zf.ROSTER, zf.STARTED), encoding="utf-8", newline=""
+    )
+    calls = {"apply": 0, "roster": 0}
+    apply, roster = corrections.apply_transcript, zoom.roster
+
+    def counted_apply(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        calls["apply"] += 1
+        return apply(*args, **kwargs)
+
+    def counted_roster(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        calls["roster"] += 1
+        return roster(*args, **kwargs)
+
+    monkeypatch.setattr(corrections, "apply_transcript", counted_apply)
+    monkeypatch.setattr(zoom, "roster", counted_roster)
+    result = runner.run(recording, Options(out=tmp_path / "out", pdf=False))
+    assert calls == {"apply": 1, "roster": 1}  # the minutes and the render share one reviewed transcript
+    # The one reading served the attendance: the note taker, who never speaks, is on the roster only.
+    assert zf.NOTE_TAKER in (result.out_dir / "minutes.md").read_text(encoding="utf-8")
+    calls.update(apply=0, roster=0)
+    runner.run(recording, Options(out=tmp_path / "out", pdf=False))
+    assert calls == {"apply": 0, "roster": 0}  # nothing to redo: neither is read
+
+
+def test_the_file_date_fills_the_minutes_without_changing_the_recording(tmp_path: Path) -> None:
+    """The minutes stage reads the draft and returns a new one: the recording it was given is as it was."""
+    rec = Recording(id="x", path=str(tmp_path / "x.m4a"), parts=[str(tmp_path / "x.m4a")])
+    ws = Workspace(tmp_path / "out" / "x")
+    transcript = Transcript(segments=[Segment(id=0, start=0.0, end=3.0, text="ที่ประชุมรับทราบ")], duration=3.0)
+    plan = runner.Plan(Options(), Meeting(), ws)
+    audio = Audio(path="audio.wav", duration=3.0, created="2026-03-19T13:30:00")
+    draft = runner.Draft(rec, plan, audio=audio, speakers=transcript, reviewed=transcript)
+    done = runner._draft_minutes(draft)
+    assert done.minutes is not None and done.minutes.meeting.date == "2026-03-19"
+    assert done.minutes.meeting.sources["date"] == "file metadata"
+    assert rec.started is None and draft.minutes is None  # neither was changed in place
