@@ -234,3 +234,29 @@ def frame_energy(samples: Samples, block_seconds: float = 256.0) -> np.ndarray:
         power = np.mean(block.reshape(-1, VAD_WINDOW).astype(np.float64) ** 2, axis=1)
         out.append((10 * np.log10(power + 1e-12)).astype(np.float32))
     return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
+
+
+# What a container says of itself (ffmpeg -i), without decoding it.
+
+
+def _ffmpeg_report(path: str | Path, timeout: float | None) -> str:
+    """What `ffmpeg -i` says of a media file (its container's duration, streams and tags)."""
+    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)]
+    return subprocess.run(command, capture_output=True, timeout=timeout).stderr.decode("utf-8", errors="replace")
+
+
+def _container_seconds(report: str) -> float | None:
+    match = re.search(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)", report)
+    return int(match[1]) * 3600 + int(match[2]) * 60 + float(match[3]) if match else None
+
+
+def probe(path: str | Path) -> tuple[float, dt.datetime | None]:
+    """A media file's duration (seconds, 0 when unknown) and container creation time (local), as ffmpeg reports them."""
+    report = _ffmpeg_report(path, None)
+    created = _creation_time(report)
+    return _container_seconds(report) or 0.0, dt.datetime.fromisoformat(created) if created else None
+
+
+def media_seconds(path: str | Path, timeout: float | None = None) -> float | None:
+    """A media file's duration from its container (seconds), None when ffmpeg names none."""
+    return _container_seconds(_ffmpeg_report(path, timeout))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import zoom
+from pipeline.audio import probe
 from pipeline.errors import MinutesError
 from pipeline.thaidate import BANGKOK
 from pipeline.types import Meeting, Recording
@@ -190,8 +191,8 @@ def _parts(media: list[Path]) -> tuple[list[Path], list[Path]]:
     audio = sorted((p for p in media if p.suffix.lower() in AUDIO_EXTS), key=_part_order)
     video = sorted((p for p in media if p.suffix.lower() in VIDEO_EXTS), key=_part_order)
     if audio and video and max(len(audio), len(video)) > 1:
-        audio_length = sum(zoom.probe(p)[0] for p in audio)
-        video_length = sum(zoom.probe(p)[0] for p in video)
+        audio_length = sum(probe(p)[0] for p in audio)
+        video_length = sum(probe(p)[0] for p in video)
         if video_length > audio_length + 2.0:
             return video, audio
     parts = audio or video
@@ -304,7 +305,7 @@ def inventory(path: str | Path, meeting_file: str | Path | None = None) -> Inven
     if rec.transcript_file:
         inv.rows.insert(0, Row("transcript", _name(rec.transcript_file), "used: minutes drafted from it"))
         return inv
-    lengths = [zoom.probe(p)[0] for p in rec.parts]
+    lengths = [probe(p)[0] for p in rec.parts]
     for i, (part, length) in enumerate(zip(rec.parts, lengths, strict=True)):
         place = f"part {i + 1} of {len(rec.parts)}, " if len(rec.parts) > 1 else ""
         inv.rows.insert(i, Row("mixed recording", _name(part), f"used: {place}{length:.1f} s"))

@@ -12,12 +12,10 @@ import datetime as dt
 import io
 import json
 import re
-import subprocess
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pipeline import audio
 from pipeline.errors import MinutesError
 from pipeline.types import AgendaItem, ChatMessage, Recording, Turn
 
@@ -461,47 +459,6 @@ class PartClock:
                 return offset + max(into, 0.0)
             offset += duration
         return offset
-
-
-def _ffmpeg_report(path: str | Path, timeout: float | None) -> str:
-    """What `ffmpeg -i` says of a media file (its container's duration, streams and tags)."""
-    command = [audio.ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)]
-    return subprocess.run(command, capture_output=True, timeout=timeout).stderr.decode("utf-8", errors="replace")
-
-
-def _container_seconds(report: str) -> float | None:
-    match = re.search(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)", report)
-    return int(match[1]) * 3600 + int(match[2]) * 60 + float(match[3]) if match else None
-
-
-def probe(path: str | Path) -> tuple[float, dt.datetime | None]:
-    """A media file's duration (seconds, 0 when unknown) and container creation time (local), as ffmpeg reports them."""
-    report = _ffmpeg_report(path, None)
-    created = audio._creation_time(report)
-    return _container_seconds(report) or 0.0, dt.datetime.fromisoformat(created) if created else None
-
-
-def media_seconds(path: str | Path, timeout: float | None = None) -> float | None:
-    """A media file's duration from its container (seconds), None when ffmpeg names none."""
-    return _container_seconds(_ffmpeg_report(path, timeout))
-
-
-def part_clock(parts: list[str], started: dt.datetime, lengths: list[float] | None = None) -> PartClock:
-    """The wall-clock start of each part: the first at `started` (the folder name), the others as
-    far after it as their containers' creation times say, or right after the part before.
-
-    `lengths` are the parts' decoded lengths (`Audio.parts`); without them the containers' are used.
-    """
-    probes = [probe(part) for part in parts]
-    durations = lengths if lengths and len(lengths) == len(parts) else [duration for duration, _ in probes]
-    starts = [started]
-    first_created = probes[0][1]
-    for previous, (_, created) in zip(durations, probes[1:], strict=False):
-        if created and first_created:
-            starts.append(started + (created - first_created))
-        else:
-            starts.append(starts[-1] + dt.timedelta(seconds=previous))
-    return PartClock(starts, list(durations))
 
 
 def place_chat(messages: list[ChatMessage], agenda: list[AgendaItem]) -> list[ChatMessage]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import discover, runner, zoom
+from pipeline import audio, discover, runner
 from pipeline.catalog import FILE_NAME, Catalog
 from pipeline.errors import MinutesError
 from pipeline.store import sha256_bytes
@@ -171,7 +171,7 @@ def _duration(parts: list[Path]) -> float | None:
     total = 0.0
     for part in parts:
         try:
-            seconds = zoom.media_seconds(part, timeout=60)
+            seconds = audio.media_seconds(part, timeout=60)
         except (OSError, subprocess.TimeoutExpired):
             return None
         if seconds is None:
