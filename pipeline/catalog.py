@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline import thaidate
 from pipeline.errors import MinutesError
 
 FILE_NAME = "catalog.db"
@@ -472,10 +473,7 @@ def is_running(out: str | Path) -> bool:
 
 def clock(seconds: float | None) -> str:
     """Seconds as H:MM:SS, the way a reviewer scrubs to a moment in the recording."""
-    if seconds is None:
-        return "-"
-    total = int(seconds)
-    return f"{total // 3600}:{total % 3600 // 60:02d}:{total % 60:02d}"
+    return "-" if seconds is None else thaidate.clock(seconds, pad_hours=False)
 
 
 def _passages(rec_id: str, title: str, transcript: Any, minutes: Any) -> list[tuple[Any, ...]]:
