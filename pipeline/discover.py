@@ -301,7 +301,9 @@ def inventory(path: str | Path, meeting_file: str | Path | None = None) -> Inven
     elif rec.kind.startswith("zoom"):
         inv.rows.append(Row("participants report", "-", "missing: absentees cannot be told (download it from the "
                             "Zoom web portal: Reports > Usage > Participants, and put it in this folder)"))
-    directory = meeting.Directory(planned, roster or (zoom.roster(rec, words) if rec.kind.startswith("zoom") else None))
+    directory = meeting.Directory(
+        planned, roster or (meeting.read_roster(rec, words) if rec.kind.startswith("zoom") else None)
+    )
     if rec.transcript_file:
         inv.rows.insert(0, Row("transcript", _name(rec.transcript_file), "used: minutes drafted from it"))
         return inv

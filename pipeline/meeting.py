@@ -14,6 +14,7 @@ import logging
 import re
 import stat
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ import yaml
 
 from pipeline import zoom
 from pipeline.errors import MinutesError
-from pipeline.types import AgendaTitle, Meeting, Person, Recording
+from pipeline.types import AgendaItem, AgendaTitle, ChatMessage, Meeting, Person, Recording
 
 _TEXT_FIELDS = ("body", "session", "date", "start_time", "end_time", "venue")
 _PEOPLE_FIELDS = ("members", "members_present", "members_absent", "attendees")
@@ -515,3 +516,55 @@ def naming(meeting: Meeting) -> dict[str, Any]:
     people = [meeting.chair, *meeting.members, *meeting.members_present, *meeting.members_absent]
     people += [*meeting.attendees, meeting.minute_taker, meeting.reviewer]
     return {"people": [asdict(p) for p in people if p is not None], "chat_words": meeting.chat_words}
+
+
+# ---------------------------------------------------------------------------------------------
+# What the Zoom files say of the meeting: who was there, and in which item each chat message was sent
+
+
+def read_roster(recording: Recording, words: zoom.ChatWords | None = None) -> zoom.Roster | None:
+    """Who was there: the participants report when there is one (complete); otherwise the names
+    seen in the tracks, timeline, VTTs and chat (incomplete: silent attendees are missing)."""
+    if recording.participants_file:
+        return zoom.parse_participants(recording.participants_file)
+    seen = [(zoom.track_name(t), True) for t in recording.tracks]
+    if recording.timeline_file:
+        seen += [(t.speaker, False) for t in zoom.parse_timeline(recording.timeline_file)]
+    for vtt in (recording.transcript_vtt, recording.cc_vtt):
+        if vtt:
+            seen += [(c.speaker, False) for c in zoom.parse_vtt(vtt) if c.speaker]
+    if recording.chat_file:
+        seen += [(m.zoom_name, False) for m in zoom.parse_chat(recording.chat_file, words=words).messages]
+    people: dict[str, zoom.Participant] = {}
+    squashed: set[str] = set()  # people known so far only by a track file name (spaces lost)
+    for name, from_track in seen:
+        key = zoom.name_key(name)
+        entry = people.get(key)
+        if entry is None:
+            people[key] = zoom.Participant(name=name, names=[name])
+            if from_track:
+                squashed.add(key)
+            continue
+        if name not in entry.names:
+            entry.names.append(name)
+        if key in squashed and not from_track:
+            entry.name = name
+            squashed.discard(key)
+    return zoom.Roster(list(people.values()), complete=False) if people else None
+
+
+def place_chat(messages: list[ChatMessage], agenda: list[AgendaItem]) -> list[ChatMessage]:
+    """Set each message's agenda item: the last item that had started when it was sent.
+
+    Messages before the first item (or with no time) keep `agenda` None: the opening of the meeting.
+    """
+    starts = sorted((item.start, item.number) for item in agenda if item.found and item.start is not None)
+    out = []
+    for message in messages:
+        number = None
+        if message.at is not None:
+            for start, item_number in starts:
+                if start <= message.at:
+                    number = item_number
+        out.append(replace(message, agenda=number))
+    return out

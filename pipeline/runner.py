@@ -298,7 +298,7 @@ def _draft_minutes(draft: Draft) -> Draft:
     completed = meeting.complete(copy.deepcopy(plan.meeting), rec, transcript.duration)
     completed = meeting.attendance(completed, plan.roster())
     drafted = drafting.run(transcript, completed, plan.options.summary)
-    drafted.chat = zoom.place_chat(transcript.chat, drafted.agenda)  # the appendix, item by item
+    drafted.chat = meeting.place_chat(transcript.chat, drafted.agenda)  # the appendix, item by item
     if not rec.transcript_file:
         drafted.notes += [SHORT_NOTE.format(**short) for short in draft.reports.get("short") or []]
     return dataclasses.replace(draft, minutes=drafted)
@@ -700,7 +700,7 @@ def _plan(
 ) -> Plan:
     """What the run will do, with what it reads before any stage: hashes, the glossary, corrections."""
     words = zoom.ChatWords.from_config(planned.chat_words)
-    roster = functools.cache(lambda: zoom.roster(rec, words) if zoom.companions(rec) else None)
+    roster = functools.cache(lambda: meeting.read_roster(rec, words) if zoom.companions(rec) else None)
     source = Path(rec.transcript_file).resolve() if rec.transcript_file else None
     common = {
         "options": options,

@@ -28,7 +28,7 @@ from typing import Any
 
 from pipeline import audio, diarize, tracks, zoom
 from pipeline.errors import MinutesError, choose
-from pipeline.meeting import Directory
+from pipeline.meeting import Directory, read_roster
 from pipeline.types import Audio, ChatMessage, Meeting, Recording, Segment, Transcript, Turn, Word
 
 UNKNOWN = "unknown: one mixed track, no speaker data"
@@ -146,7 +146,7 @@ def assign(
     turns, report = find_turns(transcript, recording, engine, audio, engines)
     words = zoom.ChatWords.from_config(meeting.chat_words if meeting else None)
     if roster is None and zoom.companions(recording):
-        roster = zoom.roster(recording, words)
+        roster = read_roster(recording, words)
     directory = Directory(meeting or Meeting(), roster)
     turns = [replace(t, speaker=directory.name(t.speaker)) for t in turns]
     unknown = UNKNOWN

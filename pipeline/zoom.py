@@ -13,11 +13,11 @@ import io
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import MinutesError
-from pipeline.types import AgendaItem, ChatMessage, Recording, Turn
+from pipeline.types import ChatMessage, Recording, Turn
 
 # ---------------------------------------------------------------------------------------------
 # Folder and file names
@@ -461,23 +461,6 @@ class PartClock:
         return offset
 
 
-def place_chat(messages: list[ChatMessage], agenda: list[AgendaItem]) -> list[ChatMessage]:
-    """Set each message's agenda item: the last item that had started when it was sent.
-
-    Messages before the first item (or with no time) keep `agenda` None: the opening of the meeting.
-    """
-    starts = sorted((item.start, item.number) for item in agenda if item.found and item.start is not None)
-    out = []
-    for message in messages:
-        number = None
-        if message.at is not None:
-            for start, item_number in starts:
-                if start <= message.at:
-                    number = item_number
-        out.append(replace(message, agenda=number))
-    return out
-
-
 # ---------------------------------------------------------------------------------------------
 # Participants report (CSV from the Zoom web portal)
 
@@ -736,37 +719,6 @@ def vtt_turns(cues: list[Cue], source: str = VTT_SOURCE) -> list[Turn]:
 
 # ---------------------------------------------------------------------------------------------
 # Who was there
-
-
-def roster(recording: Recording, words: ChatWords | None = None) -> Roster | None:
-    """Who was there: the participants report when there is one (complete); otherwise the names
-    seen in the tracks, timeline, VTTs and chat (incomplete: silent attendees are missing)."""
-    if recording.participants_file:
-        return parse_participants(recording.participants_file)
-    seen = [(track_name(t), True) for t in recording.tracks]
-    if recording.timeline_file:
-        seen += [(t.speaker, False) for t in parse_timeline(recording.timeline_file)]
-    for vtt in (recording.transcript_vtt, recording.cc_vtt):
-        if vtt:
-            seen += [(c.speaker, False) for c in parse_vtt(vtt) if c.speaker]
-    if recording.chat_file:
-        seen += [(m.zoom_name, False) for m in parse_chat(recording.chat_file, words=words).messages]
-    people: dict[str, Participant] = {}
-    squashed: set[str] = set()  # people known so far only by a track file name (spaces lost)
-    for name, from_track in seen:
-        key = name_key(name)
-        entry = people.get(key)
-        if entry is None:
-            people[key] = Participant(name=name, names=[name])
-            if from_track:
-                squashed.add(key)
-            continue
-        if name not in entry.names:
-            entry.names.append(name)
-        if key in squashed and not from_track:
-            entry.name = name
-            squashed.discard(key)
-    return Roster(list(people.values()), complete=False) if people else None
 
 
 def companions(recording: Recording) -> list[str]:

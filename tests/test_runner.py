@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import corrections, diarize, runner, zoom
+from pipeline import corrections, diarize, meeting, runner
 from pipeline.errors import MinutesError
 from pipeline.runner import Options
 from pipeline.store import Workspace
@@ -197,7 +197,7 @@ def test_corrections_are_applied_once_and_the_roster_read_once_per_run(
         zf.participants_csv(zf.ROSTER, zf.STARTED), encoding="utf-8", newline=""
     )
     calls = {"apply": 0, "roster": 0}
-    apply, roster = corrections.apply_transcript, zoom.roster
+    apply, roster = corrections.apply_transcript, meeting.read_roster
 
     def counted_apply(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         calls["apply"] += 1
@@ -208,7 +208,7 @@ def test_corrections_are_applied_once_and_the_roster_read_once_per_run(
         return roster(*args, **kwargs)
 
     monkeypatch.setattr(corrections, "apply_transcript", counted_apply)
-    monkeypatch.setattr(zoom, "roster", counted_roster)
+    monkeypatch.setattr(meeting, "read_roster", counted_roster)
     result = runner.run(recording, Options(out=tmp_path / "out", pdf=False))
     assert calls == {"apply": 1, "roster": 1}  # the minutes and the render share one reviewed transcript
     # The one reading served the attendance: the note taker, who never speaks, is on the roster only.

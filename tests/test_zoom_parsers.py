@@ -238,4 +238,4 @@ def test_chat_lands_in_the_agenda_item_it_was_sent_in() -> None:
     ]
     messages = [ChatMessage("ก", "ก่อน", at=5.0), ChatMessage("ข", "ระหว่าง", at=30.0), ChatMessage("ค", "ท้าย", at=61.0)]
     messages.append(ChatMessage("ง", "ไม่ทราบเวลา"))
-    assert [m.agenda for m in zoom.place_chat(messages, items)] == [None, "1", "4", None]
+    assert [m.agenda for m in meeting.place_chat(messages, items)] == [None, "1", "4", None]

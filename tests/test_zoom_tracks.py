@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from pipeline import audio, discover, meeting, speakers, tracks, zoom
+from pipeline import audio, discover, meeting, speakers, tracks
 from pipeline.cli import app
 from pipeline.errors import MinutesError
 from pipeline.types import Audio, Recording, Transcript, Turn
@@ -37,7 +37,7 @@ def squeezed(tmp_path_factory: pytest.TempPathFactory) -> tuple[zf.Built, Record
 
 
 def _named(rec: Recording, turns: list) -> list:
-    directory = meeting.Directory(meeting.load(rec.meeting_file), zoom.roster(rec))
+    directory = meeting.Directory(meeting.load(rec.meeting_file), meeting.read_roster(rec))
     return [type(t)(t.start, t.end, directory.name(t.speaker), t.source) for t in turns]
 
 
