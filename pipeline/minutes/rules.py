@@ -539,6 +539,7 @@ _ACTION_VERBS = (
     "|ติดตาม|ปรับปรุง|ปรับ|แก้ไข|นำเสนอ|เสนอ|รายงาน|สรุป|เตรียม|ทบทวน|ศึกษา|สำรวจ|แจ้ง|บันทึก|ตรวจ(?!ราชการ)"
     "|ทำ|ดูแล|ดู|เร่ง|หารือ|คุย|ขุด|ลอก|ออก|ร่าง|เขียน|คำนวณ|ประเมิน|วาง|เก็บ|ติดตั้ง|ซ่อม|อบรม|ประชาสัมพันธ์"
     "|ตั้ง|ขยาย|เพิ่ม|ลด|ยกเลิก|ชี้แจง|เชิญ|นัด|ลงพื้นที่|ทดสอบ|พัฒนา|จ้าง|ขออนุมัติ|ทำหนังสือ"
+    "|กำหนด|ยกร่าง|คัดเลือก|ประกาศ|ติดต่อ|สอบถาม"
 )
 # Between assignee and task: "ฝากกองคลังช่วยดู", "ให้สำนักการโยธาไปร่วมกันทำ", "รบกวนฝ่ายไอทีรับไป...".
 _HELPERS = re.compile(r"(?:ช่วย|รับไป|ไปร่วมกัน|ร่วมกัน|ไป|กลับไป|ลอง)+")
@@ -603,6 +604,8 @@ def _assign_cues(flat: str) -> list[fuzzy.Hit]:
                     and not _REPORTED.search(before[-20:]) and not _SENT.search(before[-30:])
                 if before and not before.endswith(_BARE_ASSIGN_AFTER) and not unit_next:
                     continue
+                if hits and _SENT.search(before[-25:]):
+                    continue  # "...แล้วส่งแบบที่แก้ไขแล้วให้ฝ่ายเลขา ภายใน...": sent to, within the task before
             if not any(h.start < hit.end and hit.start < h.end for h in hits):
                 hits.append(hit)
     return sorted(hits, key=lambda h: h.start)
@@ -621,11 +624,13 @@ def actions_in(
     for n, cue in enumerate(cues):
         stop = cues[n + 1].start if n + 1 < len(cues) else len(flat)
         span = flat[cue.end:stop]
-        # the first work verb after a whole name ("กองจัดการสิ่งปฏิกูล...": จัดการ is in the name)
+        # the first work verb after a whole name ("กองจัดการสิ่งปฏิกูล...": จัดการ is in the name, as is
+        # ออกแบบ in "กองสำรวจและออกแบบ": a unit known by its full name is read whole)
+        named = next((len(n) for n in _UNIT_FLAT if span.lstrip().removeprefix("ทาง").startswith(n)), 0)
         m = next((v for v in re.finditer(rf"(?<!ที่)(?:{_ACTION_VERBS})", span)
-                  if v.start() >= 2 and not _BARE_UNIT.fullmatch(span[: v.start()].strip())), None)
+                  if v.start() >= max(2, named) and not _BARE_UNIT.fullmatch(span[: v.start()].strip())), None)
         helper = next((h for h in _HELPERS.finditer(span)
-                       if h.start() >= 2 and not _BARE_UNIT.fullmatch(span[: h.start()].strip())), None)
+                       if h.start() >= max(2, named) and not _BARE_UNIT.fullmatch(span[: h.start()].strip())), None)
         cut = min([p for p in (m and m.start(), helper and helper.start()) if p] or [len(span)])
         if cut < 2 or cut > 50:
             continue
@@ -668,6 +673,9 @@ _ADDRESSED = re.compile(
 )
 
 
+# A unit by its formal start, asked for help in the middle of a sentence.
+_UNIT_ASKED = re.compile(r"(?:กอง|สำนักงานเขต|สำนัก|ฝ่าย|ศูนย์)[\u0e01-\u0e4e]{2,30}?(?:ช่วย|รับไป)")
+
 # "ส่วนฝ่ายพัสดุก็เตรียมร่าง...": the chair turning to a unit ("as for ...").
 _ASIDE = re.compile(rf"^(?:แล้วก็|ก็|อ่า|เอ่อ|งั้น|โอเค|ครับ|ค่ะ|\s)*ส่วน(?P<who>(?:{_WHO_PATTERN}).{{0,30}}?)ก็")
 
@@ -681,6 +689,11 @@ def addressed(
     found = _addressed_at(flat, meeting_date, loose=True)
     if found or _RELAYED.search(flat):
         return found
+    inside = _UNIT_ASKED.search(flat)  # "...หลังที่เป็นโครงเหล็กกองควบคุมอาคารช่วยส่งวิศวกร..."
+    if inside and inside.start() > 0:
+        found = _addressed_at(flat[inside.start():], meeting_date, loose=False)
+        if found:
+            return found
     for space in re.finditer(r"\s+", said.strip()):
         found = _addressed_at(flatten(said.strip()[space.end():]), meeting_date, loose=False)
         if found:
@@ -1148,7 +1161,26 @@ _LEAD_WORDS = (
     "ถ้าอย่างนั้น", "ถ้าเช่นนั้น", "ถ้างั้น", "ดังนั้น", "เพราะฉะนั้น", "สรุปว่า", "ไม่มีใคร", "ถ้าไม่มี", "หากไม่มี",
     "โอเค", "ตรงนี้", "อันนี้", "ตอนนี้", "หลักการ", "ในหลักการ", "ทุกคน", "ทุกท่าน", "เอางี้", "เอาอย่างนี้",
 )
-_VOCABULARY = fuzzy.vocabulary(_CUE_WORDS, THAI_MONTHS, [p for _, p in _STATED], _LOOSE, _DEFER, _LEAD_WORDS)
+# Bangkok's own offices and district offices by their full names, so that a misheard assignee
+# ("กงจัดการสิ่งปฏิกูาตและมูลฝอย") reads as the unit and its task starts where the name ends.
+_BMA_OFFICES = (
+    "สำนักปลัดกรุงเทพมหานคร", "สำนักงบประมาณกรุงเทพมหานคร", "สำนักยุทธศาสตร์และประเมินผล", "สำนักการแพทย์",
+    "สำนักอนามัย", "สำนักการศึกษา", "สำนักการโยธา", "สำนักการระบายน้ำ", "สำนักสิ่งแวดล้อม", "สำนักการจราจรและขนส่ง",
+    "สำนักการคลัง", "สำนักเทศกิจ", "สำนักพัฒนาสังคม", "สำนักวัฒนธรรม กีฬา และการท่องเที่ยว",
+    "สำนักป้องกันและบรรเทาสาธารณภัย", "สำนักผังเมือง", "สำนักงานประชาสัมพันธ์", "สำนักงานกฎหมายและคดี",
+    "สำนักงานการต่างประเทศ", "สำนักงานคณะกรรมการข้าราชการกรุงเทพมหานคร", "สำนักงานตรวจสอบภายใน",
+    "กองจัดการสิ่งปฏิกูลและมูลฝอย", "กองควบคุมอาคาร", "กองสำรวจและออกแบบ", "กองบำรุงรักษาทาง", "กองรายได้",
+    "กองนโยบายและแผนงาน", "กองสวนสาธารณะ", "กองระบบคลอง", "กองการท่องเที่ยว", "กองควบคุมโรค", "กองการพยาบาล",
+    "กองคลัง", "กองการเจ้าหน้าที่", "กองสารสนเทศภูมิศาสตร์", "กองวิศวกรรมจราจร", "กองโรงงานกำจัดมูลฝอย",
+    "ฝ่ายเลขานุการ", "ฝ่ายพัสดุ", "ฝ่ายโยธา", "ฝ่ายรักษาความสะอาดและสวนสาธารณะ", "ฝ่ายเทศกิจ", "ฝ่ายสิ่งแวดล้อมและสุขาภิบาล",
+    "ฝ่ายการคลัง", "ฝ่ายปกครอง", "ฝ่ายพัฒนาชุมชนและสวัสดิการสังคม", "ฝ่ายการศึกษา", "ฝ่ายรายได้", "ฝ่ายทะเบียน",
+    "ศูนย์บริการสาธารณสุข",
+)
+_DISTRICTS = tuple(w for w in _WHO_STARTS[_WHO_STARTS.index("พระนคร"):])
+_UNIT_NAMES = _BMA_OFFICES + tuple(f"สำนักงานเขต{d}" for d in _DISTRICTS)
+_UNIT_FLAT = tuple(sorted((flatten(n) for n in _UNIT_NAMES), key=len, reverse=True))
+_VOCABULARY = fuzzy.vocabulary(_CUE_WORDS, THAI_MONTHS, [p for _, p in _STATED], _LOOSE, _DEFER, _LEAD_WORDS,
+                               _UNIT_NAMES)
 
 
 def _bounds(text: str) -> set[int]:
