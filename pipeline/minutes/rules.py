@@ -50,7 +50,7 @@ from pipeline.minutes.text import (
     word_to_int,
     written,
 )
-from pipeline.thaidate import BLANK, NUMBER_WORDS, THAI_MONTHS, arabic_digits, parse_date
+from pipeline.thaidate import BLANK, DIGIT_WORDS, NUMBER_WORDS, THAI_MONTHS, arabic_digits, parse_date
 from pipeline.types import Action, AgendaItem, Meeting, Minutes, Point, Segment, Transcript
 
 # --------------------------------------------------------------------------------------------
@@ -144,7 +144,7 @@ _TRANSITIONS: tuple[tuple[str, str], ...] = (
 # A sub-item's number said alone ("4.3 ครับ เชิญ...", "ขอเริ่มที่ 4.1"), not a measure ("4.2 กิโลเมตร").
 _BARE_NUMBER_AFTER = re.compile(r"(?:เริ่มที่|ขอเริ่มที่|เรื่องแรก|ต่อไป|ต่อไปเป็น|มาที่|ไปที่|ถัดไป|ครับ|ค่ะ|นะ)\s*$")
 _BARE_NUMBER_AFTER_ANY = re.compile(
-    r"(?:ต่อเลย|ต่อไป|ขยับไป|ไปต่อ|มาต่อ|เริ่มที่|ขอเริ่มที่|ต่อที่)(?=\s*(?:หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ))"
+    rf"(?:ต่อเลย|ต่อไป|ขยับไป|ไปต่อ|มาต่อ|เริ่มที่|ขอเริ่มที่|ต่อที่)(?=\s*(?:{'|'.join(DIGIT_WORDS[1:])}|สิบ))"
 )
 _MEASURE = re.compile(r"\s*(?:กิโล|เมตร|ล้าน|บาท|เปอร์เซ็นต์|%|ไร่|ตัน|ลิตร|ชั่วโมง|นาที|เท่า|คะแนน|แสน|หมื่น|พัน|คน|ราย|องศา)")
 _PEOPLE = tuple(fuzzy.phrase_key(w) for w in ("ท่าน", "ใคร", "คน", "ผู้ใด", "หน่วยงาน", "หน่วย", "เขต"))
