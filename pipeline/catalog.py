@@ -380,27 +380,6 @@ class Catalog:
         return SearchResult(query=query, hits=hits, substring=substring)
 
 
-def describe(result: SearchResult) -> str:
-    """Search hits as text, grouped by meeting: where to look (time) and what was said."""
-    if not result.hits:
-        return f"no passage holds {result.query!r}"
-    lines = []
-    if result.substring:
-        lines.append(f"no whole-word match for {result.query!r}; passages that contain it:")
-    seen: dict[str, list[Hit]] = {}
-    for hit in result.hits:
-        seen.setdefault(hit.recording, []).append(hit)
-    for hits in seen.values():
-        first = hits[0]
-        lines.append(" · ".join(filter(None, [first.title, first.date, first.out_dir])))
-        for h in hits:
-            when = f"{clock(h.start)}-{clock(h.end)}" if h.start is not None else "-"
-            what = KIND_LABELS.get(h.kind, h.kind) + (f" วาระที่ {h.item}" if h.item else "")
-            who = f" {h.speaker}:" if h.speaker else ""
-            lines.append(f"  {when:<17} {what}{who} {h.snippet}")
-    return "\n".join(lines)
-
-
 def rec_title(rec_id: str) -> str:
     """A readable title from a recording id: the name without its hash suffix or Zoom date prefix."""
     name = re.sub(r"-[0-9a-f]{8,}$", "", rec_id)

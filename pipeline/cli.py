@@ -281,12 +281,12 @@ def search(
     limit: Annotated[int, typer.Option(help="At most this many passages.")] = 20,
 ) -> None:
     """Find meetings by what was said or resolved, with the times to listen to. Exit 1 if nothing matched."""
-    from pipeline import catalog
+    from pipeline import catalog, terminal
 
     with _errors():
         with catalog.Catalog(out, create=False) as cat:
             result = cat.search(query, limit=limit, kinds=kind)
-    typer.echo(catalog.describe(result))
+    typer.echo(terminal.describe_search(result))
     raise typer.Exit(0 if result.hits else 1)
 
 

@@ -1,5 +1,6 @@
-"""What a person sees of a batch: the progress on stderr while it runs, the closing table, and
-`minutes status` as text. Only the CLI imports this; the batch itself returns data and events."""
+"""What a person sees: a batch's progress on stderr while it runs, its closing table, `minutes
+status` and `minutes search` as text. Only the CLI imports this; the batch and the catalogue
+return data and events."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from pipeline import runner
 from pipeline.batch import REPORT_FILE, Entry, Event, Job, Report
-from pipeline.catalog import clock
+from pipeline.catalog import KIND_LABELS, Hit, SearchResult, clock
 
 
 def summary(report: Report) -> str:
@@ -151,3 +152,24 @@ class ConsoleProgress:
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+
+
+def describe_search(result: SearchResult) -> str:
+    """Search hits as text, grouped by meeting: where to look (time) and what was said."""
+    if not result.hits:
+        return f"no passage holds {result.query!r}"
+    lines = []
+    if result.substring:
+        lines.append(f"no whole-word match for {result.query!r}; passages that contain it:")
+    seen: dict[str, list[Hit]] = {}
+    for hit in result.hits:
+        seen.setdefault(hit.recording, []).append(hit)
+    for hits in seen.values():
+        first = hits[0]
+        lines.append(" · ".join(filter(None, [first.title, first.date, first.out_dir])))
+        for h in hits:
+            when = f"{clock(h.start)}-{clock(h.end)}" if h.start is not None else "-"
+            what = KIND_LABELS.get(h.kind, h.kind) + (f" วาระที่ {h.item}" if h.item else "")
+            who = f" {h.speaker}:" if h.speaker else ""
+            lines.append(f"  {when:<17} {what}{who} {h.snippet}")
+    return "\n".join(lines)

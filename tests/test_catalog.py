@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import catalog
+from pipeline import catalog, terminal
 from pipeline.catalog import Catalog
 from pipeline.errors import MinutesError
 
@@ -101,12 +101,12 @@ def test_substring_fallback_when_newmm_cut_a_word_differently(filled: Path) -> N
         # In its sentence newmm cuts "สำนักสิ่งแวดล้อม" as "สำ|นักสิ่งแวดล้อม": no whole word "สิ่งแวดล้อม".
         result = cat.search("สิ่งแวดล้อม")
     assert result.substring and result.hits
-    assert catalog.describe(result).startswith("no whole-word match for 'สิ่งแวดล้อม'")
+    assert terminal.describe_search(result).startswith("no whole-word match for 'สิ่งแวดล้อม'")
 
 
 def test_describe_groups_hits_by_meeting_with_times(filled: Path) -> None:
     with Catalog(filled) as cat:
-        text = catalog.describe(cat.search("เห็นชอบ"))
+        text = terminal.describe_search(cat.search("เห็นชอบ"))
     lines = text.splitlines()
     assert lines[0].startswith("คณะทำงานขับเคลื่อนแผนแม่บท ครั้งที่ 2/2569 · 2026-05-07 · ")
     assert "  0:01:01-0:01:06   ถ้อยคำ ที่ประชุม[เห็นชอบ]ตามที่เสนอ" in lines
