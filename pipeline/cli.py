@@ -154,7 +154,7 @@ def run(
             typer.echo(f"  {f}")
     for note in result.notes:
         typer.echo(f"  {note}")
-    _say_speakers(result.out_dir / "run.json")
+    _say_speakers(result.speakers or {})
 
 
 @app.command()
@@ -198,11 +198,8 @@ def speakers(
             typer.echo(f"{name}\t{seconds:.0f} s")
 
 
-def _say_speakers(run_json: Path) -> None:
+def _say_speakers(report: dict) -> None:
     """One line on where the speaker names came from (run.json has the details)."""
-    import json
-
-    report = json.loads(run_json.read_text(encoding="utf-8")).get("speakers") or {}
     if report.get("used"):
         why = f": {report['why']}" if report.get("why") else ""
         passed = "; ".join(f"{k} passed over: {v}" for k, v in (report.get("passed_over") or {}).items())

@@ -1,9 +1,15 @@
 """The whole program as a table of stages, each cached on disk under a key.
 
-A stage's key is a hash of its input's key and its own settings. A stage whose key matches the
-one recorded in `stages/manifest.json` is loaded, not recomputed, and stages are only loaded when a
+    STAGES = [audio, transcript, text, speakers, minutes, render]   (see the table below)
+
+A `Draft` carries what a run knows (the recording, the plan, and one part per stage); each stage
+reads the parts it needs and returns the draft with its own part filled. A stage's key is a hash
+of the key of the stage before it and its own settings. A stage whose key matches the one
+recorded in `stages/manifest.json` is loaded, not recomputed, and stages are only loaded when a
 later stage needs them: a rerun with nothing changed reads two small files. Change the model and
-everything after transcription reruns; change a template and only rendering reruns.
+everything after transcription reruns; change a template and only rendering reruns. `run`,
+`render_stored` (minutes render), `redraft` (speakers --rename, the review page) all go through
+this one table; run.json is written and read back by `RunRecord`.
 """
 
 from __future__ import annotations
@@ -98,6 +104,7 @@ class Result:
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # one line each for the user (how to get a missing PDF)
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    speakers: dict[str, Any] | None = None  # where the speaker names came from (run.json's "speakers")
 
 
 @dataclass(frozen=True)
@@ -655,17 +662,16 @@ class _Loop:
         for report, value in self.draft.reports.items():  # what the record keeps beside the result
             if ws.manifest.get(report, _MISSING) != value:
                 ws.manifest[report] = value
-        seconds = time.perf_counter() - t0 - (ws.spent - inner)  # the stages it needed ran on their own time
-        if stage.stored is None:
-            ws.done(name, self.keys[name], seconds)
-        else:
+        files = None
+        if stage.stored is not None:
             path = ws.stages_dir / f"{name}.json"
             data = dumps(getattr(self.draft, name)).encode()
             write_atomic(path, data)
-            seconds = time.perf_counter() - t0 - (ws.spent - inner)
+            files = {path.name: sha256_bytes(data), **{f: sha256_file(ws.stages_dir / f) for f in stage.extra}}
+        seconds = time.perf_counter() - t0 - (ws.spent - inner)  # the stages it needed ran on their own time
+        if stage.stored is not None:
             ws.spent += seconds
-            extra = {f: sha256_file(ws.stages_dir / f) for f in stage.extra}
-            ws.done(name, self.keys[name], seconds, {path.name: sha256_bytes(data), **extra})
+        ws.done(name, self.keys[name], seconds, files)
         self._done(name, {"seconds": ws.manifest["stages"][name]["seconds"], "cached": False})
 
     def _done(self, name: str, timing: dict[str, Any]) -> None:
@@ -778,7 +784,7 @@ def _run(
     record = RunRecord.write(draft, stages, started_at)
     write_atomic(ws.dir / "run.json", (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode())
     ws.save_manifest()
-    return Result(out_dir=ws.dir, files=list(draft.render or []), stages=stages, notes=draft.notes)
+    return Result(ws.dir, list(draft.render or []), draft.notes, stages, record["speakers"])
 
 
 def _same(name: str) -> tuple[Callable[[Draft], Any], Callable[[Any], Any]]:
