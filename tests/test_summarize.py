@@ -238,6 +238,24 @@ def test_due_dates(said: str, date: str, due: str | None) -> None:
     assert action.due == due
 
 
+@pytest.mark.parametrize(("said", "date", "due"), [
+    # the year cut short, or heard years before the meeting: the meeting's year, with a note
+    ("ขอให้กองคลัง ส่งรายงาน ภายในวันที่ 15 ตุลาคม 256 นะครับ", "2026-09-10", "2026-10-15"),
+    ("ขอให้กองคลัง ส่งรายงาน ภายในวันที่ 15 ตุลาคม 2560 นะครับ", "2026-09-10", "2026-10-15"),
+    ("ขอให้กองคลัง ส่งรายงาน ภายในวันที่ 15 มกราคม 2560 นะครับ", "2026-09-10", "2027-01-15"),
+    # no meeting date: the year most said in the meeting ("ครั้งที่ 4/2569") stands for it
+    ("รับรองรายงานครั้งที่ 4/2569 แล้ว ขอให้กองคลัง ส่งรายงาน ภายในวันที่ 15 ตุลาคม 2560 นะครับ", "", "2026-10-15"),
+    # a year that can be right is kept as said
+    ("ขอให้กองคลัง ส่งรายงาน ภายในวันที่ 15 ตุลาคม 2570 นะครับ", "2026-09-10", "2027-10-15"),
+])
+def test_a_deadline_year_heard_wrong_is_the_meetings(said: str, date: str, due: str) -> None:
+    (item,) = _one(said, date).agenda
+    (action,) = item.actions
+    assert action.due == due
+    wrong = "2570" not in said
+    assert any("ปีของกำหนดเวลา" in n for n in item.notes) == wrong
+
+
 def test_assignee_is_the_words_before_the_verb() -> None:
     (action,) = _one("ขอให้ทางสำนักส่งเสริมการเกษตร ช่วยประสาน ชุมชน ครับ").agenda[0].actions
     assert (action.assignee, action.task) == ("สำนักส่งเสริมการเกษตร", "ประสานชุมชน")

@@ -29,7 +29,7 @@ DUE = re.compile(
     # a letter or two misheard between "ภายใน" and the day ("ภายในวันให 30") does not hide the date
     rf"(?:(?:ภายใน|ก่อน|ไม่เกิน)(?:วัน(?:{_WEEKDAY})?)?(?:ที่|.{{0,3}}?)|(?<!ตั้งแต่)(?<!เมื่อ)(?<!ระหว่าง)(?:วันที่|ที่)?)"
     rf"\s*(?<![\d.,])(?P<day>\d{{1,2}}|{NUMWORD})"
-    rf"\s*(?P<month>{_MONTH})(?:\s*(?:พ\.?\s*ศ\.?|ค\.?\s*ศ\.?))?(?:\s*(?P<year>\d{{4}}|\d{{2}})(?!\d))?"
+    rf"\s*(?P<month>{_MONTH})(?:\s*(?:พ\.?\s*ศ\.?|ค\.?\s*ศ\.?))?(?:\s*(?P<year>\d{{2,4}})(?!\d))?"
 )
 
 
@@ -88,16 +88,18 @@ def _month_end(date: dt.date) -> dt.date:
 
 
 def due_date(
-    text: str, meeting_date: dt.date | None
+    text: str, meeting_date: dt.date | None, year: int | None = None
 ) -> tuple[dt.date | None, re.Match[str] | None]:
     """The deadline said in `text` ("ภายในวันที่ 30 เมษายน 2569", "ภายใน 30 เม.ย. 69").
 
     B.E. years lose 543; a two-digit year is B.E. 25xx; a missing year is the meeting's, or
-    the next one when the day would fall before the meeting. Returns (None, match) when a
-    day and month were said but no year can be known, (None, None) when none was said."""
+    the next one when the day would fall before the meeting. A year heard wrong ("256", or one
+    years before the meeting `year`, a deadline that cannot be) is taken as the meeting's year:
+    see `year_misheard`. Returns (None, match) when a day and month were said but no year can be
+    known, (None, None) when none was said."""
     m = DUE.search(text)
     if m:
-        return _date_of(m, meeting_date), m
+        return _date_of(m, meeting_date, year), m
     m = RELATIVE.search(text)
     if m:
         return (relative_date(m, meeting_date) if meeting_date else None), m
@@ -113,13 +115,41 @@ def dates_said(text: str, meeting_date: dt.date | None) -> list[dt.date]:
     return [d for d in found if d is not None]
 
 
-def _date_of(m: re.Match[str], meeting_date: dt.date | None) -> dt.date | None:
+def year_misheard(m: re.Match[str], year: int | None) -> bool:
+    """Whether the year said with a DUE match cannot be right for a meeting held in `year` (C.E.):
+    three digits ("256"), or not within a year before to three after it."""
+    said = m.groupdict().get("year")  # a RELATIVE match says no year
+    if not said or year is None:
+        return False
+    return _year(said) is None or not year - 1 <= _year(said) <= year + 3
+
+
+def _year(said: str) -> int | None:
+    if len(said) == 3:
+        return None
+    year = int(said)
+    year = 2500 + year if year < 100 else year
+    return year - BE_OFFSET if year > 2400 else year
+
+
+def year_said(text: str) -> int | None:
+    """The year (C.E.) a meeting is in, as the B.E. year most said in it ("ครั้งที่ 4/2569" -> 2026;
+    the later of two said as often), for deadlines whose year was heard wrong when no date is given."""
+    years = [int(y) for y in re.findall(r"(?<!\d)25[5-9]\d(?!\d)", text)]
+    return max(set(years), key=lambda y: (years.count(y), y)) - BE_OFFSET if years else None
+
+
+def _date_of(m: re.Match[str], meeting_date: dt.date | None, meeting_year: int | None = None) -> dt.date | None:
     day = word_to_int(m["day"])
     month = _MONTH_FORMS[re.sub(r"[\s.]", "", m["month"])]
-    if m["year"]:
-        year = int(m["year"])
-        year = 2500 + year if year < 100 else year
-        year = year - BE_OFFSET if year > 2400 else year
+    if meeting_date and meeting_year is None:
+        meeting_year = meeting_date.year
+    if m["year"] and year_misheard(m, meeting_year):
+        year = meeting_year
+        if meeting_date and (month, day) < (meeting_date.month, meeting_date.day):
+            year += 1
+    elif m["year"] and _year(m["year"]) is not None:
+        year = _year(m["year"])
     elif meeting_date:
         year = meeting_date.year
         if (month, day) < (meeting_date.month, meeting_date.day):

@@ -37,7 +37,7 @@ from rapidfuzz import fuzz
 
 from pipeline.minutes import fuzzy
 from pipeline.minutes.check import SUBJECT, supported
-from pipeline.minutes.dates import due_date
+from pipeline.minutes.dates import due_date, year_misheard, year_said
 from pipeline.minutes.summary import summary_indices, summary_limit
 from pipeline.minutes.text import (
     NUMWORD,
@@ -612,7 +612,7 @@ def _assign_cues(flat: str) -> list[fuzzy.Hit]:
 
 
 def actions_in(
-    flat: str, meeting_date: dt.date | None, notes: list[str], presides: bool = True
+    flat: str, meeting_date: dt.date | None, notes: list[str], presides: bool = True, year: int | None = None
 ) -> list[tuple[str, str, dt.date | None, float]]:
     """The assignments said in one sentence: (assignee, task, due, how sure).
 
@@ -647,7 +647,9 @@ def actions_in(
             continue
         if not _who_like(who) and fuzzy.phrase_key("ให้") == fuzzy.key(flat[cue.start:cue.end])[0]:
             continue
-        due, said = due_date(task, meeting_date)
+        due, said = due_date(task, meeting_date, year)
+        if due and year_misheard(said, year):
+            notes.append(f"ปีของกำหนดเวลา \"{said.group()}\" ฟังไม่ชัด จึงใช้ปีของการประชุม โปรดตรวจสอบ")
         if due:
             task = (task[: said.start()] + task[said.end():]).strip()
         elif said and meeting_date is None and not said.groupdict().get("month"):
@@ -681,28 +683,28 @@ _ASIDE = re.compile(rf"^(?:แล้วก็|ก็|อ่า|เอ่อ|ง�
 
 
 def addressed(
-    flat: str, meeting_date: dt.date | None, said: str = ""
+    flat: str, meeting_date: dt.date | None, said: str = "", year: int | None = None
 ) -> list[tuple[str, str, dt.date | None, float]]:
     """A task put to a unit without a handing-over word (only a presiding speaker's counts):
     at the start of the sentence, or where a phrase of it starts (`said`, the sentence with its
     spaces: "...ต้องดูข้อมูลก่อน  เทศกิจช่วยลงไปดู..."), then with a unit's name."""
-    found = _addressed_at(flat, meeting_date, loose=True)
+    found = _addressed_at(flat, meeting_date, True, year)
     if found or _RELAYED.search(flat):
         return found
     inside = _UNIT_ASKED.search(flat)  # "...หลังที่เป็นโครงเหล็กกองควบคุมอาคารช่วยส่งวิศวกร..."
     if inside and inside.start() > 0:
-        found = _addressed_at(flat[inside.start():], meeting_date, loose=False)
+        found = _addressed_at(flat[inside.start():], meeting_date, False, year)
         if found:
             return found
     for space in re.finditer(r"\s+", said.strip()):
-        found = _addressed_at(flatten(said.strip()[space.end():]), meeting_date, loose=False)
+        found = _addressed_at(flatten(said.strip()[space.end():]), meeting_date, False, year)
         if found:
             return found
     return []
 
 
 def _addressed_at(
-    flat: str, meeting_date: dt.date | None, loose: bool
+    flat: str, meeting_date: dt.date | None, loose: bool, year: int | None = None
 ) -> list[tuple[str, str, dt.date | None, float]]:
     m = _ADDRESSED.match(flat) or _ASIDE.match(flat)
     if not m:
@@ -713,7 +715,7 @@ def _addressed_at(
             or not (_who_like(who) or loose and (len(who) <= 8 or len(who) <= 20 and flat[:m.end()].endswith("ช่วย"))):
         return []
     task = re.sub(r"(?:ได้ไหม|ได้มั้ย|ให้หน่อย|หน่อย|และ|ด้วย|นะ|เลย)+$", "", written(flat[m.end():])).strip()
-    due, said = due_date(flat[m.end():], meeting_date)
+    due, said = due_date(flat[m.end():], meeting_date, year)
     if due and said:
         task = re.sub(re.escape(written(said.group())), "", task).strip()
     if not task or not supported(who, m["who"]) or not supported(task, flat[m.end():]):
@@ -1021,7 +1023,7 @@ def _unsure(segment: Segment) -> bool:
 
 
 def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[str],
-          meeting_date: dt.date | None) -> AgendaItem:
+          meeting_date: dt.date | None, year: int | None = None) -> AgendaItem:
     item = AgendaItem(number=draft.number, title=draft.title, notes=list(draft.notes))
     item.segment_ids = [s.id for s in segments]
     item.found = bool(draft.heard or draft.parts) if planned else True
@@ -1056,14 +1058,14 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[
         if part.cue and not cues:
             continue
         presides = not presiding or not part.segment.speaker or part.segment.speaker in presiding
-        found = actions_in(part.flat, meeting_date, item.notes, presides)
+        found = actions_in(part.flat, meeting_date, item.notes, presides, year)
         if not found and presides:
-            found = addressed(part.flat, meeting_date, part.text)
+            found = addressed(part.flat, meeting_date, part.text, year)
         last = item.actions[-1] if item.actions else None
         if not found and last and last.due is None and last.segment_ids[-1] in (part.segment.id, part.segment.id - 1):
             # "...ให้หน่อยนะครับ ให้เสร็จภายในสามสัปดาห์ได้ไหม": the deadline said just after the task
             said = _DEADLINE_AFTER.match(part.flat)
-            due, _ = due_date(part.flat, meeting_date) if said else (None, None)
+            due, _ = due_date(part.flat, meeting_date, year) if said else (None, None)
             if due:
                 last.due = due.isoformat()
                 last.segment_ids = list(dict.fromkeys([*last.segment_ids, part.segment.id]))
@@ -1222,10 +1224,12 @@ def run(transcript: Transcript, meeting: Meeting) -> Minutes:
         meeting_date = parse_date(meeting.date)
     except ValueError:
         meeting_date = None
+    # the meeting's year, for a deadline's year heard wrong: its date's, or the year most said in it
+    year = meeting_date.year if meeting_date else year_said(" ".join(s.text for s in transcript.segments))
     items = []
     for index, draft in enumerate(drafts):
         segments = [s for seg, s in enumerate(transcript.segments) if owner.get(seg, 0) == index]
-        items.append(_item(draft, segments, planned, presiding, meeting_date))
+        items.append(_item(draft, segments, planned, presiding, meeting_date, year))
     missing = [i.number for i in items if not i.found]
     if missing:
         notes.append("ไม่พบในบันทึกเสียง: ระเบียบวาระที่ " + ", ".join(missing))
