@@ -212,11 +212,11 @@ def inspect(
     meeting: Annotated[Optional[Path], typer.Option(help="meeting.yaml (default: one beside the recording).")] = None,  # noqa: UP045
 ) -> None:
     """Show what a recording folder holds, what a run will use, and what is missing."""
-    from pipeline import discover, runner
+    from pipeline import inventory, runner
 
     with _errors():
         runner.check_input(path)  # a FIFO would block, a broken transcript.json is one line naming the field
-        typer.echo(discover.format_inventory(discover.inventory(path, meeting)), nl=False)
+        typer.echo(inventory.format_inventory(inventory.inventory(path, meeting)), nl=False)
 
 
 @app.command()

@@ -8,7 +8,7 @@ under `if TYPE_CHECKING`), so a lazy import cannot hide a cycle. The layers, low
     stages    what a run is made of: decoding, transcription, text, speakers, minutes, rendering,
               and the parsers, measures and the catalogue they use
     runner    the stage table and the draft that flows through it
-    folders   operations on drafted folders: review, rename, batch
+    folders   operations on folders: review, rename, batch, inventory (inspect)
     cli       the `minutes` command
 """
 
@@ -32,6 +32,7 @@ LAYERS: dict[str, int] = {
     "pipeline.runner": 3,
     "pipeline.review": 4,
     "pipeline.rename": 4,
+    "pipeline.inventory": 4,
     "pipeline.batch*": 4,  # batch, its plan, executors and driver
     "pipeline.cli": 5,
     "pipeline.terminal*": 5,  # progress and terminal text: the CLI's
