@@ -195,3 +195,15 @@ def test_layers_only_point_down(low: str) -> None:
 
 def test_store_imports_only_the_base() -> None:
     assert graph()["pipeline.store"] <= {"pipeline.types", "pipeline.errors"}
+
+
+def test_no_context_variable_carries_data_between_stages() -> None:
+    """What a stage needs comes in the draft or as an argument, never through a ContextVar."""
+    users = [
+        name
+        for name, path in modules().items()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        and any(alias.name == "contextvars" for alias in node.names) | (getattr(node, "module", None) == "contextvars")
+    ]
+    assert not users, users
