@@ -397,6 +397,17 @@ def test_docx_is_deterministic() -> None:
         assert not [n for n in archive.namelist() if "thumbnail" in n]
 
 
+def test_the_built_in_templates_copied_to_templates_render_the_same_in_the_sandbox(tmp_path: Path) -> None:
+    """A secretary starts from a copy of the built-in templates: in --templates they run in Jinja's
+    sandbox, whose rules the section macros and their loop must pass, and give the same bytes."""
+    for name in ("minutes.md.j2", "minutes.html.j2"):
+        (tmp_path / name).write_bytes((render_module.PACKAGE_TEMPLATES / name).read_bytes())
+    built_in = minutes_files(make_minutes(), make_transcript())
+    copied = minutes_files(make_minutes(), make_transcript(), templates=tmp_path)
+    assert copied["minutes.md"] == built_in["minutes.md"]
+    assert copied["minutes.html"] == built_in["minutes.html"]
+
+
 def test_template_override(tmp_path: Path) -> None:
     (tmp_path / "minutes.md.j2").write_text(
         "{{ doc.draft }} {{ meeting.date | date_be }} {{ doc.items | length }} วาระ\n",
