@@ -138,8 +138,8 @@ _TRANSITIONS: tuple[tuple[str, str], ...] = (
     ("มีใครมีเรื่องอื่น", "other"), ("มีเรื่องอื่น", "other"), ("มีอะไรอื่นอีกไหม", "other"),
     ("อื่นอีกไหม", "other"), ("เรื่องอื่นๆ", "other"), ("เรื่องอื่นอื่น", "other"),
     # only once an item has said how many sub-items it holds ("มีสองเรื่อง ... อันแรก ... อันที่สอง")
-    ("อันแรก", "sub1"), ("อันที่หนึ่ง", "sub1"), ("ข้อแรก", "sub1"), ("อันที่สอง", "subnext"),
-    ("อันที่สาม", "subnext"), ("ข้อที่สอง", "subnext"), ("ข้อที่สาม", "subnext"),
+    ("อันแรก", "sub1"), ("อันที่หนึ่ง", "sub1"), ("ข้อแรก", "sub1"), ("อันที่สอง", "sub2"),
+    ("อันที่สาม", "sub3"), ("ข้อที่สอง", "sub2"), ("ข้อที่สาม", "sub3"),
 )
 # A sub-item's number said alone ("4.3 ครับ เชิญ...", "ขอเริ่มที่ 4.1"), not a measure ("4.2 กิโลเมตร").
 _BARE_NUMBER_AFTER = re.compile(r"(?:เริ่มที่|ขอเริ่มที่|เรื่องแรก|ต่อไป|ต่อไปเป็น|มาที่|ไปที่|ถัดไป|ครับ|ค่ะ|นะ)\s*$")
@@ -289,6 +289,8 @@ def find_cues(flat: str) -> tuple[Cue, ...]:
                 and decision(flat) is None
             if not _introduced(before) and not opening:
                 continue
+            if flat[hit.start:].startswith("เรื่องนี้"):
+                continue  # "เรื่องนี้แจ้งเพื่อทราบ": this matter, heard close to a title
             found.append(Cue(hit.start, hit.end, None, "title", words, title, hit.score, strong=not opening))
     found.extend(_opening_anchor(flat, k, where, inverse))
     # among overlapping cues the surest, then the longest, then a number before a title
@@ -847,13 +849,13 @@ class _Splitter:
         if not cue.strong and self.presiding and speaker not in self.presiding:
             return None
         drafts = self.drafts
-        if cue.meaning.startswith("sub"):
+        if cue.meaning.startswith("sub"):  # "อันที่สอง" of the sub-items announced: that sub-item's number
             current = drafts[self.current] if self.current >= 0 else None
             parent = current.number.split(".")[0] if current else ""
             head = next((d for d in drafts if d.number == parent), current)
-            if head is None or not head.subs:
+            if head is None or not head.subs or int(cue.meaning[3:]) > head.subs:
                 return None
-            cue = replace(cue, meaning="1" if cue.meaning == "sub1" else "next")
+            cue = replace(cue, number=f"{parent}.{cue.meaning[3:]}", meaning="number")
         if self.planned:
             index = None
             if cue.number:
