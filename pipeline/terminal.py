@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import runner
-from pipeline.batch import REPORT_FILE, Entry, Event, Job, Report
+from pipeline.batch import REPORT_FILE, Entry, Event, Heard, Job, Report, StageDone
 from pipeline.catalog import KIND_LABELS, Hit, SearchResult, clock
 
 
@@ -99,14 +99,12 @@ class ConsoleProgress:
         self._refresh()
 
     def event(self, event: Event) -> None:
-        kind, rec_id = event[0], event[1]
-        if kind == "stage" and rec_id in self.current:
-            names = list(runner.VERSIONS)  # the stage names, in the order they run
-            nxt = names.index(event[2]) + 1
-            self.current[rec_id] = names[nxt] if nxt < len(names) else "finishing"
-        elif kind == "audio":
-            self.partial[rec_id] = float(event[2])
-            self.current[rec_id] = "transcript"
+        if isinstance(event, StageDone) and event.id in self.current:
+            nxt = runner.NAMES.index(event.stage) + 1
+            self.current[event.id] = runner.NAMES[nxt] if nxt < len(runner.NAMES) else "finishing"
+        elif isinstance(event, Heard):
+            self.partial[event.id] = float(event.done)
+            self.current[event.id] = "transcript"
         self._refresh()
 
     def finish(self, entry: Entry) -> None:

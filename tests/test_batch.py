@@ -304,10 +304,10 @@ def test_progress_counts_recordings_and_audio_and_estimates_the_time_left(monkey
     shown.begin(jobs, [broken])
     assert shown.eta() is None  # nothing transcribed yet: no rate to go by
     shown.start(jobs[0])
-    shown.event(("stage", jobs[0].id, "audio", {"cached": False}))
+    shown.event(batch.StageDone(jobs[0].id, "audio", {"cached": False}))
     assert shown.current[jobs[0].id] == "transcript"
     now[0] += 60
-    shown.event(("audio", jobs[0].id, 300.0, 600.0))  # half of ten minutes of audio in one minute
+    shown.event(batch.Heard(jobs[0].id, 300.0, 600.0))  # half of ten minutes of audio in one minute
     assert shown.eta() == pytest.approx((1800 - 300) / 5)
     now[0] += 60
     done = batch.Entry(source=jobs[0].source, id=jobs[0].id, status="done", duration=600.0, ran=STAGE_NAMES)

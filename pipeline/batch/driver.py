@@ -20,7 +20,16 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from pipeline import catalog, discover, runner
-from pipeline.batch.executors import EXECUTORS, MAX_ATTEMPTS, Event, Executor, Outcome, WorkerLost, load_plugins
+from pipeline.batch.executors import (
+    EXECUTORS,
+    MAX_ATTEMPTS,
+    Event,
+    Executor,
+    Outcome,
+    StageDone,
+    WorkerLost,
+    load_plugins,
+)
 from pipeline.batch.plan import Entry, Job, plan
 from pipeline.catalog import Catalog
 from pipeline.errors import MinutesError, choose
@@ -122,8 +131,8 @@ def run(
             display.begin(work.jobs, work.entries)
 
         def on_event(event: Event) -> None:
-            if event[0] == "stage":
-                cat.stage(event[1], event[2])
+            if isinstance(event, StageDone):
+                cat.stage(event.id, event.stage)
             if display:
                 display.event(event)
 

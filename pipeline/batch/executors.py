@@ -32,7 +32,26 @@ PLUGINS_ENV = "MINUTES_PLUGINS"
 MAX_ATTEMPTS = 2  # a transient failure is tried once more, then reported
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")  # threads of the numeric libraries
 
-Event = tuple[Any, ...]  # ("stage", id, name, timing) | ("audio", id, seconds done, seconds total)
+
+@dataclass(frozen=True)
+class StageDone:
+    """A recording's stage finished: computed, reused or skipped (`timing` says which, and how long)."""
+
+    id: str
+    stage: str
+    timing: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Heard:
+    """Transcription's progress in a recording: `done` seconds of its `total` of audio."""
+
+    id: str
+    done: float
+    total: float
+
+
+Event = StageDone | Heard  # what a worker reports while a recording runs (picklable: it crosses processes)
 Emit = Callable[[Event], None]
 
 
@@ -59,7 +78,7 @@ def process(job: Job, emit: Emit | None = None) -> Outcome:
                 job.options,
                 progress=_throttled(job.id, emit),
                 rec_id=job.id,
-                on_stage=(lambda name, timing: emit(("stage", job.id, name, timing))) if emit else None,
+                on_stage=(lambda name, timing: emit(StageDone(job.id, name, timing))) if emit else None,
             )
             return Outcome(job.id, True, attempts=attempt, stages=result.stages, seconds=time.perf_counter() - t0)
         except MinutesError as exc:  # bad input: trying again would fail the same way
@@ -82,7 +101,7 @@ def _throttled(rec_id: str, emit: Emit | None) -> Callable[[float, float], None]
         now = time.monotonic()
         if now - last[0] >= 1.0 or done >= total:
             last[0] = now
-            emit(("audio", rec_id, done, total))
+            emit(Heard(rec_id, done, total))
 
     return progress
 
