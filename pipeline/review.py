@@ -86,6 +86,18 @@ def _dropped(body: str) -> list[Part]:
     return [["ตัดออก: “", False], [m[1], True], ["” (", False], *reason, [")", False]]
 
 
+def _unheard(note: str) -> list[Part]:
+    """An `unheard:` line's note: where the speech was found, and what the model thought it heard."""
+    note, unsure = re.fullmatch(r"(.*?)(?: \(heard as, unsure: (.*)\))?", note, re.S).groups()
+    if note.startswith("a voice-like sound the speech detector did not pass"):
+        parts: list[Part] = [["มีเสียงคล้ายเสียงพูดที่ตัวตรวจจับเสียงพูดไม่ผ่าน จึงไม่ได้ถอดความ โปรดฟังช่วงนี้", False]]
+    elif m := re.fullmatch(r"someone speaks here \((.*)\), no words recognised: listen here", note):
+        parts = [[f"มีผู้พูดในช่วงนี้ ({thai_source(m[1])}) แต่ถอดความไม่ได้ โปรดฟังช่วงนี้", False]]
+    else:
+        parts = [["มีเสียงพูดแต่ถอดความไม่ได้ โปรดฟังช่วงนี้", False]]
+    return parts + ([[" (ได้ยินคล้าย แต่ไม่แน่ใจ: “", False], [unsure, True], ["”)", False]] if unsure else [])
+
+
 def thai_flag(flag: str) -> list[Part]:
     """A transcript flag, as the stages write it in English, in Thai for the page."""
     if m := re.fullmatch(r"doubtful: low confidence \(([\d.]+)\)", flag):
@@ -101,6 +113,15 @@ def thai_flag(flag: str) -> list[Part]:
         "redecoded: speech left without words",
     ):
         return [["ถอดความใหม่: ช่วงนี้ไม่ได้คำเลยเมื่อถอดความรวมกับช่วงข้างเคียง จึงถอดความแยก", False]]
+    if flag in (
+        "redecoded: this speech got no usable words when decoded with its neighbours",
+        "redecoded: speech left without usable words",
+    ):
+        return [["ถอดความใหม่: ช่วงนี้ไม่ได้คำที่ใช้ได้เมื่อถอดความรวมกับช่วงข้างเคียง จึงถอดความแยก", False]]
+    if m := re.fullmatch(r"repeated: said (\d+) times in this meeting, as at ([\d:]+): kept there, flagged here", flag):
+        return [[f"ข้อความนี้พูดซ้ำ {m[1]} ครั้งในการประชุม เหมือนที่เวลา {m[2]} ซึ่งเก็บไว้ที่นั่น ที่นี่ทำเครื่องหมายไว้ให้ตรวจ", False]]
+    if flag.startswith("repeated: "):
+        return [["ข้อความนี้ซ้ำกับที่พูดไปแล้วหลายครั้งในการประชุม โปรดตรวจ", False]]
     if m := re.fullmatch(r"loop: written once: (.*)", flag) or re.fullmatch(r"loop: (.*) written once", flag):
         return [["คำพูดวนซ้ำ เขียนไว้ครั้งเดียว: ", False], *_repeats(m[1])]
     if m := re.fullmatch(r"glossary: (.*) → (.*) \((.*): (listed form|similar spelling ([\d.]+))\)", flag):
@@ -120,7 +141,7 @@ def thai_flag(flag: str) -> list[Part]:
     if flag == "corrected":
         return [["ผู้ตรวจแก้ข้อความนี้แล้ว", False]]
     if flag.startswith("unheard: "):
-        return [["มีเสียงพูดแต่ถอดความไม่ได้ โปรดฟังช่วงนี้", False]]
+        return _unheard(flag.removeprefix("unheard: "))
     return [["หมายเหตุจากระบบ: ", False], [flag, True]]  # a flag this page does not know yet: shown as written
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from pipeline import review, runner
+from pipeline import review, runner, transcribe
 from pipeline.runner import Options
 from tests import conftest
 from tests.conftest import ffmpeg
@@ -250,6 +250,11 @@ def test_edits_survive_a_server_restart_and_a_rerun(recording: Path, out_dir: Pa
 
 # Flags as the stages write them (pipeline/transcribe.py, thai.py, corrections.py), and the Thai
 # the page shows for each, written by hand; «...» marks a data part, shown as written.
+# The meeting-level loop flag and a speaker turn left without words, as the stages write them.
+REPEATED = "repeated: said 7 times in this meeting, as at 0:00:16: kept there, flagged here"
+REPEATED_TH = "ข้อความนี้พูดซ้ำ 7 ครั้งในการประชุม เหมือนที่เวลา 0:00:16 ซึ่งเก็บไว้ที่นั่น ที่นี่ทำเครื่องหมายไว้ให้ตรวจ"
+UNHEARD_TRACK = f"unheard: {transcribe.TURN_NOTE.format(source='Zoom per-participant track')}"
+UNHEARD_TRACK_TH = "มีผู้พูดในช่วงนี้ (ไฟล์เสียงแยกรายผู้เข้าร่วมของซูม) แต่ถอดความไม่ได้ โปรดฟังช่วงนี้"
 FLAGS = {
     "doubtful: low confidence (0.31)": "ไม่แน่ใจ: โมเดลมั่นใจในคำเหล่านี้ต่ำ (0.31)",
     "doubtful: may not be speech (no-speech probability 0.71)": "ไม่แน่ใจ: อาจไม่ใช่เสียงพูด (โอกาสที่ไม่ใช่เสียงพูด 0.71)",
@@ -277,6 +282,22 @@ FLAGS = {
     "number: สามสิบ → 30 (written in digits)": "ตัวเลข: “«สามสิบ»” เป็น “«30»” (เขียนเป็นตัวเลข)",
     "number: 13:30 → 13.30 (a time is written with a full stop)": (
         "ตัวเลข: “«13:30»” เป็น “«13.30»” (เวลาเขียนด้วยจุด ไม่ใช้ทวิภาค)"
+    ),
+    "redecoded: this speech got no usable words when decoded with its neighbours": (
+        "ถอดความใหม่: ช่วงนี้ไม่ได้คำที่ใช้ได้เมื่อถอดความรวมกับช่วงข้างเคียง จึงถอดความแยก"
+    ),
+    "redecoded: speech left without usable words": (
+        "ถอดความใหม่: ช่วงนี้ไม่ได้คำที่ใช้ได้เมื่อถอดความรวมกับช่วงข้างเคียง จึงถอดความแยก"
+    ),
+    REPEATED: REPEATED_TH,
+    f"unheard: {transcribe.UNHEARD_NOTE}": "มีเสียงพูดแต่ถอดความไม่ได้ โปรดฟังช่วงนี้",
+    f"unheard: {transcribe.UNHEARD_NOTE} (heard as, unsure: อืม (ไอ) ครับ)": (
+        "มีเสียงพูดแต่ถอดความไม่ได้ โปรดฟังช่วงนี้ (ได้ยินคล้าย แต่ไม่แน่ใจ: “«อืม (ไอ) ครับ»”)"
+    ),
+    f"unheard: {transcribe.WEAK_NOTE}": "มีเสียงคล้ายเสียงพูดที่ตัวตรวจจับเสียงพูดไม่ผ่าน จึงไม่ได้ถอดความ โปรดฟังช่วงนี้",
+    UNHEARD_TRACK: UNHEARD_TRACK_TH,
+    f"unheard: {transcribe.TURN_NOTE.format(source='diarisation')}": (
+        "มีผู้พูดในช่วงนี้ (แยกเสียงผู้พูดจากบันทึกเสียง) แต่ถอดความไม่ได้ โปรดฟังช่วงนี้"
     ),
     "corrected": "ผู้ตรวจแก้ข้อความนี้แล้ว",
     "a flag from a stage the page does not know": "หมายเหตุจากระบบ: «a flag from a stage the page does not know»",
@@ -364,6 +385,8 @@ def flagged_transcript(folder: Path) -> Path:
                 "dropped: (music) (a sound label, not speech)",
             ],
         ),
+        (19.5, 22.0, "ประธาน", "เข้าสู่ระเบียบวาระที่ 4 เรื่องเพื่อพิจารณา", [REPEATED]),
+        (22.5, 25.0, "นายเอก ทดสอบ", "[ฟังไม่ชัด]", [UNHEARD_TRACK]),
     ]
     segments = [
         {
@@ -373,7 +396,7 @@ def flagged_transcript(folder: Path) -> Path:
             "speaker": who,
             "text": text,
             "flags": flags,
-            "words": _words(text, a, b, {"JICA"} if i == 1 else set()),
+            "words": [] if text == "[ฟังไม่ชัด]" else _words(text, a, b, {"JICA"} if i == 1 else set()),
         }
         for i, (a, b, who, text, flags) in enumerate(lines)
     ]
@@ -448,6 +471,8 @@ UI_STRINGS = {
     "” ซ้ำ 3 ครั้ง",
     "ไม่แน่ใจ: อาจไม่ใช่เสียงพูด (โอกาสที่ไม่ใช่เสียงพูด 0.71)",
     "ป้ายบอกเสียง ไม่ใช่คำพูด",
+    REPEATED_TH,
+    UNHEARD_TRACK_TH,
     # the speaker form
     "เปลี่ยนทุกบรรทัดของผู้พูดนี้",
     "ตกลง",
@@ -509,3 +534,28 @@ def test_the_page_has_no_english_ui_text(tmp_path: Path, browser) -> None:  # no
     page.wait_for_selector(".line")
     strings = _ui_strings(page)
     assert not [s for s in strings if re.search(r"[A-Za-z]", s)]
+
+
+def test_n_reaches_the_repeated_and_unheard_lines_each_with_its_thai_note(tmp_path: Path, browser) -> None:  # noqa: ANN001
+    folder = tmp_path / "หน้าตรวจ"
+    folder.mkdir()
+    out_dir = runner.run(flagged_transcript(folder), Options(out=tmp_path / "out", pdf=False)).out_dir
+    (out_dir / review.AUDIO).parent.mkdir(exist_ok=True)
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=300:duration=30", "-ar", "16000", str(out_dir / review.AUDIO))
+    server, url = start(out_dir)
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(url)
+        page.wait_for_selector(".line")
+        visited = []
+        for _ in range(6):
+            page.keyboard.press("n")
+            visited.append(round(page.evaluate("document.getElementById('player').currentTime"), 2))
+        assert visited == [0.5, 5.5, 11.5, 16.5, 19.5, 22.5]  # every flagged line in turn, the last two included
+        repeated = page.locator(".line", has_text="เข้าสู่ระเบียบวาระที่ 4")
+        assert REPEATED_TH in repeated.locator(".flags").inner_text()
+        unheard = page.locator(".line", has_text="[ฟังไม่ชัด]")
+        assert UNHEARD_TRACK_TH in unheard.locator(".flags").inner_text()
+        assert "นายเอก ทดสอบ" in unheard.inner_text()  # the speaker the turn was found for
+    finally:
+        server.shutdown()
