@@ -218,3 +218,33 @@ def test_the_temperature_fallback_samples_the_same_text_on_every_run(
     assert text(again) == text(first) and again.settings["seed"] == first.settings["seed"]
     monkeypatch.setattr(transcribe, "seed_for", lambda samples, settings: first.settings["seed"] + 1)
     assert text(transcribe.run(speech, sampling)) != text(first)  # the seed is what fixes the draw
+
+
+def test_a_batch_encoded_window_by_window_decodes_as_faster_whisper_batches_it(
+    tmp_path: Path, sample_items: list[evaluate.Item]
+) -> None:
+    # Our batched path encodes and aligns a batch's windows one at a time (peak memory); the text,
+    # times and probabilities must be the numbers faster-whisper's own batch gives.
+    from faster_whisper import BatchedInferencePipeline
+
+    (item,) = sample_items
+    samples = audio.Samples(evaluate.decoded_wav(item, tmp_path))
+    windows = transcribe.plan(samples, SETTINGS)[:4]
+    assert len(windows) >= 2
+    chunks = [w.read(samples) for w in windows]
+    ends = np.cumsum([len(c) for c in chunks]) / 16000
+    clips = [{"start": a, "end": b} for a, b in zip([0.0, *ends[:-1]], ends, strict=True)]
+    model = transcribe._load_model(SETTINGS)
+
+    def decoded(pipeline: BatchedInferencePipeline) -> list:
+        found, _ = pipeline.transcribe(
+            np.concatenate(chunks), language="th", batch_size=len(chunks), beam_size=1, temperature=0.0,
+            word_timestamps=True, clip_timestamps=clips,
+        )  # fmt: skip
+        return [(s.seek, s.text, [(w.start, w.end, w.word, w.probability) for w in s.words]) for s in found]
+
+    ours_pipeline = transcribe._batched(model)
+    assert ours_pipeline.model is not model  # the window-by-window copy, on CPU
+    ours, theirs = decoded(ours_pipeline), decoded(BatchedInferencePipeline(model))
+    assert {seek for seek, _, _ in theirs} == {int(c["start"] * 100) for c in clips}  # every window said something
+    assert ours == theirs
