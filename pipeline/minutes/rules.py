@@ -428,13 +428,14 @@ _LEAD_IN = re.compile(
 # The end of what precedes a loose decision in the same breath: "...อีกทีหนึ่ง เรื่องนี้ทราบกันแล้วนะ".
 _CLAUSE_END = re.compile(
     r"(?:เรื่องนี้|วาระนี้|ตรงนี้|อันนี้|ข้อนี้|ก็|โอเค|งั้น|ถือว่า|เป็นอันว่า|นะ|ครับ|ค่ะ|คะ|ตอนนี้|เอางี้|เอาอย่างนี้"
-    r"|หลักการ|ในหลักการ|ทุกคน|ทุกท่าน)\s*$")
+    r"|หลักการ|ในหลักการ|ทุกคน|ทุกท่าน|ตามนั้น|ตามนี้|นอกนั้น)\s*$")
 _CLOSED = re.compile(r"(?:ตามนี้|ตามที่เสนอ|ไว้ก่อน)?(?:นะ)?(?:ครับ|ค่ะ|คะ|จ้ะ|จ้า)?\s*$")
 _BLOCKERS = tuple(fuzzy.phrase_key(w) for w in _NOT_RESOLUTION_AFTER)
 _WHO_BLOCKERS = tuple(fuzzy.phrase_key(w) for w in ("ผม", "ดิฉัน", "กระผม", "หนู", "ขอ", "ถ้า", "หาก", "ควร", "ต้อง"))
 # After the verb in the same sentence: a question, asking for a decision.
 _QUESTION = ("ไหม", "มั้ย", "หรือไม่", "หรือเปล่า", "รึเปล่า", "ได้ไหม", "ใช่ไหม", "ยัง")
 _BARE = 1
+_VERB_STARTS = tuple(fuzzy.phrase_key(v)[:3] for v in ("รับทราบ", "เห็นชอบ", "อนุมัติ", "มีมติ", "ไม่อนุมัติ"))
 _REQUEST = re.compile(r"ขอให้|ขอเสนอ|เสนอให้|ขอความเห็นชอบ|ขออนุมัติ|เพื่อให้|เพื่อขอ|ขอมติ|ขอความเห็น")
 _VOTES = re.compile(r"(?:เห็นด้วย|เห็นชอบ|ไม่เห็นด้วย|งดออกเสียง|คัดค้าน)\s*\d+\s*(?:เสียง|คน|ท่าน)")
 
@@ -493,6 +494,13 @@ def decision(flat: str, slack: float | None = None) -> Decision | None:
                 found = Decision(strength, hit.start, kind, hit.score)
                 if best is None or (found.strength, -found.start) > (best.strength, -best.start):
                     best = found
+    if best is None and slack is not None:
+        # the meeting as subject, its verb heard badly but begun right ("ที่ประชุมรับศรผล...")
+        for hit in fuzzy.find_all(SUBJECT, flat, (k, where)):
+            if fuzzy.key(flat[hit.end:])[0].startswith(_VERB_STARTS) and not _before(flat, hit.start).endswith(
+                    _BLOCKERS) and not _asked(flat, hit.start) and not _past(flat, hit.start) \
+                    and not _REQUEST.search(flat[max(0, hit.start - 32):hit.start]):
+                return Decision(2, hit.start, "stated", min(hit.score, slack))
     return best
 
 
