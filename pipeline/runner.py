@@ -516,7 +516,7 @@ def _owner(folder: Path) -> dict[str, Any] | None:
     for path, read in (
         (folder / "stages" / "manifest.json", lambda d: d.get("owner")),
         (folder / "stages" / "exports.json", lambda d: d.get("owner")),
-        (folder / "run.json", lambda d: {"path": d.get("source_path"), "sha256": d.get("input_sha256")}),
+        (folder / "run.json", RunRecord.owner),
     ):
         try:
             owner = read(json.loads(path.read_text(encoding="utf-8")))
@@ -848,6 +848,23 @@ class RunRecord:
             "finished_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         }
 
+    @staticmethod
+    def read(folder: Path) -> dict[str, Any]:
+        """A folder's run.json (OSError or ValueError: missing, unreadable, or not a record)."""
+        record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+        if not isinstance(record, dict):
+            raise ValueError("run.json is not an object")
+        return record
+
+    @staticmethod
+    def owner(record: dict[str, Any]) -> dict[str, Any]:
+        """The source a run was for: its path and content hash."""
+        return {"path": record.get("source_path"), "sha256": record.get("input_sha256")}
+
+    @staticmethod
+    def source(record: dict[str, Any]) -> Path:
+        return Path(record.get("source_path") or record.get("source", ""))
+
     @classmethod
     def options(cls, record: dict[str, Any], out: Path) -> Options:
         """The Options a run.json was written with (what it leaves out: the defaults)."""
@@ -898,9 +915,9 @@ def redraft(out_dir: str | Path, wait: float = 0.0) -> Result:
     the stored minutes are rendered instead."""
     out_dir = Path(out_dir)
     try:
-        record = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
+        record = RunRecord.read(out_dir)
         options = RunRecord.options(record, out_dir.parent)
-        source = Path(record.get("source_path") or record.get("source", ""))
+        source = RunRecord.source(record)
     except (OSError, ValueError, TypeError, AttributeError, KeyError):
         raise MinutesError(
             f"{out_dir / 'run.json'}: missing or unreadable; run `minutes run` on the recording again"
