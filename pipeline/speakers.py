@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from pipeline import audio, diarize, tracks, zoom
+from pipeline import audio, diarize, tracks, transcribe, zoom
 from pipeline.errors import MinutesError, choose
 from pipeline.meeting import Directory, read_roster
 from pipeline.types import Audio, ChatMessage, Meeting, Recording, Segment, Transcript, Turn, Word
@@ -36,6 +36,9 @@ OVERLAP_SHARE = 0.5  # another speaker covering half a word's time is speaking a
 NEAREST = 1.0  # seconds: a word just outside every turn takes the nearest one within this
 MIN_PIECE = 0.5  # seconds: a shorter stretch of one label inside a segment joins its neighbour
 AUTO_ORDER = ("tracks", "hints", "diarize", "none")
+# Engines whose turns are someone talking (their own track, their voice), not an active-speaker
+# marker that stays on through silence: where the transcript has no words in one, a line says so.
+TALKING = ("tracks", "diarize", "pyannote")
 
 
 class NoSpeakerData(MinutesError):
@@ -155,10 +158,25 @@ def assign(
     elif engine == "none":
         report["why"] = "no speaker engine asked for: labels already in the transcript are kept"
     out = attach(transcript, turns, unknown)
+    if report["used"] in TALKING:
+        out = _unheard_turns(out, turns)
     out.speakers = report
     if recording.chat_file:
         out.chat = chat(recording, directory, words, direct_messages, audio.parts if audio else None)
     return out
+
+
+def _unheard_turns(transcript: Transcript, turns: list[Turn]) -> Transcript:
+    """The transcript with a `[ฟังไม่ชัด]` line, flagged, wherever a turn has someone talking and
+    the transcript no words (`transcribe.unheard_turns`); segments renumbered in time order."""
+    lines, edits = transcribe.unheard_turns(transcript.segments, turns)
+    if not lines:
+        return transcript
+    segments = sorted([*transcript.segments, *lines], key=lambda seg: seg.start)
+    for i, seg in enumerate(segments):
+        seg.id = i
+    edits = sorted([*transcript.edits, *edits], key=lambda e: (e.start, e.end))
+    return replace(transcript, segments=segments, edits=edits)
 
 
 def chat(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import importlib
@@ -17,7 +18,7 @@ import numpy as np
 
 from pipeline import audio, guard
 from pipeline.errors import MinutesError, choose
-from pipeline.types import Audio, Edit, Segment, Transcript, Word
+from pipeline.types import Audio, Edit, Segment, Transcript, Turn, Word
 
 EMBEDDED = "base"
 # model.bin of Systran/faster-whisper-base as the two PyPI packages rebuild it.
@@ -788,11 +789,12 @@ UNSURE = 0.3
 HEARD_SHARE = 0.45  # of a stretch of speech its words' times must cover (real speech measured: 0.50-1.0)
 
 
-def _heard(found: list[Segment], a: float, b: float, edits: list[Edit]) -> bool:
+def _heard(found: list[Segment], a: float, b: float, edits: list[Edit], doubted_count: bool = False) -> bool:
     """Whether the words placed in [a, b] are enough for the speech there: Whisper skips a voice
     it cannot make out, and the times it gives its neighbours' words can spill into it. A loop
     written once was heard where it was; what the loop's retry sampled there was not (decoded
-    again alone at temperature 0, it is kept if that finds the same speech)."""
+    again alone at temperature 0, it is kept if that finds the same speech). `doubted_count`: words
+    the model doubts count as heard too (they stay in the transcript, flagged)."""
     spans = [(max(e.start, a), min(e.end, b)) for e in edits if e.kind == "loop" and e.end > a and e.start < b]
     found = [seg for seg in found if not any(f.startswith(RETRIED) for f in seg.flags)]  # sampled: not heard
     for seg in found:
@@ -805,7 +807,7 @@ def _heard(found: list[Segment], a: float, b: float, edits: list[Edit]) -> bool:
         covered += max(y - max(x, reach), 0.0)
         reach = max(reach, y)
     probabilities = [w.probability for seg in found for w in seg.words if a <= (w.start + w.end) / 2 <= b]
-    sure = not probabilities or sum(probabilities) / len(probabilities) >= UNSURE
+    sure = doubted_count or not probabilities or sum(probabilities) / len(probabilities) >= UNSURE
     return covered > 0 and covered >= HEARD_SHARE * (b - a) and sure
 
 
@@ -816,6 +818,31 @@ def _usable(seg: Segment) -> bool:
 
 UNHEARD_NOTE = "speech detected, no words recognised: listen here"
 WEAK_NOTE = "a voice-like sound the speech detector did not pass, not decoded: listen here"
+TURN_NOTE = "someone speaks here ({source}), no words recognised: listen here"
+
+
+def unheard_turns(segments: list[Segment], turns: list[Turn]) -> tuple[list[Segment], list[Edit]]:
+    """`[ฟังไม่ชัด]` lines, each with its turn's speaker, where the speaker stage finds someone
+    talking (a turn of their own Zoom track, of their diarised voice) and the transcript has no
+    words there: the words in the turn cover under HEARD_SHARE of it, as the transcript stage
+    judges its own speech (words the model doubts count: they stay in the transcript, flagged).
+    A turn that a `[ฟังไม่ชัด]` line already covers, or shorter than UNHEARD_MIN, gets none."""
+    lines: list[Segment] = []
+    edits: list[Edit] = []
+    ordered = sorted(segments, key=lambda seg: seg.start)
+    starts = [seg.start for seg in ordered]
+    longest = max((max([seg.end, *(w.end for w in seg.words)]) - seg.start for seg in ordered), default=0.0)
+    for turn in sorted(turns, key=lambda t: t.start):
+        if turn.end - turn.start < UNHEARD_MIN:
+            continue
+        near = ordered[bisect.bisect_left(starts, turn.start - longest) : bisect.bisect_right(starts, turn.end)]
+        marked = [line for line in lines[-4:] if line.speaker == turn.speaker]  # this speaker's, just before
+        if _heard(near + marked, turn.start, turn.end, [], True):
+            continue
+        line = _unheard(turn.start, turn.end, TURN_NOTE.format(source=turn.source), edits)
+        line.speaker, line.speaker_source = turn.speaker, turn.source
+        lines.append(line)
+    return lines, edits
 
 
 def _unheard(start: float, end: float, note: str, edits: list[Edit]) -> Segment:

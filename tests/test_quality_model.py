@@ -248,3 +248,48 @@ def test_a_batch_encoded_window_by_window_decodes_as_faster_whisper_batches_it(
     ours, theirs = decoded(ours_pipeline), decoded(BatchedInferencePipeline(model))
     assert {seek for seek, _, _ in theirs} == {int(c["start"] * 100) for c in clips}  # every window said something
     assert ours == theirs
+
+
+def test_a_participant_buried_in_noise_on_their_own_track_is_an_unheard_line_with_their_name(tmp_path: Path) -> None:
+    # Bundled clips only (tests/data/speech): a Zoom folder of three turns whose middle speaker's
+    # microphone buries their voice in loud noise (SNR -10 dB), on their track and so in the mix.
+    from tests import zoomfolder as zf
+
+    turns = [zf.Turn(zf.CHAIR, "th-005"), zf.Turn(zf.MALEE, "th-001"), zf.Turn(zf.THANA, "th-003")]
+    built = zf.build_local(tmp_path / "2026-03-19 13.30.00 ทดสอบ เสียงจม", turns, chat=[], roster=False)
+    tracks, utterances = zf.compose(turns)  # the same tracks build_local wrote (deterministic)
+    buried = utterances[1]
+    a, b = round(buried.start * zf.RATE), round(buried.end * zf.RATE)
+    voice = tracks[zf.MALEE][a:b]
+    rng = np.random.default_rng(3)
+    noise = 0.03 * 10 ** (10 / 20) * rng.standard_normal(b - a).astype(np.float32)
+    tracks[zf.MALEE][a:b] = _level(voice, 0.03) + noise
+    zf.write_audio(tracks[zf.MALEE], built.tracks[zf.MALEE])
+    (mixed,) = built.folder.glob("audio*.m4a")
+    zf.write_audio(zf.mix(tracks), mixed)
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", str(built.folder), "--out", str(out), "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    (folder,) = out.iterdir()
+    transcript = json.loads((folder / "transcript.json").read_text(encoding="utf-8"))
+    assert transcript["speakers"]["used"] == "tracks"
+    lines = [s for s in transcript["segments"] if s["text"] == "[ฟังไม่ชัด]"]
+    print([(s["start"], s["end"], s["speaker"], s["flags"]) for s in lines], (buried.start, buried.end))
+    assert lines, [(s["start"], s["text"]) for s in transcript["segments"]]
+    # The buried turn is a line of its own, with that participant's formal name, for the review page.
+    assert [s["speaker"] for s in lines if buried.start - 0.5 <= s["start"] < s["end"] <= buried.end + 0.5] == [
+        zf.FORMAL[zf.MALEE]
+    ]
+    for line in lines:  # each one where the participant it names was speaking, flagged
+        assert any(
+            zf.FORMAL[u.speaker] == line["speaker"] and u.start - 0.5 <= line["start"] < line["end"] <= u.end + 0.5
+            for u in utterances
+        )
+        assert any(f.startswith("unheard: ") for f in line["flags"])
+    # The chair's clear turn before it is transcribed. (Whisper base loops on the noise, ธ ×79, and
+    # the loop takes ธนา's turn after it too: the same kind of line marks it, by ธนา's track.)
+    assert any(s["speaker"] == zf.FORMAL[zf.CHAIR] and s["words"] for s in transcript["segments"])
+    files = [folder / "minutes.json", folder / "minutes.md"]
+    minutes = "".join(f.read_text(encoding="utf-8") for f in files)
+    assert "ฟังไม่ชัด" not in minutes  # never text in the minutes

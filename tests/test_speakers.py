@@ -2,7 +2,7 @@ import pytest
 
 from pipeline import speakers
 from pipeline.errors import MinutesError
-from pipeline.types import Segment, Transcript, Turn, Word
+from pipeline.types import Recording, Segment, Transcript, Turn, Word
 
 
 def _transcript() -> Transcript:
@@ -40,3 +40,48 @@ def test_overlapping_speech_keeps_both_speakers() -> None:
 def test_unknown_engine_lists_the_available() -> None:
     with pytest.raises(MinutesError, match="Available: auto, .*none"):
         speakers.assign(_transcript(), None, "magic")  # type: ignore[arg-type]
+
+
+# --- someone talking where the transcript has no words ---------------------------------------
+
+
+def _heard_and_unheard(engine: str, turns: list[Turn]) -> Transcript:
+    """The sample transcript (words 0-2.4 s, a wordless line 5-6 s), speakers found by `engine`."""
+    recording = Recording(id="r", path="r.m4a")
+    return speakers.assign(_transcript(), recording, engine, engines={engine: lambda t, r, a: turns})
+
+
+def test_a_turn_with_no_words_becomes_a_flagged_unheard_line_with_its_speaker() -> None:
+    turns = [
+        Turn(0.0, 2.4, "ผู้พูด 1", "diarisation"),  # its words are there
+        Turn(8.0, 11.5, "ผู้พูด 2", "diarisation"),  # nothing was transcribed here
+        Turn(12.0, 12.6, "ผู้พูด 1", "diarisation"),  # too short to tell the reviewer of
+    ]
+    out = _heard_and_unheard("diarize", turns)
+    lines = [s for s in out.segments if s.text == "[ฟังไม่ชัด]"]
+    assert [(s.start, s.end, s.speaker, s.speaker_source) for s in lines] == [(8.0, 11.5, "ผู้พูด 2", "diarisation")]
+    assert lines[0].flags == ["unheard: someone speaks here (diarisation), no words recognised: listen here"]
+    assert [s.id for s in out.segments] == list(range(len(out.segments)))  # renumbered in time order
+    assert [s.start for s in out.segments] == sorted(s.start for s in out.segments)
+    assert [(e.kind, e.start, e.end) for e in out.edits] == [("unheard", 8.0, 11.5)]
+
+
+def test_a_turn_whose_words_cover_too_little_of_it_is_unheard_too() -> None:
+    # 0.4 s of words (ผอ. at 2.0-2.4) in a 2.9 s turn: a word spilled into a voice Whisper skipped.
+    out = _heard_and_unheard("tracks", [Turn(2.0, 4.9, "นายเอก", "Zoom per-participant track")])
+    assert [s.speaker for s in out.segments if s.text == "[ฟังไม่ชัด]"] == ["นายเอก"]
+
+
+def test_no_line_where_one_is_already_or_the_engine_only_marks_the_active_speaker() -> None:
+    marked = _transcript()
+    marked.segments.append(Segment(id=2, start=8.0, end=11.0, text="[ฟังไม่ชัด]", flags=["unheard: speech detected"]))
+    out = speakers.assign(
+        marked,
+        Recording(id="r", path="r.m4a"),
+        "diarize",
+        engines={"diarize": lambda t, r, a: [Turn(8.0, 11.5, "ผู้พูด 2", "diarisation")]},
+    )
+    assert [s.text for s in out.segments].count("[ฟังไม่ชัด]") == 1
+    # Zoom's active speaker stays on through silence: not a sign that anyone talks there.
+    hinted = _heard_and_unheard("hints", [Turn(8.0, 11.5, "นายเอก", "Zoom timeline (active speaker)")])
+    assert "[ฟังไม่ชัด]" not in [s.text for s in hinted.segments]
