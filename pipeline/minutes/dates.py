@@ -42,6 +42,10 @@ RELATIVE = re.compile(
     rf"|(?:ภายใน|ก่อน)วัน(?P<weekday>{'|'.join(sorted(_WEEKDAYS, key=len, reverse=True))})(?:ที่)?(?P<wwhich>นี้|หน้า)?"
     rf"|ภายใน(?:วัน)?(?P<day>พรุ่งนี้|วันนี้|นี้)"
     rf"|(?:ภายใน|ก่อน)(?:สิ้น)?เดือน(?P<month_name>{'|'.join(THAI_MONTHS)})(?:\s*(?P<month_year>\d{{4}}))?"
+    # "ภายใน"/"ก่อน" misheard or lost ("ให้แล้นสิ้นไตรมาสนี้"): an end of a period, or a weekday with
+    # นี้/หน้า, still says when; a bare number of weeks does not (a duration, not a deadline)
+    rf"|(?P<end3>สิ้น)(?P<period3>สัปดาห์|อาทิตย์|เดือน|ไตรมาส|ปีงบประมาณ|ปีงบ|ปี)(?P<which3>นี้|หน้า)?"
+    rf"|วัน(?P<weekday3>{'|'.join(sorted(_WEEKDAYS, key=len, reverse=True))})(?P<wwhich3>นี้|หน้า)"
 )
 
 
@@ -54,16 +58,17 @@ def relative_date(m: re.Match[str], date: dt.date) -> dt.date:
         if m["unit"] in ("สัปดาห์", "อาทิตย์"):
             return date + dt.timedelta(weeks=n)
         return _add_months(date, n)
-    if m["weekday"]:
-        day = date + dt.timedelta(days=(_WEEKDAYS[m["weekday"]] - date.weekday()) % 7)
-        return day + dt.timedelta(weeks=1) if m["wwhich"] == "หน้า" else day
+    if m["weekday"] or m["weekday3"]:
+        weekday, which = (m["weekday"], m["wwhich"]) if m["weekday"] else (m["weekday3"], m["wwhich3"])
+        day = date + dt.timedelta(days=(_WEEKDAYS[weekday] - date.weekday()) % 7)
+        return day + dt.timedelta(weeks=1) if which == "หน้า" else day
     if m["day"]:
         return date + dt.timedelta(days=1) if m["day"] == "พรุ่งนี้" else date
     if m["month_name"]:
         month = THAI_MONTHS.index(m["month_name"]) + 1
         year = int(m["month_year"]) - BE_OFFSET if m["month_year"] else date.year + (month < date.month)
         return _month_end(dt.date(year, month, 1))
-    period, which = m["period"] or m["period2"], m["which"] or "นี้"
+    period, which = m["period"] or m["period2"] or m["period3"], m["which"] or m["which3"] or "นี้"
     ahead = which == "หน้า"
     if period in ("สัปดาห์", "อาทิตย์"):
         return date + dt.timedelta(days=4 - date.weekday() + (7 if ahead else 0))
