@@ -52,18 +52,30 @@ def inventory(path: str | Path, meeting_file: str | Path | None = None) -> Inven
     words = zoom.ChatWords.from_config(planned.chat_words)
     folder = Path(rec.path) if rec.kind not in ("file", "transcript") else None
     # Chat files that are there but that these chat_words do not read: shown as such, not as missing.
-    problems = {n: zoom.chat_problem(folder / n, words) for n in rec.unused
-                if folder and zoom.classify(folder / n) == "chat"}
+    problems = {
+        n: zoom.chat_problem(folder / n, words) for n in rec.unused if folder and zoom.classify(folder / n) == "chat"
+    }
     unread_chats = {n: why for n, why in problems.items() if why}
     roster = None
     if rec.participants_file:
         roster = zoom.parse_participants(rec.participants_file)
         rejoined = sum(1 for p in roster.people if p.sessions > 1)
-        inv.rows.append(Row("participants report", _name(rec.participants_file),
-                            f"{len(roster.people)} people" + (f" ({rejoined} rejoined, merged)" if rejoined else "")))
+        inv.rows.append(
+            Row(
+                "participants report",
+                _name(rec.participants_file),
+                f"{len(roster.people)} people" + (f" ({rejoined} rejoined, merged)" if rejoined else ""),
+            )
+        )
     elif rec.kind.startswith("zoom"):
-        inv.rows.append(Row("participants report", "-", "missing: absentees cannot be told (download it from the "
-                            "Zoom web portal: Reports > Usage > Participants, and put it in this folder)"))
+        inv.rows.append(
+            Row(
+                "participants report",
+                "-",
+                "missing: absentees cannot be told (download it from the "
+                "Zoom web portal: Reports > Usage > Participants, and put it in this folder)",
+            )
+        )
     directory = meeting.Directory(
         planned, roster or (meeting.read_roster(rec, words) if rec.kind.startswith("zoom") else None)
     )
@@ -84,8 +96,13 @@ def inventory(path: str | Path, meeting_file: str | Path | None = None) -> Inven
             checks, _ = tracks.analyse(rec.tracks, decoded.path)
         for check in checks:
             who = f" -> {directory.name(check.name)}" if check.status == "aligned" else ""
-            inv.rows.append(Row("participant track", f"{zoom.TRACKS_FOLDER}/{_name(check.file)}",
-                                f"{check.status}: {check.reason}{who}"))
+            inv.rows.append(
+                Row(
+                    "participant track",
+                    f"{zoom.TRACKS_FOLDER}/{_name(check.file)}",
+                    f"{check.status}: {check.reason}{who}",
+                )
+            )
         bad = [c for c in checks if c.status == "not aligned"]
         if bad:
             passed = f"{len(bad)} of {len(checks)} tracks do not line up with the mixed recording"
@@ -94,21 +111,38 @@ def inventory(path: str | Path, meeting_file: str | Path | None = None) -> Inven
         else:
             choice = ("tracks", f"{sum(c.status == 'aligned' for c in checks)} per-participant tracks line up")
     elif rec.kind == "zoom local":
-        inv.rows.append(Row("participant tracks", "-", "missing: turn on 'Record a separate audio file of each "
-                            "participant who speaks' in Zoom's recording settings to name speakers from them"))
+        inv.rows.append(
+            Row(
+                "participant tracks",
+                "-",
+                "missing: turn on 'Record a separate audio file of each "
+                "participant who speaks' in Zoom's recording settings to name speakers from them",
+            )
+        )
     hints = None
     if rec.timeline_file:
         turns = zoom.parse_timeline(rec.timeline_file)
         people = sorted({directory.name(t.speaker) for t in turns})
-        inv.rows.append(Row("timeline JSON", _name(rec.timeline_file),
-                            f"{len(turns)} speaker turns of {len(people)} people: {', '.join(people)}"))
+        inv.rows.append(
+            Row(
+                "timeline JSON",
+                _name(rec.timeline_file),
+                f"{len(turns)} speaker turns of {len(people)} people: {', '.join(people)}",
+            )
+        )
         hints = hints or (turns and "Zoom's timeline JSON")
     for label, vtt in (("transcript VTT", rec.transcript_vtt), ("captions VTT", rec.cc_vtt)):
         if vtt:
             cues = zoom.parse_vtt(vtt)
             named = sum(1 for c in cues if c.speaker)
-            inv.rows.append(Row(label, _name(vtt), f"{len(cues)} cues, {named} with a speaker name "
-                                "(a hint for speaker turns; its Thai text is not used)"))
+            inv.rows.append(
+                Row(
+                    label,
+                    _name(vtt),
+                    f"{len(cues)} cues, {named} with a speaker name "
+                    "(a hint for speaker turns; its Thai text is not used)",
+                )
+            )
             hints = hints or (named and f"speaker names in {_name(vtt)}")
     if rec.kind == "zoom cloud" and not rec.timeline_file:
         inv.rows.append(Row("timeline JSON", "-", "missing (needs Zoom's 'add a timestamp' recording setting)"))
@@ -173,8 +207,9 @@ def format_inventory(inv: Inventory) -> str:
     lines = [inv.path, *(f"  {h}" for h in inv.heading), ""]
     for i, row in enumerate(rows):
         cells = [row.what, row.found]
-        lines.append("  " + "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True))
-                     + "  " + row.status)
+        lines.append(
+            "  " + "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)) + "  " + row.status
+        )
         if i == 0:
             lines.append("  " + "  ".join("-" * w for w in widths) + "  " + "-" * 6)
     return "\n".join(lines) + "\n"

@@ -375,8 +375,15 @@ def _shortfalls(parts: list[str], decoded: list[float]) -> list[dict[str, Any]]:
         container = audio.probe(part)[0]
         missing = container - seconds
         if missing > max(1.0, 0.02 * container):
-            out.append({"path": str(part), "name": Path(part).name, "container": round(container, 1),
-                        "decoded": round(seconds, 1), "missing": round(missing, 1)})
+            out.append(
+                {
+                    "path": str(part),
+                    "name": Path(part).name,
+                    "container": round(container, 1),
+                    "decoded": round(seconds, 1),
+                    "missing": round(missing, 1),
+                }
+            )
     return out
 
 
@@ -577,7 +584,9 @@ def _folder(out: Path, rec: Recording, rec_id: str | None) -> Path:
         if _belongs(other, rec, sha):
             log.warning(
                 "%s holds the minutes of another recording (%s); this one goes to %s",
-                first, (_owner(first) or {}).get("path"), other,
+                first,
+                (_owner(first) or {}).get("path"),
+                other,
             )
             return other
     raise MinutesError(_taken(first, out))
