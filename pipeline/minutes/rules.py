@@ -125,6 +125,7 @@ _NUMBERED = ("ระเบียบวาระที่", "ระเบีย�
 _INTRODUCERS = (
     "ต่อไปเป็น", "ต่อไปก็เป็น", "ต่อไปจะเป็น", "ต่อไป", "ขอเข้าสู่", "เข้าสู่", "มาที่", "มาถึง", "ไปที่", "ขยับไป",
     "ไปต่อที่", "ไปต่อ", "เข้า", "เอา", "มา", "ไป", "กลับมาที่", "กลับมา", "ขอนำ", "นำ", "แล้วก็", "ต่อมา", "ถัดมา",
+    "ต่อเลย", "ถัดไป",
 )
 _ANCHOR = fuzzy.phrase_key("ระเบียบวาระ")
 _LOOSE_INTRO = tuple(map(fuzzy.phrase_key, ("ขอเข้าสู่", "เข้าสู่", "ต่อไปเป็น")))
@@ -139,8 +140,13 @@ _TRANSITIONS: tuple[tuple[str, str], ...] = (
     ("อื่นอีกไหม", "other"), ("เรื่องอื่นๆ", "other"), ("เรื่องอื่นอื่น", "other"),
     # only once an item has said how many sub-items it holds ("มีสองเรื่อง ... อันแรก ... อันที่สอง")
     ("อันแรก", "sub1"), ("อันที่หนึ่ง", "sub1"), ("ข้อแรก", "sub1"), ("อันที่สอง", "sub2"),
-    ("อันที่สาม", "sub3"), ("ข้อที่สอง", "sub2"), ("ข้อที่สาม", "sub3"),
+    ("อันที่สาม", "sub3"), ("ข้อที่สอง", "sub2"), ("ข้อที่สาม", "sub3"), ("อันสุดท้าย", "sublast"),
+    ("เรื่องสุดท้าย", "sublast"), ("มีใครมีอะไรอีกไหม", "other"),
+    # only first in the chair's sentence ("อืม ถัดไป เรื่องที่ค้างมา...", "ต่อเลย รถรับส่ง..."): elsewhere
+    # these are "ปีงบประมาณถัดไป", "เชิญต่อเลยครับ"
+    ("ถัดไป", "next"), ("ต่อเลย", "next"),
 )
+_FIRST_ONLY = {"ถัดไป", "ต่อเลย"}
 # A sub-item's number said alone ("4.3 ครับ เชิญ...", "ขอเริ่มที่ 4.1"), not a measure ("4.2 กิโลเมตร").
 _BARE_NUMBER_AFTER = re.compile(r"(?:เริ่มที่|ขอเริ่มที่|เรื่องแรก|ต่อไป|ต่อไปเป็น|มาที่|ไปที่|ถัดไป|ครับ|ค่ะ|นะ)\s*$")
 _BARE_NUMBER_AFTER_ANY = re.compile(
@@ -157,11 +163,15 @@ _TITLES: tuple[tuple[str, str, str], ...] = (
     ("รับรองรายงาน", "รับรองรายงาน", "เรื่องรับรองรายงานการประชุม"),
     ("รายงานการประชุมครั้งที่แล้ว", "รับรองรายงาน", "เรื่องรับรองรายงานการประชุม"),
     ("รายงานครั้งที่แล้ว", "รับรองรายงาน", "เรื่องรับรองรายงานการประชุม"),
+    ("รายงานคราวที่แล้ว", "รับรองรายงาน", "เรื่องรับรองรายงานการประชุม"),
+    ("รายงานครั้งก่อน", "รับรองรายงาน", "เรื่องรับรองรายงานการประชุม"),
+    ("รายงานคราวก่อน", "รับรองรายงาน", "เรื่องรับรองรายงานการประชุม"),
     ("เรื่องสืบเนื่อง", "สืบเนื่อง", "เรื่องสืบเนื่อง"),
     ("เรื่องแจ้งเพื่อทราบ", "เพื่อทราบ", "เรื่องเพื่อทราบ"),
     ("เรื่องเพื่อทราบ", "เพื่อทราบ", "เรื่องเพื่อทราบ"),
     ("เรื่องเพื่อพิจารณา", "เพื่อพิจารณา", "เรื่องเพื่อพิจารณา"),
     ("เรื่องที่ต้องพิจารณา", "เพื่อพิจารณา", "เรื่องเพื่อพิจารณา"),
+    ("เรื่องที่ต้องตัดสินใจ", "เพื่อพิจารณา", "เรื่องเพื่อพิจารณา"),
     ("เรื่องพิจารณา", "เพื่อพิจารณา", "เรื่องเพื่อพิจารณา"),
     ("เรื่องอื่นๆ", "อื่น", "เรื่องอื่น ๆ"),
     ("เรื่องอื่น", "อื่น", "เรื่องอื่น ๆ"),
@@ -185,6 +195,7 @@ class Cue:
     title: str | None = None  # title to use when no agenda was given
     score: float = 1.0
     strong: bool = True  # said as only a presiding speaker says it
+    next_only: bool = False  # opens only the item after the current one, and not among announced points
 
 
 def _before(flat: str, start: int) -> str:
@@ -208,6 +219,13 @@ def _introduced(before: str) -> bool:
             if before.endswith(lead):
                 before, trimmed = before[: -len(lead)], True
     return before.endswith(tuple(fuzzy.phrase_key(w) for w in _INTRODUCERS))
+
+
+def _after_decision_or_start(flat: str, start: int) -> bool:
+    """Nothing but hesitations before `start`, or a decision just said in the same breath
+    ("...ตามที่อนามัยเสนอ ผ่านค่ะ แล้วก็ต่อเลย รถรับส่ง...")."""
+    before = flat[:start]
+    return not _HESITANT.sub("", before).strip() or decision(before) is not None
 
 
 def _is_mention(flat: str, cue: Cue) -> bool:
@@ -254,10 +272,12 @@ def find_cues(flat: str) -> tuple[Cue, ...]:
         stop = _flat_end(where, end, len(flat))
         # "เรื่องที่สอง รับรองรายงาน...": said first and followed by an item's title (a chair's own
         # "เรื่องที่สอง" among his announcements is not followed by one)
-        titled = not _HESITANT.sub("", flat[: hit.start]).strip() and any(
-            _HESITANT.sub("", flat[stop:]).startswith(spoken) for spoken, _, _ in _TITLES)
+        first = not _HESITANT.sub("", flat[: hit.start]).strip()
+        titled = first and any(_HESITANT.sub("", flat[stop:]).startswith(spoken) for spoken, _, _ in _TITLES)
         if "." in number or introduced or titled:
             found.append(Cue(hit.start, stop, number, "number", score=hit.score, strong="." in number or introduced))
+        elif first:  # "เรื่องที่สาม ผลการดำเนินงาน...": only as the next item, see _Splitter.locate
+            found.append(Cue(hit.start, stop, number, "number", score=hit.score, strong=False, next_only=True))
     for m in _BARE_NUMBER_AFTER_ANY.finditer(flat):  # "ต่อเลยสี่จุดสอง เรื่อง...": a sub-item said in words
         number, end = number_at(k, inverse[m.end()])
         if number and "." in number and not _MEASURE.match(flat[_flat_end(where, end, len(flat)):]):
@@ -277,6 +297,9 @@ def find_cues(flat: str) -> tuple[Cue, ...]:
                 continue  # "ต่อไปเป็นเรื่องอื่นๆ": the title cue says which
             if phrase.startswith("อื่น") and _before(flat, hit.start).endswith(_PEOPLE):
                 continue  # "มีท่านอื่นอีกไหม": anyone else to speak, not any other business
+            if phrase in _FIRST_ONLY and (not _after_decision_or_start(flat, hit.start)
+                                          or len(fuzzy.key(flat[hit.end:])[0]) < 6):
+                continue
             found.append(Cue(hit.start, hit.end, None, meaning, score=hit.score, strong=False,
                              words="อื่น" if meaning == "other" else None,
                              title="เรื่องอื่น ๆ" if meaning == "other" else None))
@@ -342,6 +365,9 @@ def _opening_anchor(flat: str, k: str, where: list[int], inverse: list[int]) -> 
 
     Weak (a note for the reviewer) and only from whoever presides (`strong=False`)."""
     first = inverse[_SENTENCE_LEAD.match(flat).end()]
+    number, end = number_at(k, first)  # "สี่จุดหนึ่ง ร่างประกาศ...": a sub-item's number said first
+    if number and "." in number and not _MEASURE.match(flat[_flat_end(where, end, len(flat)):]):
+        return [Cue(where[first], _flat_end(where, end, len(flat)), number, "number", score=0.9, strong=False)]
     for i in range(first + 2, min(len(k), first + _OPENER_REACH)):
         number, end = number_at(k, i)
         if number is None:
@@ -406,6 +432,7 @@ _STATED: tuple[tuple[int, str], ...] = (
 )
 _LOOSE: tuple[str, ...] = (
     "ผ่านตามนี้", "ผ่านนะ", "ก็ผ่าน", "ผ่านไป", "ตามนี้นะ", "ตามนั้นนะ", "โอเคตามนั้น", "ตามนั้น", "ทราบกันแล้ว",
+    "ทราบตามนี้", "ทราบตามนั้น", "ผ่าน",
     "รับทราบกัน", "เอาตามนี้", "เอาตามนั้น", "ไม่มีใครค้าน", "ไม่มีผู้ใดคัดค้าน", "ไม่มีใครคัดค้าน",
     *(f"{v}ตามนี้" for v in _VERBS), *(f"{v}ตามที่เสนอ" for v in _VERBS), *_VERBS,
 )
@@ -485,6 +512,8 @@ def decision(flat: str, slack: float | None = None) -> Decision | None:
                 if kind != "deferral" and _REQUEST.search(flat[max(0, hit.start - 32):hit.start]):
                     continue  # "ขอให้ที่ประชุมพิจารณาเห็นชอบ": asking for the decision
                 closed = _CLOSED.match(flat[hit.end:]) is not None  # "...ไม่ต้องคิดเยอะ เห็นชอบครับ"
+                if phrase == "ผ่าน" and not closed:
+                    continue  # "ผ่านไลน์", "ผ่านมา": only "...ตามที่อนามัยเสนอ ผ่านค่ะ" at the end
                 if kind == "loose" and len(before) > 10 and not _LEAD_IN.match(flat[: hit.start]) \
                         and not _CLAUSE_END.search(flat[: hit.start]) \
                         and not (closed and (phrase in _VERBS or phrase.startswith("ผ่าน"))):
@@ -843,6 +872,9 @@ def _next_planned(drafts: list[_Draft], current: int, meaning: str) -> int | Non
 _SUB_COUNT = re.compile(rf"มี\s*(?P<n>[2-9]|{UNITS})\s*(?:เรื่อง|รายการ|ประเด็น|วาระ)")
 
 
+_POINTS = re.compile(r"เรื่องแรก|เรื่องที่หนึ่ง|เรื่องที่\s*1(?![\d.])|ประการแรก")
+
+
 class _Splitter:
     """Shares the transcript's sentences out among the drafts, cutting them at accepted cues."""
 
@@ -857,13 +889,22 @@ class _Splitter:
         if not cue.strong and self.presiding and speaker not in self.presiding:
             return None
         drafts = self.drafts
+        if cue.next_only:  # "เรื่องที่สอง..." first in a sentence: the chair's second point, or the next item
+            current = drafts[self.current] if self.current >= 0 else None
+            head = next((d for d in drafts if current and d.number == current.number.split(".")[0]), current)
+            major = agenda_number(current.number).split(".")[0] if current else "0"
+            if head is not None and head.subs or not major.isdigit() or cue.number != str(int(major) + 1):
+                return None
+            if current is not None and any(_POINTS.search(p.flat) for p in current.parts):
+                return None  # "เรื่องแรก ... เรื่องที่สอง ...": the points of the item being heard
         if cue.meaning.startswith("sub"):  # "อันที่สอง" of the sub-items announced: that sub-item's number
             current = drafts[self.current] if self.current >= 0 else None
             parent = current.number.split(".")[0] if current else ""
             head = next((d for d in drafts if d.number == parent), current)
-            if head is None or not head.subs or int(cue.meaning[3:]) > head.subs:
+            which = str(head.subs) if head is not None and cue.meaning == "sublast" else cue.meaning[3:]
+            if head is None or not head.subs or int(which) > head.subs:
                 return None
-            cue = replace(cue, number=f"{parent}.{cue.meaning[3:]}", meaning="number")
+            cue = replace(cue, number=f"{parent}.{which}", meaning="number")
         if self.planned:
             index = None
             if cue.number:
