@@ -731,6 +731,11 @@ class FasterWhisper:
             return []
         keep_units = [(loop.start, loop.start + len(loop.unit)) for loop in loops]
         before, start, end = seg.text, seg.start, seg.end  # the loop's time: heard, written once
+        if all(len(loop.unit.strip()) < 2 for loop in loops):
+            # A letter over and over (ธธธธ, on noise) is no speech heard: only where it is written once
+            # counts, so the speech of the rest of a batch window it filled is decoded again alone.
+            kept = _words_in(seg, loops[0].start, loops[0].start + len(loops[0].unit))
+            start, end = (kept[0].start, kept[-1].end) if kept else (start, end)
         seg = _cut(seg, [(loop.start, loop.end) for loop in loops], keep_units)
         edits.append(Edit("loop", start, end, before, seg.text, f"written once: {what}"))
         seg.flags.append(f"loop: {what} written once")
