@@ -429,17 +429,23 @@ _STATED: tuple[tuple[int, str], ...] = (
     (2, "ถือว่าผ่าน"), (2, "เป็นอันว่าผ่าน"), (2, "ถือว่าที่ประชุม"), (2, "เป็นอันว่าที่ประชุม"),
     (2, "มีมติ"), (2, "ลงมติ"), (2, "คะแนนเสียง"), (2, "งดออกเสียง"),
     (2, "รับรองรายงานการประชุม"), (2, "ผลการลงคะแนน"), (2, "ลงคะแนน"), (2, "ผลคะแนน"), (2, "เป็นเอกฉันท์"),
+    # an expert's or interpreter's English: "the meeting agrees on online training ..."
+    *((2, f"the {who} {verb}") for who in ("meeting", "chairman", "chair", "committee")
+      for verb in ("agrees", "agreed", "approves", "approved", "notes", "noted", "resolves", "resolved")),
 )
 _LOOSE: tuple[str, ...] = (
     "ผ่านตามนี้", "ผ่านนะ", "ก็ผ่าน", "ผ่านไป", "ตามนี้นะ", "ตามนั้นนะ", "โอเคตามนั้น", "ตามนั้น", "ทราบกันแล้ว",
-    "ทราบตามนี้", "ทราบตามนั้น", "ผ่าน",
+    "ทราบตามนี้", "ทราบตามนั้น", "ผ่าน", "รับรู้ไว้", "เดินหน้าตามที่", "ไม่เอานะ", "ตัดไปก่อน",
     "รับทราบกัน", "เอาตามนี้", "เอาตามนั้น", "ไม่มีใครค้าน", "ไม่มีผู้ใดคัดค้าน", "ไม่มีใครคัดค้าน",
     *(f"{v}ตามนี้" for v in _VERBS), *(f"{v}ตามที่เสนอ" for v in _VERBS), *_VERBS,
 )
 _DEFER: tuple[str, ...] = (
     "เลื่อนไปพิจารณา", "เลื่อนการพิจารณา", "เลื่อนไปคุย", "เลื่อนไปประชุม", "เลื่อนเรื่องนี้", "ขอเลื่อน", "ยกไปพิจารณา",
     "ยกไปคุย", "ยกยอดไป", "ไว้คุยกันคราวหน้า", "ไว้คุยกันครั้งหน้า", "ไว้พิจารณาครั้งหน้า", "ขอถอนเรื่อง", "ถอนเรื่อง",
+    "พักไว้ก่อน", "พักเรื่องนี้ไว้ก่อน", "ยกกลับมาคุย",
 )
+# Loose forms a chair says anywhere in the sentence, not only to open his clause: a refusal or a cut.
+_ANYWHERE = {"ไม่เอานะ", "ตัดไปก่อน", "เดินหน้าตามที่"}
 # A request, an opinion or a condition, not a decision: "ขอให้ที่ประชุมรับทราบ", "ผมเห็นชอบ", "ถ้าที่ประชุมอนุมัติ".
 _NOT_RESOLUTION_AFTER = (
     "ขอ", "ให้", "เสนอ", "เพื่อ", "โปรด", "จะ", "ต้อง", "ควร", "ถ้า", "หาก", "คิดว่า", "เห็นว่า", "ผม", "ดิฉัน",
@@ -454,7 +460,7 @@ _LEAD_IN = re.compile(
 )
 # The end of what precedes a loose decision in the same breath: "...อีกทีหนึ่ง เรื่องนี้ทราบกันแล้วนะ".
 _CLAUSE_END = re.compile(
-    r"(?:เรื่องนี้|วาระนี้|ตรงนี้|อันนี้|ข้อนี้|ก็|โอเค|งั้น|ถือว่า|เป็นอันว่า|นะ|ครับ|ค่ะ|คะ|ตอนนี้|เอางี้|เอาอย่างนี้"
+    r"(?:เรื่องนี้|วาระนี้|ตรงนี้|อันนี้|ข้อนี้|ก็|โอเค|งั้น|ถือว่า|เป็นอันว่า|เอาเป็นว่า|นะ|ครับ|ค่ะ|คะ|ตอนนี้|เอางี้|เอาอย่างนี้"
     r"|หลักการ|ในหลักการ|ทุกคน|ทุกท่าน|ตามนั้น|ตามนี้|นอกนั้น)\s*$")
 _CLOSED = re.compile(r"(?:ตามนี้|ตามที่เสนอ|ไว้ก่อน)?(?:นะ)?(?:ครับ|ค่ะ|คะ|จ้ะ|จ้า)?\s*$")
 _BLOCKERS = tuple(fuzzy.phrase_key(w) for w in _NOT_RESOLUTION_AFTER)
@@ -497,8 +503,9 @@ def decision(flat: str, slack: float | None = None) -> Decision | None:
     groups = (((s, p) for s, p in _STATED), ((_BARE, p) for p in _LOOSE), ((2, p) for p in _DEFER))
     for kind, group in zip(("stated", "loose", "deferral"), groups, strict=True):
         for strength, phrase in group:
-            # a short deferral one letter off is another word ("ถอนเรื่อง" / "ตอนเรื่อง")
-            strict = 1.0 if kind == "deferral" and len(fuzzy.phrase_key(phrase)) <= 9 else None
+            # a short deferral one letter off is another word ("ถอนเรื่อง" / "ตอนเรื่อง"), and so is English
+            # ("the chairman asked" / "agreed")
+            strict = 1.0 if kind == "deferral" and len(fuzzy.phrase_key(phrase)) <= 9 or phrase.isascii() else None
             if slack is not None and phrase in _VERBS:
                 strict = slack
             for hit in fuzzy.find_all(phrase, flat, (k, where), strict):
@@ -514,7 +521,8 @@ def decision(flat: str, slack: float | None = None) -> Decision | None:
                 closed = _CLOSED.match(flat[hit.end:]) is not None  # "...ไม่ต้องคิดเยอะ เห็นชอบครับ"
                 if phrase == "ผ่าน" and not closed:
                     continue  # "ผ่านไลน์", "ผ่านมา": only "...ตามที่อนามัยเสนอ ผ่านค่ะ" at the end
-                if kind == "loose" and len(before) > 10 and not _LEAD_IN.match(flat[: hit.start]) \
+                if kind == "loose" and phrase not in _ANYWHERE and len(before) > 10 \
+                        and not _LEAD_IN.match(flat[: hit.start]) \
                         and not _CLAUSE_END.search(flat[: hit.start]) \
                         and not (closed and (phrase in _VERBS or phrase.startswith("ผ่าน"))):
                     continue  # a bare form opens the chair's clause, after a lead-in at most
@@ -584,11 +592,27 @@ _ACTION_VERBS = (
 _HELPERS = re.compile(r"(?:ช่วย|รับไป|ไปร่วมกัน|ร่วมกัน|ไป|กลับไป|ลอง)+")
 _WHO_EXTRA = re.compile(r"^(?:ทาง|ท่าน(?=[ก-ฮ]{4}))|(?:ช่วย|รับไป|ไป|ได้|ด้วย|ทาง)+$")
 # What an assignee starts with: a unit or a person.
+# Bangkok's offices by the abbreviations staff say ("สจส ช่วย..."): the minutes write the full name.
+ACRONYMS = {
+    "สนป": "สำนักปลัดกรุงเทพมหานคร", "สนพ": "สำนักการแพทย์", "สนอ": "สำนักอนามัย", "สนศ": "สำนักการศึกษา",
+    "สนย": "สำนักการโยธา", "สนน": "สำนักการระบายน้ำ", "สสล": "สำนักสิ่งแวดล้อม", "สจส": "สำนักการจราจรและขนส่ง",
+    "สนค": "สำนักการคลัง", "สนท": "สำนักเทศกิจ", "สพส": "สำนักพัฒนาสังคม", "สวท": "สำนักวัฒนธรรม กีฬา และการท่องเที่ยว",
+    "สปภ": "สำนักป้องกันและบรรเทาสาธารณภัย", "สผม": "สำนักผังเมือง", "สยป": "สำนักยุทธศาสตร์และประเมินผล",
+    "สงป": "สำนักงบประมาณกรุงเทพมหานคร",
+}
+
+
+def _full_name(who: str) -> str:
+    """A unit said by its abbreviation ("สจส.", "ทางสพส") written by its full name."""
+    bare = who.strip().removeprefix("ทาง").rstrip(". ")
+    return ACRONYMS.get(bare, who)
+
+
 _WHO_STARTS = (
     "กอง", "สำนัก", "ฝ่าย", "งาน", "ศูนย์", "กลุ่ม", "ทีม", "หน่วย", "เขต", "นาย", "นาง", "น.ส.", "คุณ", "ท่าน",
     "ผู้อำนวยการ", "ผอ", "เลขา", "ทุก", "อาจารย์", "ดร", "ผู้แทน", "เจ้าหน้าที่", "คณะ", "ผู้", "เจไอซีเอ", "jica",
     "การ", "สถาบัน", "โรงเรียน", "สำนักงาน", "พี่", "น้อง", "นักวิชาการ", "นิติกร", "วิศวกร", "ผู้เชี่ยวชาญ",
-    "สถานี", "บริษัท", "ที่ปรึกษา", "กรม", "ฝ่ายเลขา", "ประธาน", "รอง",
+    "สถานี", "บริษัท", "ที่ปรึกษา", "กรม", "ฝ่ายเลขา", "ประธาน", "รอง", "ประชาสัมพันธ์", *ACRONYMS,
     # Bangkok's offices and districts, as chairs name them without "สำนัก"/"สำนักงานเขต"
     "โยธา", "อนามัย", "เทศกิจ", "พัสดุ", "คลัง", "การโยธา", "การระบายน้ำ", "ระบายน้ำ", "สิ่งแวดล้อม", "การจราจร",
     "พัฒนาสังคม", "วัฒนธรรม", "ป้องกันและบรรเทา", "ผังเมือง", "การแพทย์", "การศึกษา", "สวน", "ไอที", "นิติการ",
@@ -702,7 +726,7 @@ def actions_in(
         if not task or not supported(who, flat) or not supported(task, span[task_from:]):
             continue
         for one in _split_who(who):
-            found.append((one, task, due, cue.score))
+            found.append((_full_name(one), task, due, cue.score))
     return found
 
 
@@ -759,7 +783,7 @@ def _addressed_at(
         task = re.sub(re.escape(written(said.group())), "", task).strip()
     if not task or not supported(who, m["who"]) or not supported(task, flat[m.end():]):
         return []
-    return [(who, task, due, 0.9)]
+    return [(_full_name(one), task, due, 0.9) for one in _split_who(who)]
 
 
 _FORMAL = ("กอง", "สำนัก", "ฝ่าย", "ศูนย์", "เขต", "งาน", "กลุ่ม", "ทีม", "หน่วย", "นาย", "นาง", "น.ส.", "คุณ", "ทุก")
