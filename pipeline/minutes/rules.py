@@ -316,6 +316,9 @@ def find_cues(flat: str) -> tuple[Cue, ...]:
                 continue  # "เรื่องนี้แจ้งเพื่อทราบ": this matter, heard close to a title
             found.append(Cue(hit.start, hit.end, None, "title", words, title, hit.score, strong=not opening))
     found.extend(_opening_anchor(flat, k, where, inverse))
+    for m in _EN_ITEM.finditer(flat):  # "shall we move to item four point two ..."
+        number = m["n"] or str(_EN_NUMBERS[m["w1"].lower()]) + (f".{_EN_NUMBERS[m['w2'].lower()]}" if m["w2"] else "")
+        found.append(Cue(m.start(), m.end(), number, "number", score=0.9, strong=False))
     # among overlapping cues the surest, then the longest, then a number before a title
     found.sort(key=lambda c: (-round(c.score, 2), c.meaning != "number", -(c.end - c.start), c.start))
     kept: list[Cue] = []
@@ -355,6 +358,11 @@ _OPENERS = tuple(fuzzy.phrase_key(w) for w in (
 ))
 _SUB_OPENERS = _OPENERS + tuple(fuzzy.phrase_key(w) for w in ("เรื่องที่", "ต่อไปเรื่อง", "ต่อไปเรื่องที่"))
 _COUNT = fuzzy.phrase_key("มี")  # "วาระนี้มีสองเรื่อง": a count, not a number
+_EN_NUMBERS = {w: n for n, w in enumerate("one two three four five six seven eight nine".split(), 1)}
+_EN_WORD = "|".join(_EN_NUMBERS)
+_EN_ITEM = re.compile(
+    rf"\b(?:move|go|proceed|turn|come|next|now)\b.{{0,20}}?\b(?:agenda\s+)?item\s+(?:number\s+|no\.?\s*)?"
+    rf"(?:(?P<n>\d(?:\.\d)?)|(?P<w1>{_EN_WORD})(?:\s+point\s+(?P<w2>{_EN_WORD}))?)\b", re.IGNORECASE)
 _OPENER_SIMILARITY = 0.5
 _OPENER_REACH = 16  # key letters from the sentence's start to its number, at most
 _SENTENCE_LEAD = re.compile(r"(?:เอ่อ|อ่า|อืม|เออ|เอ้า|โอเค|ครับ|ค่ะ|คะ|นะ|แล้วก็|งั้น|ได้|ดี|\s)*")
