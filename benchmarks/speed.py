@@ -11,12 +11,13 @@ alternating, `--repeat` times:
   word_timestamps=True)`;
 - `plain`: `WhisperModel.transcribe(FILE, language="th", beam_size=5, vad_filter=True, word_timestamps=True)`.
 
-Reported: median wall time, peak memory (process tree), CER (scored as `minutes evaluate` scores,
+Reported: median wall time, CPU time (user + system, the process and its children: steadier than
+wall time on a shared machine), peak memory (process tree), CER (scored as `minutes evaluate` scores,
 by time, text where nobody spoke counted), and the ratio ours / plain-batched.
-`--memory 10 120` instead runs ours alone on composed meetings of those lengths and reports the
+`--memory 10 30 120` instead runs ours alone on composed meetings of those lengths and reports the
 peak memory longest / shortest.
 
-    python benchmarks/speed.py [--minutes 3.5] [--repeat 1] [--device cuda] [--memory 10 120 [--pause-scale 4]]
+    python benchmarks/speed.py [--minutes 3.5] [--repeat 1] [--device cuda] [--memory 10 30 120 [--pause-scale 1]]
 """
 
 from __future__ import annotations
@@ -64,10 +65,11 @@ def run_system(name: str, media: Path, folder: Path, extra: list[str], device: s
         cmd += ["--device", device, *extra]
     else:
         cmd = [sys.executable, "-c", PLAIN, str(media), str(result), name, device]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     proc = psutil.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = peak_rss(proc, interval=0.1)
     seconds = time.perf_counter() - start
+    cpu = None if cpu is None else _children_cpu() - cpu
     if proc.returncode:
         raise SystemExit(proc.stderr.read().decode(errors="replace"))
     if name == "ours":
@@ -80,7 +82,20 @@ def run_system(name: str, media: Path, folder: Path, extra: list[str], device: s
     else:
         data = json.loads(result.read_text(encoding="utf-8"))
         spans, text, extra_info = data["spans"], data["text"], {}
-    return {"seconds": seconds, "peak_mib": peak / 2**20, "text": text, "spans": spans, **extra_info}
+    cpu_info = {} if cpu is None else {"cpu_seconds": cpu}
+    return {"seconds": seconds, **cpu_info, "peak_mib": peak / 2**20, "text": text, "spans": spans, **extra_info}
+
+
+def _children_cpu() -> float | None:
+    """CPU seconds (user + system) of every finished child process and its descendants: on a
+    shared machine a fairer measure of the work than wall time. None where `resource` is missing
+    (Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def zoom_form(wav: Path, dest: Path) -> Path:
@@ -132,30 +147,41 @@ def main() -> None:
             for name, rs in runs.items():
                 row[name] = {
                     "seconds": round(statistics.median(r["seconds"] for r in rs), 1),
+                    **(
+                        {"cpu_seconds": round(statistics.median(r["cpu_seconds"] for r in rs), 1)}
+                        if all("cpu_seconds" in r for r in rs)
+                        else {}
+                    ),  # fmt: skip
                     "peak_mib": round(statistics.median(r["peak_mib"] for r in rs)),
                     **{k: rs[-1][k] for k in ("cer", "errors", "chars", "heard", "invented")},
                     "runs": rs,
                 }
             if "plain-batched" in row and "ours" in row:
                 row["ratio_wall_ours_over_batched"] = round(row["ours"]["seconds"] / row["plain-batched"]["seconds"], 2)
+                if "cpu_seconds" in row["ours"] and "cpu_seconds" in row["plain-batched"]:
+                    ratio = row["ours"]["cpu_seconds"] / row["plain-batched"]["cpu_seconds"]
+                    row["ratio_cpu_ours_over_batched"] = round(ratio, 2)
             report[f"{minutes:g} min"] = row
     if args.memory and len(lengths) > 1:
         first, last = report[f"{lengths[0]:g} min"], report[f"{lengths[-1]:g} min"]
         report["memory_longest_over_shortest"] = round(last["ours"]["peak_mib"] / first["ours"]["peak_mib"], 2)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print("\n| recording | system | wall s | peak MiB | CER (errors/chars) | turns heard | invented chars |")
-    print("|---|---|---|---|---|---|---|")
+    print("\n| recording | system | wall s | CPU s | peak MiB | CER (errors/chars) | turns heard | invented chars |")
+    print("|---|---|---|---|---|---|---|---|")
     for length, row in report.items():
         if not isinstance(row, dict) or "utterances" not in row:
             continue
         for name in systems:
             x = row[name]
             cer = f"{x['cer']:.3f} ({x['errors']}/{x['chars']})"
-            print(f"| {length}, {row['utterances']} turns | {name} | {x['seconds']:.1f} | {x['peak_mib']} | {cer} "
-                  f"| {x['heard']}/{row['utterances']} | {x['invented']} |")  # fmt: skip
+            cpu = f"{x['cpu_seconds']:.1f}" if "cpu_seconds" in x else "-"
+            print(f"| {length}, {row['utterances']} turns | {name} | {x['seconds']:.1f} | {cpu} | {x['peak_mib']} "
+                  f"| {cer} | {x['heard']}/{row['utterances']} | {x['invented']} |")  # fmt: skip
         if "ratio_wall_ours_over_batched" in row:
             print(f"\nwall ours / plain-batched: {row['ratio_wall_ours_over_batched']}")
+        if "ratio_cpu_ours_over_batched" in row:
+            print(f"CPU time ours / plain-batched: {row['ratio_cpu_ours_over_batched']}")
     if "memory_longest_over_shortest" in report:
         print(f"\npeak memory, longest / shortest: {report['memory_longest_over_shortest']}")
 
