@@ -25,11 +25,14 @@ _MONTH = "|".join(
     THAI_MONTHS + _SPOKEN_MONTHS + [r"\.?\s*".join(re.escape(c) for c in a.replace(".", "")) + r"\.?"
                    for a in THAI_MONTHS_ABBR]
 )
+# A B.E. year said digit by digit ("สองห้าหกเก้า") or in full ("สองพันห้าร้อยหกสิบเก้า").
+_DIGIT = "ศูนย์|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า"
+_SPOKEN_YEAR = rf"(?:(?:{_DIGIT})\s*){{4}}|สองพันห้าร้อย(?:(?:{_DIGIT})?สิบ)?(?:เอ็ด|{_DIGIT})?"
 DUE = re.compile(
     # a letter or two misheard between "ภายใน" and the day ("ภายในวันให 30") does not hide the date
     rf"(?:(?:ภายใน|ก่อน|ไม่เกิน)(?:วัน(?:{_WEEKDAY})?)?(?:ที่|.{{0,3}}?)|(?<!ตั้งแต่)(?<!เมื่อ)(?<!ระหว่าง)(?:วันที่|ที่)?)"
     rf"\s*(?<![\d.,])(?P<day>\d{{1,2}}|{NUMWORD})"
-    rf"\s*(?P<month>{_MONTH})(?:\s*(?:พ\.?\s*ศ\.?|ค\.?\s*ศ\.?))?(?:\s*(?P<year>\d{{2,4}})(?!\d))?"
+    rf"\s*(?P<month>{_MONTH})(?:\s*(?:พ\.?\s*ศ\.?|ค\.?\s*ศ\.?))?(?:\s*(?P<year>\d{{2,4}}(?!\d)|{_SPOKEN_YEAR}))?"
 )
 
 
@@ -130,11 +133,23 @@ def year_misheard(m: re.Match[str], year: int | None) -> bool:
 
 
 def _year(said: str) -> int | None:
+    if not said.isdigit():
+        said = _spoken_year(said)
     if len(said) == 3:
         return None
     year = int(said)
     year = 2500 + year if year < 100 else year
     return year - BE_OFFSET if year > 2400 else year
+
+
+def _spoken_year(said: str) -> str:
+    """"สองห้าหกเก้า" -> "2569", "สองพันห้าร้อยหกสิบเก้า" -> "2569"."""
+    said = re.sub(r"\s", "", said)
+    if said.startswith("สองพันห้าร้อย"):
+        rest = said.removeprefix("สองพันห้าร้อย")
+        return str(2500 + (word_to_int(rest) if rest else 0))
+    digits = re.findall(_DIGIT, said)
+    return "".join(str(_DIGIT.split("|").index(d)) for d in digits)
 
 
 def year_said(text: str) -> int | None:
