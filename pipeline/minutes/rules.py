@@ -150,7 +150,8 @@ _FIRST_ONLY = {"ถัดไป", "ต่อเลย"}
 # A sub-item's number said alone ("4.3 ครับ เชิญ...", "ขอเริ่มที่ 4.1"), not a measure ("4.2 กิโลเมตร").
 _BARE_NUMBER_AFTER = re.compile(r"(?:เริ่มที่|ขอเริ่มที่|เรื่องแรก|ต่อไป|ต่อไปเป็น|มาที่|ไปที่|ถัดไป|ครับ|ค่ะ|นะ)\s*$")
 _BARE_NUMBER_AFTER_ANY = re.compile(
-    rf"(?:ต่อเลย|ต่อไป|ขยับไป|ไปต่อ|มาต่อ|เริ่มที่|ขอเริ่มที่|ต่อที่)(?=\s*(?:{'|'.join(DIGIT_WORDS[1:])}|สิบ))"
+    rf"(?:ต่อเลย|ต่อไป|ขยับไป|ไปต่อ|มาต่อ|เริ่มที่|ขอเริ่มที่|ต่อที่|ไปที่|มาที่|เรื่องแรก)"
+    rf"(?=\s*(?:{'|'.join(DIGIT_WORDS[1:])}|สิบ))"
 )
 _MEASURE = re.compile(r"\s*(?:กิโล|เมตร|ล้าน|บาท|เปอร์เซ็นต์|%|ไร่|ตัน|ลิตร|ชั่วโมง|นาที|เท่า|คะแนน|แสน|หมื่น|พัน|คน|ราย|องศา)")
 _PEOPLE = tuple(fuzzy.phrase_key(w) for w in ("ท่าน", "ใคร", "คน", "ผู้ใด", "หน่วยงาน", "หน่วย", "เขต"))
@@ -749,6 +750,15 @@ _ADDRESSED = re.compile(
 # A unit by its formal start, asked for help in the middle of a sentence.
 _UNIT_ASKED = re.compile(r"(?:กอง|สำนักงานเขต|สำนัก|ฝ่าย|ศูนย์)[\u0e01-\u0e4e]{2,30}?(?:ช่วย|รับไป)")
 
+# A unit named first and its task straight after, with a deadline ("แล้วบางกะปิ ไปวัดพื้นที่ ทำผังแผงใหม่
+# มาให้ดูภายในสองอาทิตย์นะครับ", "อนามัยจัดรอบอบรมให้ผู้ค้าให้เสร็จก่อนสิ้นเดือนนี้"): only with the deadline,
+# which makes it a task and not a report, and only from whoever presides.
+_ADDRESSED_DUE = re.compile(
+    r"^(?:แล้วก็|แล้ว|ก็|ส่วน|อ่า|เอ่อ|อืม|งั้น|โอเค|ครับ|ค่ะ|ทาง|\s)*"
+    rf"(?P<who>(?:{_WHO_PATTERN})[\u0e01-\u0e4e.]{{0,25}}?)\s?(?:ไป|ช่วย)?"
+    rf"(?!(?:แจ้ง|รายงาน|บอก|เสนอ|ชี้แจง)(?:มา)?ว่า)(?=(?:{_ACTION_VERBS}|ขอ|วัด|คัด|ประมาณการ))"
+)  # "สำนักงบประมาณแจ้งว่าจะโอนงบ...": a report, not a task
+
 # "ส่วนฝ่ายพัสดุก็เตรียมร่าง...": the chair turning to a unit ("as for ...").
 _ASIDE = re.compile(rf"^(?:แล้วก็|ก็|อ่า|เอ่อ|งั้น|โอเค|ครับ|ค่ะ|\s)*ส่วน(?P<who>(?:{_WHO_PATTERN}).{{0,30}}?)ก็")
 
@@ -778,6 +788,10 @@ def _addressed_at(
     flat: str, meeting_date: dt.date | None, loose: bool, year: int | None = None
 ) -> list[tuple[str, str, dt.date | None, float]]:
     m = _ADDRESSED.match(flat) or _ASIDE.match(flat)
+    if not m and due_date(flat, meeting_date, year)[1] is not None:
+        m = _ADDRESSED_DUE.match(flat)
+        if m and not _who_like(m["who"]):
+            m = None
     if not m:
         return []
     who = _WHO_EXTRA.sub("", written(m["who"], cut=False)).strip()
