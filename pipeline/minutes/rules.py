@@ -282,7 +282,8 @@ def find_cues(flat: str) -> tuple[Cue, ...]:
     for m in _BARE_NUMBER_AFTER_ANY.finditer(flat):  # "ต่อเลยสี่จุดสอง เรื่อง...": a sub-item said in words
         number, end = number_at(k, inverse[m.end()])
         if number and "." in number and not _MEASURE.match(flat[_flat_end(where, end, len(flat)):]):
-            found.append(Cue(m.start(), _flat_end(where, end, len(flat)), number, "number", score=0.9, strong=False))
+            # the number alone: "เรื่องแรก" or "ต่อเลย" before it is a transition the number then names
+            found.append(Cue(m.end(), _flat_end(where, end, len(flat)), number, "number", score=0.9, strong=False))
     for m in re.finditer(r"(?<![\d.,])(\d{1,2})\s*\.\s*(\d{1,2})(?![\d,])", flat):
         before = flat[: m.start()]
         introduced = not before.strip() or _BARE_NUMBER_AFTER.search(before)
@@ -362,7 +363,7 @@ _COUNT = fuzzy.phrase_key("มี")  # "วาระนี้มีสองเ�
 _EN_NUMBERS = {w: n for n, w in enumerate("one two three four five six seven eight nine".split(), 1)}
 _EN_WORD = "|".join(_EN_NUMBERS)
 _EN_ITEM = re.compile(
-    rf"\b(?:move|go|proceed|turn|come|next|now)\b.{{0,20}}?\b(?:agenda\s+)?item\s+(?:number\s+|no\.?\s*)?"
+    rf"(?:^\s*|\b(?:move|go|proceed|turn|come|next|now|so|okay|ok)\b.{{0,20}}?\b)(?:agenda\s+)?item\s+(?:number\s+|no\.?\s*)?"
     rf"(?:(?P<n>\d(?:\.\d)?)|(?P<w1>{_EN_WORD})(?:\s+point\s+(?P<w2>{_EN_WORD}))?)\b", re.IGNORECASE)
 _OPENER_SIMILARITY = 0.5
 _OPENER_REACH = 16  # key letters from the sentence's start to its number, at most
@@ -437,14 +438,15 @@ _STATED: tuple[tuple[int, str], ...] = (
     *((2, f"ถือว่า{v}") for v in _VERBS), *((2, f"เป็นอันว่า{v}") for v in _VERBS),
     (2, "ถือว่าผ่าน"), (2, "เป็นอันว่าผ่าน"), (2, "ถือว่าที่ประชุม"), (2, "เป็นอันว่าที่ประชุม"),
     (2, "มีมติ"), (2, "ลงมติ"), (2, "คะแนนเสียง"), (2, "งดออกเสียง"),
-    (2, "รับรองรายงานการประชุม"), (2, "ผลการลงคะแนน"), (2, "ลงคะแนน"), (2, "ผลคะแนน"), (2, "เป็นเอกฉันท์"),
+    (2, "ที่ประชุมทราบ"), (2, "ถือว่ารายงานผ่าน"), (2, "รับรองรายงานการประชุม"), (2, "ผลการลงคะแนน"), (2, "ลงคะแนน"), (2, "ผลคะแนน"), (2, "เป็นเอกฉันท์"),
     # an expert's or interpreter's English: "the meeting agrees on online training ..."
     *((2, f"the {who} {verb}") for who in ("meeting", "chairman", "chair", "committee")
       for verb in ("agrees", "agreed", "approves", "approved", "notes", "noted", "resolves", "resolved")),
 )
 _LOOSE: tuple[str, ...] = (
     "ผ่านตามนี้", "ผ่านนะ", "ก็ผ่าน", "ผ่านไป", "ตามนี้นะ", "ตามนั้นนะ", "โอเคตามนั้น", "ตามนั้น", "ทราบกันแล้ว",
-    "ทราบตามนี้", "ทราบตามนั้น", "ผ่าน", "รับรู้ไว้", "เดินหน้าตามที่", "ไม่เอานะ", "ตัดไปก่อน",
+    "ทราบตามนี้", "ทราบตามนั้น", "ผ่าน", "รับรู้ไว้", "รับรู้ตามนี้", "เดินหน้าตามที่", "ไม่เอานะ", "ตัดไปก่อน",
+    "ตกลงตามนี้", "ตกลงตามนั้น", "ตกลงกันตามนี้", "เอาตาม", "approve ตามที่เสนอ", "approve ตามนี้",
     "รับทราบกัน", "เอาตามนี้", "เอาตามนั้น", "ไม่มีใครค้าน", "ไม่มีผู้ใดคัดค้าน", "ไม่มีใครคัดค้าน",
     *(f"{v}ตามนี้" for v in _VERBS), *(f"{v}ตามที่เสนอ" for v in _VERBS), *_VERBS,
 )
@@ -477,6 +479,7 @@ _WHO_BLOCKERS = tuple(fuzzy.phrase_key(w) for w in ("ผม", "ดิฉัน",
 # After the verb in the same sentence: a question, asking for a decision.
 _QUESTION = ("ไหม", "มั้ย", "หรือไม่", "หรือเปล่า", "รึเปล่า", "ได้ไหม", "ใช่ไหม", "ยัง")
 _BARE = 1
+_ASK_TO_NOTE = fuzzy.phrase_key("ขอให้")
 _VERB_STARTS = tuple(fuzzy.phrase_key(v)[:3] for v in ("รับทราบ", "เห็นชอบ", "อนุมัติ", "มีมติ", "ไม่อนุมัติ"))
 _REQUEST = re.compile(r"ขอให้|ขอเสนอ|เสนอให้|ขอความเห็นชอบ|ขออนุมัติ|เพื่อให้|เพื่อขอ|ขอมติ|ขอความเห็น")
 _VOTES = re.compile(r"(?:เห็นด้วย|เห็นชอบ|ไม่เห็นด้วย|งดออกเสียง|คัดค้าน)\s*\d+\s*(?:เสียง|คน|ท่าน)")
@@ -519,6 +522,12 @@ def decision(flat: str, slack: float | None = None) -> Decision | None:
                 strict = slack
             for hit in fuzzy.find_all(phrase, flat, (k, where), strict):
                 before = _before(flat, hit.start)
+                if phrase == "ที่ประชุมรับทราบ" and before.endswith(_ASK_TO_NOTE) \
+                        and _CLOSED.match(flat[hit.end:].removeprefix("ไว้")):
+                    # a chair's "ขอให้ที่ประชุมรับทราบไว้นะครับ" closing what he told: noted (presiding only)
+                    found = Decision(_BARE, hit.start, "loose", hit.score)
+                    best = best if best is not None and best.strength >= _BARE else found
+                    continue
                 # an approximate hit's edge may sit a letter inside the word before ("ผม|เห็นชอบ")
                 if before.endswith(_BLOCKERS) or hit.score < fuzzy.SOUND_ALIKE and any(
                         _before(flat, hit.start + d).endswith(_WHO_BLOCKERS) for d in (1, 2)):
