@@ -1,15 +1,14 @@
 """The minutes engine on meetings it was not written for, as text and as a speech model mishears it.
 
-tests/data/meetings/ holds eighteen annotated meetings in six chairing styles, written by three
-authors who read the reference, not the rules (see its README). `dev/` was tuned on; `frozen/` was
-committed before the rules changed, scored once, then tuned on too; `frozen2/` was committed before
-the last round of changes and never read while tuning: its figures are the honest ones. The oracle
-is the annotation: where each item opens, where its resolution is said, who is given which task by
-when.
+tests/data/meetings/ holds thirty-six annotated meetings in six chairing styles, written by authors
+who read the reference, not the rules (see its README). `dev/` was tuned on; each `frozen*/` set
+was committed before a round of rule changes and scored once at its end, then tuned on too, except
+`frozen5/`, scored once and never read: its figures are the honest ones. The oracle is the
+annotation: where each item opens, where its resolution is said, who is given which task by when.
 
 The bounds are what was measured, less a margin of a few points (corrupted copies vary by seed).
-On `frozen2` they are below the targets the work aimed at (items 95%, resolutions 90%, assignments
-85% as text; 90/80/70% at 10% CER): see benchmarks/README.md, "Minutes engine".
+On the sets scored once they are below the targets the work aimed at (items 95%, resolutions 90%,
+assignments 85% as text; 90/80/70% at 10% CER): see benchmarks/README.md, "Minutes engine".
 """
 
 from __future__ import annotations
@@ -27,14 +26,11 @@ from pipeline.minutes.text import flatten
 from pipeline.types import AgendaTitle, Meeting, Segment, Transcript
 
 MEETINGS = Path(__file__).parent / "data" / "meetings"
-FROZEN = score.load_set(MEETINGS / "frozen")
-FROZEN2 = score.load_set(MEETINGS / "frozen2")
-DEV = score.load_set(MEETINGS / "dev")
-SETS = {"frozen2": FROZEN2, "frozen": FROZEN, "dev": DEV}
+SETS = {name: score.load_set(MEETINGS / name) for name in ("frozen5", "frozen4", "frozen3", "frozen2", "frozen", "dev")}
 for _name, _set in SETS.items():
     for _m in _set:
         _m.name = f"{_name}/{_m.name}"
-EVERY = FROZEN2 + FROZEN + DEV
+EVERY = [m for meetings in SETS.values() for m in meetings]
 
 
 def _pooled(meetings: list[score.Annotated], cer: float, seeds: int, planned: bool = False) -> score.Score:
@@ -50,13 +46,16 @@ def _pooled(meetings: list[score.Annotated], cer: float, seeds: int, planned: bo
 def test_the_held_out_set_is_what_the_issue_asks_for() -> None:
     assert all(len(s) == 6 for s in SETS.values())
     assert len({Path(m.name).name for m in EVERY}) >= 6  # six chairing styles in every set
-    for held_out in (FROZEN, FROZEN2):
+    for held_out in (SETS[name] for name in SETS if name.startswith("frozen")):
         assert sum(1 for m in held_out for i in m.items if i["resolution"]) >= 25
         assert sum(len(i["actions"]) for m in held_out for i in m.items) >= 20
 
 
 # (set, items, resolutions, assignments, invented at most) as text, transcript alone
-AS_TEXT = [("frozen2", 0.88, 0.74, 0.80, 1), ("frozen", 0.97, 0.97, 0.90, 0), ("dev", 0.97, 0.97, 0.96, 0)]
+AS_TEXT = [
+    ("frozen5", 0.72, 0.70, 0.72, 0), ("frozen4", 0.86, 0.92, 0.72, 0), ("frozen3", 0.94, 0.95, 0.78, 0),
+    ("frozen2", 0.97, 0.97, 0.93, 0), ("frozen", 0.97, 0.97, 0.97, 0), ("dev", 0.97, 0.97, 0.97, 0),
+]
 
 
 @pytest.mark.parametrize("half, items, resolutions, actions, invented", AS_TEXT)
@@ -69,7 +68,10 @@ def test_meetings_as_text(half: str, items: float, resolutions: float, actions: 
 
 
 # (set, items, resolutions, assignments, invented at most) at 10% CER, two corrupted copies each
-AT_10 = [("frozen2", 0.72, 0.58, 0.60, 3), ("frozen", 0.84, 0.74, 0.66, 2), ("dev", 0.86, 0.72, 0.64, 1)]
+AT_10 = [
+    ("frozen5", 0.50, 0.46, 0.39, 4), ("frozen4", 0.65, 0.64, 0.36, 1), ("frozen3", 0.70, 0.62, 0.55, 1),
+    ("frozen2", 0.85, 0.70, 0.72, 2), ("frozen", 0.86, 0.80, 0.78, 2), ("dev", 0.92, 0.83, 0.70, 1),
+]
 
 
 @pytest.mark.parametrize("half, items, resolutions, actions, invented", AT_10)
@@ -83,7 +85,14 @@ def test_meetings_with_recognition_errors(half: str, items: float, resolutions: 
     assert s.resolutions_invented <= invented
 
 
-@pytest.mark.parametrize("meeting", EVERY, ids=lambda m: m.name)
+# Held-out misses, kept as measured: a planned item never discussed but reported as found.
+_NEVER_MISSES = {"frozen3/secretary": "the item never discussed is taken as found"}
+
+
+@pytest.mark.parametrize("meeting", [
+    pytest.param(m, marks=pytest.mark.xfail(strict=True, reason=f"held-out miss: {_NEVER_MISSES[m.name]}"))
+    if m.name in _NEVER_MISSES else m for m in EVERY
+], ids=lambda m: m.name)
 def test_the_planned_agenda_keeps_its_numbers_and_titles(meeting: score.Annotated) -> None:
     minutes = drafting.run(meeting.transcript, meeting.meeting)
     planned = [(a.number, a.title) for a in meeting.meeting.agenda]
@@ -97,7 +106,10 @@ def test_the_planned_agenda_keeps_its_numbers_and_titles(meeting: score.Annotate
 
 
 # Held-out misses, kept as measured: an item discussed but not located with the planned agenda.
-_PLANNED_MISSES: dict[str, str] = {}
+_PLANNED_MISSES = {
+    "frozen4/informal": "4.1, 4.3", "frozen5/bilingual": "4.1, 4.2", "frozen5/casual": "2, 3, 4.2",
+    "frozen5/informal": "3, 4.1, 4.3, 5",
+}
 
 
 @pytest.mark.parametrize("meeting", [
@@ -244,7 +256,7 @@ def test_two_units_in_one_sentence_and_relative_deadlines() -> None:
 
 
 def test_the_minutes_stage_changes_no_input() -> None:
-    m = DEV[0]
+    m = SETS["dev"][0]
     before = [(s.id, s.text) for s in m.transcript.segments]
     drafting.run(m.transcript, m.meeting)
     assert [(s.id, s.text) for s in m.transcript.segments] == before
