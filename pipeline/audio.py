@@ -145,6 +145,7 @@ class Samples:
             raise ValueError("give a WAV path or an array")
         self.path = None if path is None else Path(path)
         self.array = None if array is None else np.asarray(array, dtype=np.float32)
+        self.probabilities: np.ndarray | None = None  # Silero's, once computed (speech_probabilities)
         if self.path is not None:
             with wave.open(str(self.path), "rb") as w:
                 if (w.getnchannels(), w.getsampwidth(), w.getframerate()) != (1, 2, SAMPLE_RATE):
@@ -185,12 +186,16 @@ def speech_probabilities(samples: Samples, block_seconds: float = 256.0) -> np.n
     The model faster-whisper ships is used, fed exactly as faster-whisper feeds it (each window
     with the last 64 samples of the one before), but a block at a time: memory stays flat on
     long meetings, and the result equals faster-whisper's whole-file computation. Computed for
-    each caller (no module-level cache carries it from one stage to the next): 0.17 s for the 65 s
-    sample on a 2-core CPU (some 20 s for 2 hours), which the speaker stage spends again.
+    each `Samples` once and kept on it, so the transcript stage's two readers (its windows and its
+    weak-speech check) share it; no module-level cache carries it from one stage to the next:
+    0.17 s for the 65 s sample on a 2-core CPU (some 20 s for 2 hours), which the speaker stage,
+    reading the WAV anew, spends again. `block_seconds` only bounds memory, never the result.
     """
-    probs = _speech_probabilities(samples, block_seconds)
-    probs.setflags(write=False)
-    return probs
+    if samples.probabilities is None:
+        probs = _speech_probabilities(samples, block_seconds)
+        probs.setflags(write=False)
+        samples.probabilities = probs
+    return samples.probabilities
 
 
 def _speech_probabilities(samples: Samples, block_seconds: float) -> np.ndarray:

@@ -84,6 +84,21 @@ def test_streamed_speech_probabilities_equal_faster_whispers_whole_file_vad(samp
     assert streamed.max() > 0.9 and streamed.min() < 0.1  # speech and the pauses between turns
 
 
+def test_speech_probabilities_are_computed_once_for_each_samples(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The transcript stage reads them twice (its windows, its weak-speech check); a new Samples
+    # (the next stage reading the WAV again) computes them anew: nothing is kept between stages.
+    calls = []
+    real = audio._speech_probabilities
+    monkeypatch.setattr(audio, "_speech_probabilities", lambda s, b: calls.append(b) or real(s, b))
+    tone = np.sin(np.arange(16000) / 16000 * 2 * np.pi * 440).astype(np.float32) * 0.1
+    samples = audio.Samples(array=tone)
+    first = audio.speech_probabilities(samples)
+    assert audio.speech_probabilities(samples) is first and len(calls) == 1
+    assert len(first) == 16000 // 512 + 1  # one per 32 ms window, the last one padded
+    audio.speech_probabilities(audio.Samples(array=tone))
+    assert len(calls) == 2
+
+
 def test_samples_refuse_a_wav_that_was_not_decoded_by_us(tmp_path: Path) -> None:
     stereo = tmp_path / "ประชุม 44k.wav"
     ffmpeg("-f", "lavfi", "-i", "sine=duration=1:sample_rate=44100", "-ac", "2", str(stereo))
