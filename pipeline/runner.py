@@ -351,7 +351,7 @@ STAGES = [
     Stage("transcript", 3, _transcript_key, _transcribe, ("audio",), Transcript, media=True),
     Stage("text", 2, _text_key, _clean, ("transcript",), Transcript, media=True),
     Stage("speakers", 3, _speakers_key, _speakers, ("audio", "text"), Transcript),
-    Stage("minutes", 2, _minutes_key, _draft_minutes, ("reviewed", "audio"), Minutes),
+    Stage("minutes", 3, _minutes_key, _draft_minutes, ("reviewed", "audio"), Minutes),
     Stage("render", 2, _render_key, _render, ("reviewed", "minutes")),
 ]
 NAMES = [stage.name for stage in STAGES]
