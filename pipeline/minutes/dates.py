@@ -13,7 +13,7 @@ import datetime as dt
 import re
 
 from pipeline.minutes.text import NUMWORD, flatten, word_to_int
-from pipeline.thaidate import BE_OFFSET, THAI_MONTHS, THAI_MONTHS_ABBR, THAI_WEEKDAYS
+from pipeline.thaidate import BE_OFFSET, DIGIT_WORDS, THAI_MONTHS, THAI_MONTHS_ABBR, THAI_WEEKDAYS
 
 _WEEKDAY = "|".join(d.removeprefix("วัน") for d in THAI_WEEKDAYS) + "|พฤหัส"
 # As said: "กรกฎา" for กรกฎาคม, "ตุลา" for ตุลาคม.
@@ -26,7 +26,7 @@ _MONTH = "|".join(
                    for a in THAI_MONTHS_ABBR]
 )
 # A B.E. year said digit by digit ("สองห้าหกเก้า") or in full ("สองพันห้าร้อยหกสิบเก้า").
-_DIGIT = "ศูนย์|หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า"
+_DIGIT = "|".join(DIGIT_WORDS)
 _SPOKEN_YEAR = rf"(?:(?:{_DIGIT})\s*){{4}}|สองพันห้าร้อย(?:(?:{_DIGIT})?สิบ)?(?:เอ็ด|{_DIGIT})?"
 DUE = re.compile(
     # a letter or two misheard between "ภายใน" and the day ("ภายในวันให 30") does not hide the date
@@ -149,7 +149,7 @@ def _spoken_year(said: str) -> str:
         rest = said.removeprefix("สองพันห้าร้อย")
         return str(2500 + (word_to_int(rest) if rest else 0))
     digits = re.findall(_DIGIT, said)
-    return "".join(str(_DIGIT.split("|").index(d)) for d in digits)
+    return "".join(str(DIGIT_WORDS.index(d)) for d in digits)
 
 
 def year_said(text: str) -> int | None:

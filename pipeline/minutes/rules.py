@@ -505,6 +505,13 @@ def _asked(flat: str, start: int) -> bool:
                or fuzzy.phrase_key(q + "คะ") in after for q in _QUESTION)
 
 
+def _refused(flat: str, start: int, request: bool = True) -> bool:
+    """Words at `start` that are no decision: after "ขอ", "ให้", "ผม"... (`_BLOCKERS`), about an earlier
+    meeting, asked as a question, or (with `request`) asked for: "ขอให้ที่ประชุมพิจารณาเห็นชอบ"."""
+    return _before(flat, start).endswith(_BLOCKERS) or _past(flat, start) or _asked(flat, start) \
+        or request and _REQUEST.search(flat[max(0, start - 32):start]) is not None
+
+
 @lru_cache(maxsize=65536)
 def decision(flat: str, slack: float | None = None) -> Decision | None:
     """The strongest decision said in a sentence, or None (see the data above).
@@ -526,17 +533,12 @@ def decision(flat: str, slack: float | None = None) -> Decision | None:
                 if phrase == "ที่ประชุมรับทราบ" and before.endswith(_ASK_TO_NOTE) \
                         and _CLOSED.match(flat[hit.end:].removeprefix("ไว้")):
                     # a chair's "ขอให้ที่ประชุมรับทราบไว้นะครับ" closing what he told: noted (presiding only)
-                    found = Decision(_BARE, hit.start, "loose", hit.score)
-                    best = best if best is not None and best.strength >= _BARE else found
+                    best = best or Decision(_BARE, hit.start, "loose", hit.score)
                     continue
                 # an approximate hit's edge may sit a letter inside the word before ("ผม|เห็นชอบ")
-                if before.endswith(_BLOCKERS) or hit.score < fuzzy.SOUND_ALIKE and any(
+                if _refused(flat, hit.start, request=kind != "deferral") or hit.score < fuzzy.SOUND_ALIKE and any(
                         _before(flat, hit.start + d).endswith(_WHO_BLOCKERS) for d in (1, 2)):
                     continue
-                if _past(flat, hit.start) or (kind != "deferral" and _asked(flat, hit.start)):
-                    continue
-                if kind != "deferral" and _REQUEST.search(flat[max(0, hit.start - 32):hit.start]):
-                    continue  # "ขอให้ที่ประชุมพิจารณาเห็นชอบ": asking for the decision
                 closed = _CLOSED.match(flat[hit.end:]) is not None  # "...ไม่ต้องคิดเยอะ เห็นชอบครับ"
                 if phrase == "ผ่าน" and not closed:
                     continue  # "ผ่านไลน์", "ผ่านมา": only "...ตามที่อนามัยเสนอ ผ่านค่ะ" at the end
@@ -545,17 +547,13 @@ def decision(flat: str, slack: float | None = None) -> Decision | None:
                         and not _CLAUSE_END.search(flat[: hit.start]) \
                         and not (closed and (phrase in _VERBS or phrase.startswith("ผ่าน"))):
                     continue  # a bare form opens the chair's clause, after a lead-in at most
-                if kind == "deferral" and _asked(flat, hit.start):
-                    continue
                 found = Decision(strength, hit.start, kind, hit.score)
                 if best is None or (found.strength, -found.start) > (best.strength, -best.start):
                     best = found
     if best is None and slack is not None:
         # the meeting as subject, its verb heard badly but begun right ("ที่ประชุมรับศรผล...")
         for hit in fuzzy.find_all(SUBJECT, flat, (k, where)):
-            if fuzzy.key(flat[hit.end:])[0].startswith(_VERB_STARTS) and not _before(flat, hit.start).endswith(
-                    _BLOCKERS) and not _asked(flat, hit.start) and not _past(flat, hit.start) \
-                    and not _REQUEST.search(flat[max(0, hit.start - 32):hit.start]):
+            if fuzzy.key(flat[hit.end:])[0].startswith(_VERB_STARTS) and not _refused(flat, hit.start):
                 return Decision(2, hit.start, "stated", min(hit.score, slack))
     return best
 
@@ -563,9 +561,6 @@ def decision(flat: str, slack: float | None = None) -> Decision | None:
 _LABEL = re.compile(
     r"^(?:สรุปมติ(?:ของ)?(?:ระเบียบวาระ|วาระ)?(?:นี้|ที่\s*[\d.]+)?|มติที่ประชุม|ถือว่า|เป็นอันว่า|ก็|คือ|ว่า|นะ|ครับ|ค่ะ|คะ|เรื่องนี้|ขอ(?=เลื่อน)|\s)+"
 )
-
-
-_SUBJECT_KEY = fuzzy.phrase_key(SUBJECT)
 
 
 def as_resolution(words: str) -> str:
@@ -611,6 +606,15 @@ _ACTION_VERBS = (
 _HELPERS = re.compile(r"(?:ช่วย|รับไป|ไปร่วมกัน|ร่วมกัน|ไป|กลับไป|ลอง)+")
 _WHO_EXTRA = re.compile(r"^(?:ทาง|ท่าน(?=[ก-ฮ]{4}))|(?:ช่วย|รับไป|ไป|ได้|ด้วย|ทาง)+$")
 # What an assignee starts with: a unit or a person.
+# Bangkok's fifty districts, as their offices are named ("สำนักงานเขต" + the district).
+_DISTRICTS = (
+    "พระนคร", "ดุสิต", "หนองจอก", "บางรัก", "บางเขน", "บางกะปิ", "ปทุมวัน", "ป้อมปราบ", "พระโขนง", "มีนบุรี",
+    "ลาดกระบัง", "ยานนาวา", "สัมพันธวงศ์", "พญาไท", "ธนบุรี", "บางกอกใหญ่", "ห้วยขวาง", "คลองสาน", "ตลิ่งชัน",
+    "บางกอกน้อย", "บางขุนเทียน", "ภาษีเจริญ", "หนองแขม", "ราษฎร์บูรณะ", "บางพลัด", "ดินแดง", "บึงกุ่ม", "สาทร",
+    "บางซื่อ", "จตุจักร", "บางคอแหลม", "ประเวศ", "คลองเตย", "สวนหลวง", "จอมทอง", "ดอนเมือง", "ราชเทวี",
+    "ลาดพร้าว", "วัฒนา", "บางแค", "หลักสี่", "สายไหม", "คันนายาว", "สะพานสูง", "วังทองหลาง", "คลองสามวา",
+    "บางนา", "ทวีวัฒนา", "ทุ่งครุ", "บางบอน",
+)
 # Bangkok's offices by the abbreviations staff say ("สจส ช่วย..."): the minutes write the full name.
 ACRONYMS = {
     "สนป": "สำนักปลัดกรุงเทพมหานคร", "สนพ": "สำนักการแพทย์", "สนอ": "สำนักอนามัย", "สนศ": "สำนักการศึกษา",
@@ -635,12 +639,7 @@ _WHO_STARTS = (
     # Bangkok's offices and districts, as chairs name them without "สำนัก"/"สำนักงานเขต"
     "โยธา", "อนามัย", "เทศกิจ", "พัสดุ", "คลัง", "การโยธา", "การระบายน้ำ", "ระบายน้ำ", "สิ่งแวดล้อม", "การจราจร",
     "พัฒนาสังคม", "วัฒนธรรม", "ป้องกันและบรรเทา", "ผังเมือง", "การแพทย์", "การศึกษา", "สวน", "ไอที", "นิติการ",
-    "พระนคร", "ดุสิต", "หนองจอก", "บางรัก", "บางเขน", "บางกะปิ", "ปทุมวัน", "ป้อมปราบ", "พระโขนง", "มีนบุรี",
-    "ลาดกระบัง", "ยานนาวา", "สัมพันธวงศ์", "พญาไท", "ธนบุรี", "บางกอกใหญ่", "ห้วยขวาง", "คลองสาน", "ตลิ่งชัน",
-    "บางกอกน้อย", "บางขุนเทียน", "ภาษีเจริญ", "หนองแขม", "ราษฎร์บูรณะ", "บางพลัด", "ดินแดง", "บึงกุ่ม", "สาทร",
-    "บางซื่อ", "จตุจักร", "บางคอแหลม", "ประเวศ", "คลองเตย", "สวนหลวง", "จอมทอง", "ดอนเมือง", "ราชเทวี",
-    "ลาดพร้าว", "วัฒนา", "บางแค", "หลักสี่", "สายไหม", "คันนายาว", "สะพานสูง", "วังทองหลาง", "คลองสามวา",
-    "บางนา", "ทวีวัฒนา", "ทุ่งครุ", "บางบอน",
+    *_DISTRICTS,
 )
 # Someone else's order reported ("ที่ประชุมจังหวัดให้ทุกอำเภอ..."): not this meeting's assignment.
 _REPORTED = re.compile(r"ที่ประชุม|จังหวัด|กระทรวง|ผู้ว่า|ปลัด|ท่าน|สั่ง|นโยบาย|รัฐบาล|ครม|รัฐมนตรี|ซึ่ง")
@@ -1285,7 +1284,6 @@ _BMA_OFFICES = (
     "ฝ่ายการคลัง", "ฝ่ายปกครอง", "ฝ่ายพัฒนาชุมชนและสวัสดิการสังคม", "ฝ่ายการศึกษา", "ฝ่ายรายได้", "ฝ่ายทะเบียน",
     "ศูนย์บริการสาธารณสุข",
 )
-_DISTRICTS = tuple(w for w in _WHO_STARTS[_WHO_STARTS.index("พระนคร"):])
 _UNIT_NAMES = _BMA_OFFICES + tuple(f"สำนักงานเขต{d}" for d in _DISTRICTS)
 _UNIT_FLAT = tuple(sorted((flatten(n) for n in _UNIT_NAMES), key=len, reverse=True))
 # ("ผ่าน" is left out as "งั้น" is: its key is that of "พัน", and "สองพันห้าร้อย" must stay a number.)
