@@ -110,7 +110,7 @@ def test_the_planned_agenda_keeps_its_numbers_and_titles(meeting: score.Annotate
 
 # Held-out misses, kept as measured: an item discussed but not located with the planned agenda.
 _PLANNED_MISSES = {
-    "frozen4/informal": "items 4.1, 4.3", "frozen5/bilingual": "items 4.1, 4.2", "frozen5/casual": "items 2, 3, 4.2",
+    "frozen4/informal": "items 4.1, 4.3", "frozen5/casual": "items 2, 3, 4.2",
     "frozen5/informal": "items 3, 4.1, 4.3, 5",
 }
 

@@ -159,6 +159,10 @@ def year_said(text: str) -> int | None:
     return max(set(years), key=lambda y: (years.count(y), y)) - BE_OFFSET if years else None
 
 
+# What is left of a B.E. year said in words after a mishearing: "ส" first and its last digit words.
+_GARBLED_YEAR = re.compile(rf"\s*ส[\u0e01-\u0e4e]{{0,8}}?(?:{_DIGIT})(?:{_DIGIT})")
+
+
 def _date_of(m: re.Match[str], meeting_date: dt.date | None, meeting_year: int | None = None) -> dt.date | None:
     day = word_to_int(m["day"])
     month = _MONTH_FORMS[re.sub(r"[\s.]", "", m["month"])]
@@ -174,6 +178,8 @@ def _date_of(m: re.Match[str], meeting_date: dt.date | None, meeting_year: int |
         year = meeting_date.year
         if (month, day) < (meeting_date.month, meeting_date.day):
             year += 1
+    elif meeting_year and _GARBLED_YEAR.match(m.string, m.end()):
+        year = meeting_year  # "สิบห้ามิถุนายนสอราะาหกเก้า": a year was said, heard too badly to read
     else:
         return None
     try:

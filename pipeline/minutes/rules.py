@@ -35,7 +35,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from pipeline.minutes import fuzzy
+from pipeline.minutes import fuzzy, learned
 from pipeline.minutes.check import SUBJECT, supported
 from pipeline.minutes.dates import due_date, year_misheard, year_said
 from pipeline.minutes.summary import summary_indices, summary_limit
@@ -146,6 +146,7 @@ _TRANSITIONS: tuple[tuple[str, str], ...] = (
     # these are "ปีงบประมาณถัดไป", "เชิญต่อเลยครับ"
     ("ถัดไป", "next"), ("ต่อเลย", "next"),
 )
+_ITEM_WORD = fuzzy.phrase_key("วาระ")
 _FIRST_ONLY = {"ถัดไป", "ต่อเลย"}
 # A sub-item's number said alone ("4.3 ครับ เชิญ...", "ขอเริ่มที่ 4.1"), not a measure ("4.2 กิโลเมตร").
 _BARE_NUMBER_AFTER = re.compile(r"(?:เริ่มที่|ขอเริ่มที่|เรื่องแรก|ต่อไป|ต่อไปเป็น|มาที่|ไปที่|ถัดไป|ครับ|ค่ะ|นะ)\s*$")
@@ -183,6 +184,7 @@ _NOT_CUE_AFTER = ("ใน", "ตาม", "ของ", "จาก", "กับ", 
 _PAST = ("ครั้งที่แล้ว", "ครั้งก่อน", "คราวที่แล้ว", "คราวก่อน", "ครั้งที่ผ่านมา", "เมื่อครั้ง", "ประชุมที่แล้ว")
 
 
+_PAST_KEYS = tuple(fuzzy.phrase_key(p) for p in _PAST)
 _FUTURE = re.compile(r"(?<!ต่อไป)จะ(?:ขอ)?(?:สลับ|ย้าย|เลื่อน|ยก|พิจารณา|คุย|นำ|เอา|ไป|มี)?(?:ใน|ที่|เรื่อง)?\s*$")
 
 
@@ -933,8 +935,10 @@ _POINTS = re.compile(r"เรื่องแรก|เรื่องที่�
 class _Splitter:
     """Shares the transcript's sentences out among the drafts, cutting them at accepted cues."""
 
-    def __init__(self, drafts: list[_Draft], planned: bool, presiding: set[str]) -> None:
+    def __init__(self, drafts: list[_Draft], planned: bool, presiding: set[str],
+                 opens: list[float] | None = None) -> None:
         self.drafts, self.planned, self.presiding = drafts, planned, presiding
+        self.opens = opens  # the learned chance that each segment opens an item (pipeline.minutes.learned)
         self.current = -1  # the draft being heard; -1 before the first cue
         self.heard = 0
         self.fresh = 0
@@ -1018,6 +1022,42 @@ class _Splitter:
             if "." not in draft.number and not draft.subs:
                 draft.subs = word_to_int(m["n"])
 
+    def learned_opening(self, seg: int, said: list[str]) -> int | None:
+        """Which sentence of segment `seg` opens an item by the learned model alone: none when the
+        model is unsure or the rules hear a cue of their own there; the first that says the item's
+        number ("ขณะนี้ผู้แทนมาถึงแล้วนะคะ ขอย้อนกลับไปสี่จุดหนึ่ง..."), else the first sentence, or the
+        second when the first closes the item before ("ก็รับทราบกันไว้นะครับ ทีนี้ ...")."""
+        if self.opens is None or self.opens[seg] < LEARNED or not said:
+            return None
+        flats = [flatten(s) for s in said]
+        if any(find_cues(f) for f in flats):
+            return None
+        numbered = [i for i, f in enumerate(flats) if self.learned_cue(f, 1.0).number]
+        at = numbered[0] if numbered else 1 if len(flats) > 1 and decision(flats[0]) is not None else 0
+        k = fuzzy.key(flats[at])[0]
+        if decision(flats[at]) is not None:
+            return None  # a decision the rules hear is no opening, whatever the model thinks
+        if _ITEM_WORD in k or any(p in k for p in _PAST_KEYS):
+            return None  # an item named but no cue accepted: a mention ("ครั้งที่แล้วในวาระที่สอง..."), the rules' call
+        return at
+
+    def learned_cue(self, flat: str, chance: float) -> Cue:
+        """The cue of an opening only the learned model heard: the item's number when one is said
+        near the start and follows the items heard ("เรื่องสามที่ค้างมา", "ทีนี้ สี่จุดสอง"), else the next."""
+        k, where = fuzzy.key(flat)
+        majors = [int(d.number.split(".")[0]) for d in self.drafts if d.heard and d.number.split(".")[0].isdigit()]
+        last = max(majors, default=0)
+        for i in range(min(len(k), _OPENER_REACH)):
+            number, end = number_at(k, i)
+            if number is None:
+                continue
+            major = int(number.split(".")[0])
+            taken = any(d.heard and d.number == number for d in self.drafts)
+            if not taken and (major == last + 1 or major == last and "." in number):
+                return Cue(0, _flat_end(where, end, len(flat)), number, "number", score=chance)
+            break
+        return Cue(0, 0, None, "next", score=chance)
+
     def split(self, transcript: Transcript) -> tuple[list[_Part], dict[int, int]]:
         """Returns the parts heard before any cue (the chair's opening) and, for each segment
         index, the draft it belongs to: the draft of its last part, so a segment that closes one
@@ -1025,15 +1065,22 @@ class _Splitter:
         opening: list[_Part] = []
         owner: dict[int, int] = {}
         for seg, segment in enumerate(transcript.segments):
-            for sentence in sentences(segment.text):
+            said = sentences(segment.text)
+            learned_at = self.learned_opening(seg, said)
+            for n_sentence, sentence in enumerate(said):
                 flat = flatten(sentence)
                 bounds: list[tuple[int, int, bool]] = [(0, self.current, False)]
                 cues = find_cues(flat)
+                if n_sentence == learned_at:
+                    cues = (self.learned_cue(flat, self.opens[seg]),)
                 seen = 0
                 for n, cue in enumerate(cues):
                     stop = cues[n + 1].start if n + 1 < len(cues) else len(flat)
                     self.count_subs(flat[seen:cue.start])
                     seen = cue.end
+                    if self.opens is not None and self.opens[seg] < DOUBTED and n_sentence != learned_at \
+                            and (not cue.strong or cue.score < fuzzy.SOUND_ALIKE):
+                        continue  # a loose or approximate cue where the learned model hears no opening
                     target = self.locate(cue, flat, flat[cue.end:stop], segment.speaker)
                     if target is None:
                         continue
@@ -1063,13 +1110,16 @@ class _Splitter:
         return opening, owner
 
 
+DOUBTED = 0.1  # below this learned chance a loose or approximate cue of the rules opens nothing
+LEARNED = 0.5  # the learned model's chance from which an opening or a resolution it alone hears is kept
 _SLACK = 0.7  # how like a decision verb the chair's closing words must be when nothing else was found
 _CLOSING = 3  # how many of the chair's last sentences in an item may hold such a decision
 _SLACK_WORDS = 7  # letters a decision found so must say besides its subject
 _SLACK_SCORE = 0.8  # a decision found so is always a reviewer's note (below fuzzy.WEAK)
 
 
-def _resolution(draft: _Draft, presiding: set[str]) -> tuple[str, list[int], list[int], float, str] | None:
+def _resolution(draft: _Draft, presiding: set[str],
+                chances=None) -> tuple[str, list[int], list[int], float, str] | None:
     """The item's resolution: (written text, segment ids, indices of the parts used, how sure, kind).
 
     When no decision is heard, the chair's last few sentences are read again for a decision verb
@@ -1080,7 +1130,40 @@ def _resolution(draft: _Draft, presiding: set[str]) -> tuple[str, list[int], lis
         found = _decided(draft, presiding, _SLACK, set(chair[-_CLOSING:]))
         if found is not None:
             found = (*found[:3], min(found[3], _SLACK_SCORE), found[4])
+    if found is None and chances is not None:
+        found = _learned_resolution(draft, chances)
     return found
+
+
+def _refused_verb(flat: str) -> bool:
+    """A decision verb or subject said where the rules refuse one ("ผมเห็นชอบ", "ถ้าที่ประชุมอนุมัติ")."""
+    k, where = fuzzy.key(flat)
+    return any(_refused(flat, hit.start) or _before(flat, hit.start).endswith(_WHO_BLOCKERS)
+               for phrase in (*_VERBS, SUBJECT) for hit in fuzzy.find_all(phrase, flat, (k, where)))
+
+
+def _learned_resolution(draft: _Draft, chances) -> tuple[str, list[int], list[int], float, str] | None:
+    """The segment the learned model is surest states the item's resolution, as said: the rules
+    know none of its words, so the reviewer is asked to write it in the register of minutes. A
+    segment more like an assignment than a decision ("ฝากงานบุคคลไปจัดทำ...") is not one, nor is a
+    request, a question, an earlier meeting's decision or any decision verb the rules heard and
+    refused ("ผมเห็นชอบ", "ถ้าที่ประชุมอนุมัติ ก็จะ..."): the model is for the wordings they do not know."""
+    parts = [(chances[p.seg, 1], i) for i, p in enumerate(draft.parts)
+             if not p.cue and not _unsure(p.segment) and chances[p.seg, 1] > chances[p.seg, 2]
+             and not _REQUEST.search(p.flat) and not _past(p.flat, len(p.flat)) and not _asked(p.flat, 0)
+             and not _refused_verb(p.flat)]
+    if not parts:
+        return None
+    chance, best = max(parts)
+    if chance < LEARNED:
+        return None
+    seg = draft.parts[best].seg
+    used = [i for i, p in enumerate(draft.parts) if p.seg == seg and not p.cue]
+    source = " ".join(draft.parts[i].text for i in used)
+    text = written(source, cut=False)
+    if not text or not supported(text, source):
+        return None
+    return text, [draft.parts[best].segment.id], used, float(chance), "learned"
 
 
 def _decided(draft: _Draft, presiding: set[str], slack: float | None,
@@ -1123,13 +1206,55 @@ def _decided(draft: _Draft, presiding: set[str], slack: float | None,
     return None if best is None else best[1:]
 
 
+# Units a chair names when he hands one a task without any handing-over word the rules know:
+# full names, abbreviations, the short names chairs use and districts (each written in full).
+_SHORT_UNITS = {**{a: n for a, n in ACRONYMS.items()}, **{d: f"สำนักงานเขต{d}" for d in _DISTRICTS},
+                **{w: f"สำนัก{w.removeprefix('การ')}" if w.startswith(("โยธา", "อนามัย", "เทศกิจ", "ผังเมือง"))
+                   else w for w in _WHO_STARTS[_WHO_STARTS.index("โยธา"):] if w not in _DISTRICTS}}
+
+
+@lru_cache(maxsize=1)
+def _unit_mention() -> re.Pattern[str]:
+    names = {*_UNIT_FLAT, *_SHORT_UNITS, "ฝ่ายเลขา", "เขต"}
+    return re.compile(r"(?:ทาง)?(?P<who>" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + ")")
+
+
+_TASK_AFTER = re.compile(rf"^(?:ฯ|\s|นะ|ครับ|ค่ะ|ก็|เนี่ย)*(?:{_HELPERS.pattern})?\s*(?=(?:{_ACTION_VERBS}))")
+
+
+def _learned_actions(flat: str, meeting_date: dt.date | None, year: int | None,
+                     chance: float) -> list[tuple[str, str, dt.date | None, float]]:
+    """The task in a sentence the learned model hears as an assignment and the rules do not: the
+    first unit named right before a work verb ("แล้วบางขุนเทียน ส่งรายชื่อ...", "อนามัยนะครับ ช่วย
+    ช่วยตรวจ..."), with any unit joined to it ("เทศกิจกับเขตบางกะปิ ไปลงพื้นที่...")."""
+    if _SELF.search(flat[:12]) or _RELAYED.search(flat):
+        return []
+    for m in _unit_mention().finditer(flat):
+        names, end = [m["who"]], m.end()
+        while (joined := re.match(r"\s*(?:ร่วมกับ|กับ|และ)\s*", flat[end:])) and \
+                (other := _unit_mention().match(flat, end + joined.end())):
+            names.append(other["who"])
+            end = other.end()
+        after = _TASK_AFTER.match(flat[end:])
+        if after is None:
+            continue
+        task = written(flat[end + after.end():])
+        due, said = due_date(task, meeting_date, year)
+        if due:
+            task = (task[: said.start()] + task[said.end():]).strip()
+        if not task or not supported(task, flat[end + after.end():]) or _QUESTION_END.search(task):
+            return []
+        return [(_SHORT_UNITS.get(n, n), task, due, chance) for n in names]
+    return []
+
+
 def _unsure(segment: Segment) -> bool:
     """Speech with no usable words ("[ฟังไม่ชัด]") or a repeat of what was already written is never a point."""
     return "ฟังไม่ชัด" in segment.text or any(f.startswith(("unheard", "repeated")) for f in segment.flags)
 
 
 def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[str],
-          meeting_date: dt.date | None, year: int | None = None) -> AgendaItem:
+          meeting_date: dt.date | None, year: int | None = None, chances=None) -> AgendaItem:
     item = AgendaItem(number=draft.number, title=draft.title, notes=list(draft.notes))
     item.segment_ids = [s.id for s in segments]
     item.found = bool(draft.heard or draft.parts) if planned else True
@@ -1147,7 +1272,7 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[
     if draft.opened_at is not None:  # item 1 also holds the chair's welcome, before its cue
         item.opened_at = draft.opened_at.start
 
-    resolution = _resolution(draft, presiding)
+    resolution = _resolution(draft, presiding, chances)
     used: list[int] = []
     if resolution:  # none heard stays None; the renderer asks the reviewer for it
         item.resolution, item.resolution_segment_ids, used, score, kind = resolution
@@ -1158,6 +1283,8 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[
             item.notes.append("มติจับได้จากคำที่ฟังไม่ชัด โปรดฟังเสียงช่วงนี้และตรวจสอบมติ")
         elif kind == "loose":
             item.notes.append("มติเขียนจากคำพูดของประธานที่ไม่เป็นทางการ โปรดตรวจสอบถ้อยคำของมติ")
+        if kind == "learned":
+            item.notes.append("มติคัดจากคำพูดช่วงนี้ตามที่ได้ยิน โปรดฟังเสียงและเรียบเรียงมติ")
 
     for i, part in enumerate(draft.parts):
         cues = _assign_cues(part.flat)
@@ -1167,6 +1294,11 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[
         found = actions_in(part.flat, meeting_date, item.notes, presides, year)
         if not found and presides:
             found = addressed(part.flat, meeting_date, part.text, year)
+        if not found and presides and chances is not None and chances[part.seg, 2] >= LEARNED \
+                and not any(part.segment.id in a.segment_ids for a in item.actions):
+            found = _learned_actions(part.flat, meeting_date, year, float(chances[part.seg, 2]))
+            for who, *_ in found:
+                item.notes.append(f"การมอบหมายให้ \"{who}\" จับได้จากถ้อยคำที่ไม่ใช่คำมอบหมายที่รู้จัก โปรดตรวจสอบ")
         last = item.actions[-1] if item.actions else None
         if not found and last and last.due is None and last.segment_ids[-1] in (part.segment.id, part.segment.id - 1):
             # "...ให้หน่อยนะครับ ให้เสร็จภายในสามสัปดาห์ได้ไหม": the deadline said just after the task
@@ -1314,7 +1446,8 @@ def run(transcript: Transcript, meeting: Meeting) -> Minutes:
     presiding = _presiding(transcript)
     if presiding and meeting.chair and meeting.chair.name:
         presiding.add(meeting.chair.name)
-    splitter = _Splitter(drafts, planned, presiding)
+    chances = learned.probabilities(transcript)
+    splitter = _Splitter(drafts, planned, presiding, list(chances[:, 0]))
     opening, owner = splitter.split(transcript)
     notes: list[str] = []
     if not any(d.heard for d in drafts):
@@ -1335,7 +1468,7 @@ def run(transcript: Transcript, meeting: Meeting) -> Minutes:
     items = []
     for index, draft in enumerate(drafts):
         segments = [s for seg, s in enumerate(transcript.segments) if owner.get(seg, 0) == index]
-        items.append(_item(draft, segments, planned, presiding, meeting_date, year))
+        items.append(_item(draft, segments, planned, presiding, meeting_date, year, chances))
     missing = [i.number for i in items if not i.found]
     if missing:
         notes.append("ไม่พบในบันทึกเสียง: ระเบียบวาระที่ " + ", ".join(missing))
