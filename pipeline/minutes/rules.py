@@ -199,6 +199,7 @@ class Cue:
     score: float = 1.0
     strong: bool = True  # said as only a presiding speaker says it
     next_only: bool = False  # opens only the item after the current one, and not among announced points
+    learned: bool = False  # heard by the learned model alone (pipeline.minutes.learned)
 
 
 def _before(flat: str, start: int) -> str:
@@ -866,6 +867,7 @@ class _Draft:
     score: float = 1.0  # how sure its opening cue was
     cue_text: str = ""
     notes: list[str] = field(default_factory=list)
+    guessed: bool = False  # numbered in the order heard, no number being said
 
     @property
     def title_flat(self) -> str:
@@ -981,9 +983,10 @@ class _Splitter:
             return index
         if cue.number:
             major = cue.number.split(".")[0]
-            if any(d.number == cue.number for d in drafts):
+            if any(d.number == cue.number and not d.guessed for d in drafts):
                 return None
-            passed = [int(d.number.split(".")[0]) for d in drafts if d.number.split(".")[0].isdigit()]
+            # an item numbered in the order heard does not hide the numbers said after it
+            passed = [int(d.number.split(".")[0]) for d in drafts if d.number.split(".")[0].isdigit() and not d.guessed]
             if passed and int(major) < max(passed):
                 return None  # an earlier item mentioned again
             title = _title_after(rest)
@@ -1002,14 +1005,14 @@ class _Splitter:
             parent = current.number.split(".")[0]
             head = next((d for d in drafts if d.number == parent), current)
             done = sum(1 for d in drafts if d.number.startswith(parent + "."))
-            if head.subs and done < head.subs and (cue.meaning == "1") == (done == 0):
-                drafts.append(_Draft(f"{parent}.{done + 1}", BLANK))
+            if head.subs and done < head.subs and (cue.learned or (cue.meaning == "1") == (done == 0)):
+                drafts.append(_Draft(f"{parent}.{done + 1}", BLANK, guessed=True))
                 drafts[-1].notes.append("เลขวาระย่อยกำหนดตามลำดับที่ได้ยิน โปรดตรวจสอบ")
                 return len(drafts) - 1
         if cue.meaning == "1" and drafts:
             return None
         numbers = [int(d.number.split(".")[0]) for d in drafts if d.number.split(".")[0].isdigit()]
-        draft = _Draft(str(max(numbers, default=0) + 1), cue.title or BLANK)
+        draft = _Draft(str(max(numbers, default=0) + 1), cue.title or BLANK, guessed=True)
         draft.notes.append("เลขวาระกำหนดตามลำดับที่ได้ยิน เพราะไม่ได้ยินเลขวาระ โปรดตรวจสอบ")
         drafts.append(draft)
         return len(drafts) - 1
@@ -1023,22 +1026,22 @@ class _Splitter:
                 draft.subs = word_to_int(m["n"])
 
     def learned_opening(self, seg: int, said: list[str]) -> int | None:
-        """Which sentence of segment `seg` opens an item by the learned model alone: none when the
-        model is unsure or the rules hear a cue of their own there; the first that says the item's
-        number ("ขณะนี้ผู้แทนมาถึงแล้วนะคะ ขอย้อนกลับไปสี่จุดหนึ่ง..."), else the first sentence, or the
-        second when the first closes the item before ("ก็รับทราบกันไว้นะครับ ทีนี้ ...")."""
+        """Which sentence of segment `seg` the learned model opens an item at when the rules open
+        none there (see `split`): none when the model is unsure; else the first in which the rules
+        hear a cue they may yet refuse ("วาระที่คุรดสาม" read as item 3 after item 4), the first that
+        says the item's number ("ขณะนี้ผู้แทนมาถึงแล้วนะคะ ขอย้อนกลับไปสี่จุดหนึ่ง..."), or the first
+        sentence, the second when the first closes the item before ("ก็รับทราบกันไว้นะครับ ทีนี้ ...")."""
         if self.opens is None or self.opens[seg] < LEARNED or not said:
             return None
         flats = [flatten(s) for s in said]
-        if any(find_cues(f) for f in flats):
-            return None
+        cued = [i for i, f in enumerate(flats) if find_cues(f)]
         numbered = [i for i, f in enumerate(flats) if self.learned_cue(f, 1.0).number]
-        at = numbered[0] if numbered else 1 if len(flats) > 1 and decision(flats[0]) is not None else 0
+        at = (cued or numbered or [1 if len(flats) > 1 and decision(flats[0]) is not None else 0])[0]
         k = fuzzy.key(flats[at])[0]
         if decision(flats[at]) is not None:
             return None  # a decision the rules hear is no opening, whatever the model thinks
-        if _ITEM_WORD in k or any(p in k for p in _PAST_KEYS):
-            return None  # an item named but no cue accepted: a mention ("ครั้งที่แล้วในวาระที่สอง..."), the rules' call
+        if _ITEM_WORD in k and at not in cued:
+            return None  # an item named where the rules hear no cue: a mention ("ตามที่รายงานไว้ในวาระที่ 3")
         return at
 
     def learned_cue(self, flat: str, chance: float) -> Cue:
@@ -1054,9 +1057,21 @@ class _Splitter:
             major = int(number.split(".")[0])
             taken = any(d.heard and d.number == number for d in self.drafts)
             if not taken and (major == last + 1 or major == last and "." in number):
-                return Cue(0, _flat_end(where, end, len(flat)), number, "number", score=chance)
+                return Cue(0, _flat_end(where, end, len(flat)), number, "number", score=chance, learned=True)
             break
-        return Cue(0, 0, None, "next", score=chance)
+        return Cue(0, 0, None, "next", score=chance, learned=True)
+
+    def open(self, target: int, cue: Cue, segment: Segment, flat: str) -> None:
+        """Draft `target` is opened by `cue`, said in `segment`."""
+        self.current = target
+        draft = self.drafts[target]
+        head = next((d for d in self.drafts if d.number == draft.number.split(".")[0]), draft)
+        if self.planned and head is not draft and not head.heard:  # 4.1 opened: 4 was too
+            head.heard, head.opened_at, head.order, self.heard = True, segment, self.heard, self.heard + 1
+        draft.heard, draft.opened_at, draft.order = True, segment, self.heard
+        draft.score, draft.cue_text = cue.score, flat[cue.start:cue.end]
+        self.heard += 1
+        self.fresh = 3  # this and the next two sentences may say how many sub-items it has
 
     def split(self, transcript: Transcript) -> tuple[list[_Part], dict[int, int]]:
         """Returns the parts heard before any cue (the chair's opening) and, for each segment
@@ -1067,33 +1082,34 @@ class _Splitter:
         for seg, segment in enumerate(transcript.segments):
             said = sentences(segment.text)
             learned_at = self.learned_opening(seg, said)
+            opened = False  # an item opened in this segment
             for n_sentence, sentence in enumerate(said):
                 flat = flatten(sentence)
                 bounds: list[tuple[int, int, bool]] = [(0, self.current, False)]
                 cues = find_cues(flat)
-                if n_sentence == learned_at:
-                    cues = (self.learned_cue(flat, self.opens[seg]),)
                 seen = 0
                 for n, cue in enumerate(cues):
                     stop = cues[n + 1].start if n + 1 < len(cues) else len(flat)
                     self.count_subs(flat[seen:cue.start])
                     seen = cue.end
-                    if self.opens is not None and self.opens[seg] < DOUBTED and n_sentence != learned_at \
+                    if self.opens is not None and self.opens[seg] < DOUBTED \
                             and (not cue.strong or cue.score < fuzzy.SOUND_ALIKE):
                         continue  # a loose or approximate cue where the learned model hears no opening
                     target = self.locate(cue, flat, flat[cue.end:stop], segment.speaker)
-                    if target is None:
-                        continue
-                    self.current = target
-                    draft = self.drafts[target]
-                    head = next((d for d in self.drafts if d.number == draft.number.split(".")[0]), draft)
-                    if self.planned and head is not draft and not head.heard:  # 4.1 opened: 4 was too
-                        head.heard, head.opened_at, head.order, self.heard = True, segment, self.heard, self.heard + 1
-                    draft.heard, draft.opened_at, draft.order = True, segment, self.heard
-                    draft.score, draft.cue_text = cue.score, flat[cue.start:cue.end]
-                    self.heard += 1
-                    bounds.append((cue.start, target, True))
-                    self.fresh = 3  # this and the next two sentences may say how many sub-items it has
+                    if target is not None:
+                        self.open(target, cue, segment, flat)
+                        bounds.append((cue.start, target, True))
+                        opened = True
+                if n_sentence == learned_at and not opened:  # the model heard an opening the rules did not
+                    cue = self.learned_cue(flat, self.opens[seg])
+                    # where the rules refused their own cues (an item said again, a mention) only a new
+                    # number said opens one ("วาระที่คุรดสาม" heard as item 3 of 4.3 is 4.3 no longer)
+                    target = None if cues and cue.number is None else \
+                        self.locate(cue, flat, flat[cue.end:], segment.speaker)
+                    if target is not None:
+                        self.open(target, cue, segment, flat)
+                        bounds = [(0, target, True)]
+                        opened = True
 
                 self.count_subs(flat[seen:])
                 self.fresh -= 1
@@ -1110,7 +1126,7 @@ class _Splitter:
         return opening, owner
 
 
-DOUBTED = 0.1  # below this learned chance a loose or approximate cue of the rules opens nothing
+DOUBTED = 0.25  # below this learned chance a loose or approximate cue of the rules opens nothing
 LEARNED = 0.5  # the learned model's chance from which an opening or a resolution it alone hears is kept
 _SLACK = 0.7  # how like a decision verb the chair's closing words must be when nothing else was found
 _CLOSING = 3  # how many of the chair's last sentences in an item may hold such a decision
