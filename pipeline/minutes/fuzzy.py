@@ -147,8 +147,10 @@ def canonical(text: str, vocabulary: tuple[str, ...], bounds: set[int] | None = 
             continue
         if bounds is not None and len(phrase_key(phrase)) < 7 and not {hit.start, hit.end} <= bounds:
             continue
-        # an exact phrase is kept unless the rewrite is longer and holds it whole ("สิ่นเดือน" holds "เดือน")
-        if any(a < hit.end and hit.start < b and not (hit.start <= a and b <= hit.end and hit.end - hit.start > b - a)
+        # an exact phrase is kept unless the rewrite is longer, holds it whole and says it ("สิ่นเดือน" holds
+        # "เดือน" and "สิ้นเดือน" says it; "สำนักงานเขตบางกะปิ ไปล" is not "สำนักงานเขตบางกอกใหญ่")
+        if any(a < hit.end and hit.start < b and not (hit.start <= a and b <= hit.end and hit.end - hit.start > b - a
+                                                      and text[a:b] in phrase)
                for a, b in kept) or any(a < hit.end and hit.start < b for a, b, _ in spans):
             continue
         spans.append((hit.start, hit.end, phrase))

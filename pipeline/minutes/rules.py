@@ -624,7 +624,7 @@ ACRONYMS = {
     "สนย": "สำนักการโยธา", "สนน": "สำนักการระบายน้ำ", "สสล": "สำนักสิ่งแวดล้อม", "สจส": "สำนักการจราจรและขนส่ง",
     "สนค": "สำนักการคลัง", "สนท": "สำนักเทศกิจ", "สพส": "สำนักพัฒนาสังคม", "สวท": "สำนักวัฒนธรรม กีฬา และการท่องเที่ยว",
     "สปภ": "สำนักป้องกันและบรรเทาสาธารณภัย", "สผม": "สำนักผังเมือง", "สยป": "สำนักยุทธศาสตร์และประเมินผล",
-    "สงป": "สำนักงบประมาณกรุงเทพมหานคร",
+    "สงป": "สำนักงบประมาณกรุงเทพมหานคร", "กฟน": "การไฟฟ้านครหลวง", "กปน": "การประปานครหลวง",
 }
 
 
@@ -1261,7 +1261,40 @@ def _learned_actions(flat: str, meeting_date: dt.date | None, year: int | None,
         if not task or not supported(task, flat[end + after.end():]) or _QUESTION_END.search(task):
             return []
         return [(_SHORT_UNITS.get(n, n), task, due, chance) for n in names]
-    return []
+    return _heard_unit_action(flat, meeting_date, year, chance) if chance >= _SURE else []
+
+
+_HEARD_UNIT = 0.8  # how like a unit's name (five key letters or more) what was heard must be
+_SURE = 0.8  # the learned chance from which an assignment is kept with its unit heard approximately
+
+
+@lru_cache(maxsize=1)
+def _unit_forms() -> tuple[str, ...]:
+    forms = {*_UNIT_FLAT, *(n for n in _SHORT_UNITS if len(fuzzy.phrase_key(n)) >= 4), "ฝ่ายเลขา"}
+    return tuple(sorted(forms, key=lambda n: -len(n)))
+
+
+def _heard_unit_action(flat: str, meeting_date: dt.date | None, year: int | None,
+                       chance: float) -> list[tuple[str, str, dt.date | None, float]]:
+    """A sentence the learned model is sure gives a task whose work verb was heard too badly for
+    `_learned_actions` ("รบกวนตลาด งรกชื่...", "อนถมัยทำใครแาชุด..."): the first unit it names,
+    approximately, and what follows as the task."""
+    k = fuzzy.key(flat)
+    hits = [(h.start, -(h.end - h.start), h, n) for n in _unit_forms()
+            for h in fuzzy.find_all(n, flat, k, _HEARD_UNIT if len(fuzzy.phrase_key(n)) >= 5 else None)]
+    if not hits:
+        return []
+    _, _, hit, name = min(hits, key=lambda x: x[:2])
+    if _SELF.search(flat[: hit.start]) or _REPORTED.search(flat[max(0, hit.start - 12): hit.start]):
+        return []
+    rest = flat[hit.end:]
+    task = written(_HELPERS.sub("", rest[:8], count=1) + rest[8:]).strip()
+    due, said = due_date(task, meeting_date, year)
+    if due:
+        task = (task[: said.start()] + task[said.end():]).strip()
+    if len(task) < 4 or not supported(task, rest):
+        return []
+    return [(_SHORT_UNITS.get(name, name), task, due, min(chance, fuzzy.WEAK - 0.01))]
 
 
 def _unsure(segment: Segment) -> bool:
