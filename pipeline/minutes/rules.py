@@ -941,6 +941,7 @@ class _Splitter:
                  opens: list[float] | None = None) -> None:
         self.drafts, self.planned, self.presiding = drafts, planned, presiding
         self.opens = opens  # the learned chance that each segment opens an item (pipeline.minutes.learned)
+        self.chance = 0.3  # that chance for the segment being split (0.3: no opinion, see LEARNED and DOUBTED)
         self.current = -1  # the draft being heard; -1 before the first cue
         self.heard = 0
         self.fresh = 0
@@ -987,8 +988,11 @@ class _Splitter:
                 return None
             # an item numbered in the order heard does not hide the numbers said after it
             passed = [int(d.number.split(".")[0]) for d in drafts if d.number.split(".")[0].isdigit() and not d.guessed]
-            if passed and int(major) < max(passed):
-                return None  # an earlier item mentioned again
+            if passed and int(major) < max(passed) and self.chance < LEARNED:
+                return None  # an earlier item mentioned again (unless the model hears an opening: an item
+                # heard with a wrong, higher number before, "ครบ 12 คน" read as item 12, hides no later one)
+            if int(major) > max(passed, default=0) + 2 and self.chance < DOUBTED:
+                return None  # a number far ahead where the model hears no opening: a count, not an item
             title = _title_after(rest)
             title = cue.title if title == BLANK and cue.title else title
             drafts.append(_Draft(cue.number, title))
@@ -1081,6 +1085,7 @@ class _Splitter:
         owner: dict[int, int] = {}
         for seg, segment in enumerate(transcript.segments):
             said = sentences(segment.text)
+            self.chance = self.opens[seg] if self.opens is not None else 0.3
             learned_at = self.learned_opening(seg, said)
             opened = False  # an item opened in this segment
             for n_sentence, sentence in enumerate(said):
