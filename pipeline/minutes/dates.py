@@ -43,12 +43,26 @@ RELATIVE = re.compile(
     rf"|(?:ภายใน|ก่อน)(?P<end>สิ้น)?(?P<period>สัปดาห์|อาทิตย์|เดือน|ไตรมาส|ปีงบประมาณ|ปีงบ|ปี)(?P<which>นี้|หน้า)"
     rf"|(?:ภายใน|ก่อน)(?P<end2>สิ้น)(?P<period2>สัปดาห์|อาทิตย์|เดือน|ไตรมาส|ปีงบประมาณ|ปีงบ|ปี)"
     rf"|(?:ภายใน|ก่อน)วัน(?P<weekday>{'|'.join(sorted(_WEEKDAYS, key=len, reverse=True))})(?:ที่)?(?P<wwhich>นี้|หน้า)?"
+    # "ภายในศุกร์นี้": the weekday without "วัน", with นี้/หน้า
+    rf"|(?:ภายใน|ก่อน)(?P<weekday2>{'|'.join(sorted(_WEEKDAYS, key=len, reverse=True))})(?P<wwhich2>นี้|หน้า)"
     rf"|ภายใน(?:วัน)?(?P<day>พรุ่งนี้|วันนี้|นี้)"
     rf"|(?:ภายใน|ก่อน)(?:สิ้น)?เดือน(?P<month_name>{'|'.join(THAI_MONTHS)})(?:\s*(?P<month_year>\d{{4}}))?"
     # "ภายใน"/"ก่อน" misheard or lost ("ให้แล้นสิ้นไตรมาสนี้"): an end of a period, or a weekday with
     # นี้/หน้า, still says when; a bare number of weeks does not (a duration, not a deadline)
     rf"|(?P<end3>สิ้น)(?P<period3>สัปดาห์|อาทิตย์|เดือน|ไตรมาส|ปีงบประมาณ|ปีงบ|ปี)(?P<which3>นี้|หน้า)?"
     rf"|วัน(?P<weekday3>{'|'.join(sorted(_WEEKDAYS, key=len, reverse=True))})(?P<wwhich3>นี้|หน้า)"
+)
+
+
+# Relative deadlines as said most often, for the engines to spell right when misheard
+# ("ภายใราะกร์นี้" is "ภายในศุกร์นี้"): see pipeline.minutes.fuzzy.canonical.
+_SPAN_WORDS = ("หนึ่ง", "สอง", "สาม", "สี่", "ห้า", "เจ็ด", "สิบ", "สิบห้า", "ยี่สิบ", "สามสิบ", "สี่สิบห้า", "หกสิบ", "เก้าสิบ")
+SPOKEN_DEADLINES = tuple(
+    [f"{lead}{day}{d}{which}" for lead in ("ภายใน", "ก่อน") for day in ("วัน", "")
+     for d in (w.removeprefix("วัน") for w in THAI_WEEKDAYS) for which in ("นี้", "หน้า")]
+    + [f"{lead}สิ้น{p}{which}" for lead in ("ภายใน", "ก่อน") for p in ("สัปดาห์", "เดือน", "ไตรมาส", "ปีงบประมาณ", "ปี")
+       for which in ("นี้", "หน้า", "")]
+    + [f"ภายใน{n}{unit}" for n in _SPAN_WORDS for unit in ("วัน", "สัปดาห์", "อาทิตย์", "เดือน")]
 )
 
 
@@ -61,8 +75,8 @@ def relative_date(m: re.Match[str], date: dt.date) -> dt.date:
         if m["unit"] in ("สัปดาห์", "อาทิตย์"):
             return date + dt.timedelta(weeks=n)
         return _add_months(date, n)
-    if m["weekday"] or m["weekday3"]:
-        weekday, which = (m["weekday"], m["wwhich"]) if m["weekday"] else (m["weekday3"], m["wwhich3"])
+    if m["weekday"] or m["weekday2"] or m["weekday3"]:
+        weekday, which = next((m[f"weekday{n}"], m[f"wwhich{n}"]) for n in ("", "2", "3") if m[f"weekday{n}"])
         day = date + dt.timedelta(days=(_WEEKDAYS[weekday] - date.weekday()) % 7)
         return day + dt.timedelta(weeks=1) if which == "หน้า" else day
     if m["day"]:

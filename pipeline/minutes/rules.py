@@ -37,7 +37,7 @@ from rapidfuzz import fuzz
 
 from pipeline.minutes import fuzzy, learned
 from pipeline.minutes.check import SUBJECT, supported
-from pipeline.minutes.dates import due_date, year_misheard, year_said
+from pipeline.minutes.dates import SPOKEN_DEADLINES, due_date, year_misheard, year_said
 from pipeline.minutes.summary import summary_indices, summary_limit
 from pipeline.minutes.text import (
     NUMWORD,
@@ -1474,7 +1474,7 @@ _UNIT_NAMES = _BMA_OFFICES + tuple(f"สำนักงานเขต{d}" for d
 _UNIT_FLAT = tuple(sorted((flatten(n) for n in _UNIT_NAMES), key=len, reverse=True))
 # ("ผ่าน" is left out as "งั้น" is: its key is that of "พัน", and "สองพันห้าร้อย" must stay a number.)
 _VOCABULARY = fuzzy.vocabulary(_CUE_WORDS, THAI_MONTHS, [p for _, p in _STATED], [p for p in _LOOSE if p != "ผ่าน"],
-                               _DEFER, _LEAD_WORDS, _UNIT_NAMES)
+                               _DEFER, _LEAD_WORDS, _UNIT_NAMES, SPOKEN_DEADLINES)
 
 
 def _bounds(text: str) -> set[int]:
