@@ -1131,6 +1131,7 @@ class _Splitter:
         return opening, owner
 
 
+DOUBTED_TASK = 0.05  # below this learned chance no assignment the rules read is kept
 DOUBTED = 0.25  # below this learned chance a loose or approximate cue of the rules opens nothing
 LEARNED = 0.5  # the learned model's chance from which an opening or a resolution it alone hears is kept
 _SLACK = 0.7  # how like a decision verb the chair's closing words must be when nothing else was found
@@ -1363,6 +1364,8 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[
                 last.segment_ids = list(dict.fromkeys([*last.segment_ids, part.segment.id]))
                 last.end = part.segment.end
                 used.append(i)
+        if found and chances is not None and chances[part.seg, 2] < DOUBTED_TASK:
+            found = []  # the model is sure no task is given here ("เชิญโยธาชี้แจง", "ฝ่ายเลขาส่งเวียนไปแล้ว")
         for who, task, due, score in found:
             item.actions.append(Action(
                 assignee=who, task=task, due=due.isoformat() if due else None,
