@@ -132,6 +132,9 @@ _LOOSE_INTRO = tuple(map(fuzzy.phrase_key, ("ขอเข้าสู่", "เ�
 # Transitions that open the next item without a number (meaning: "1" the first, "next", "other").
 _TRANSITIONS: tuple[tuple[str, str], ...] = (
     ("เรื่องแรก", "1"), ("วาระแรก", "1"), ("ประเด็นแรก", "1"), ("เอาเรื่อง", "1"),
+    # the chair's own news opens the first item ("แจ้งก่อนสองเรื่อง", "ผมแจ้งก่อนสั้นๆ"): only before any item
+    ("แจ้งก่อน", "1"), ("ผมขอแจ้ง", "1"), ("ขอแจ้งให้ทราบ", "1"),
+    ("ข้อสอง", "sub2"), ("ข้อสาม", "sub3"), ("ข้อสุดท้าย", "sublast"),
     ("เรื่องถัดไป", "next"), ("เรื่องต่อไป", "next"), ("วาระถัดไป", "next"), ("วาระต่อไป", "next"),
     ("ประเด็นถัดไป", "next"), ("ประเด็นต่อไป", "next"), ("ขยับไปเรื่อง", "next"), ("ขยับไปที่เรื่อง", "next"),
     ("ไปเรื่องต่อไป", "next"), ("เรื่องสุดท้าย", "next"), ("วาระสุดท้าย", "next"), ("ต่อไปเรื่อง", "next"),
@@ -955,7 +958,11 @@ class _Splitter:
             current = drafts[self.current] if self.current >= 0 else None
             head = next((d for d in drafts if current and d.number == current.number.split(".")[0]), current)
             major = agenda_number(current.number).split(".")[0] if current else "0"
-            if head is not None and head.subs or not major.isdigit() or cue.number != str(int(major) + 1):
+            sub = current.number.split(".") if current else []
+            if len(sub) == 2 and sub[1].isdigit() and cue.number == str(int(sub[1]) + 1):
+                # "เรื่องที่สอง ..." said first after 4.1: the next sub-item
+                cue = replace(cue, number=f"{sub[0]}.{cue.number}", next_only=False)
+            elif head is not None and head.subs or not major.isdigit() or cue.number != str(int(major) + 1):
                 return None
             if current is not None and any(_POINTS.search(p.flat) for p in current.parts):
                 return None  # "เรื่องแรก ... เรื่องที่สอง ...": the points of the item being heard
@@ -964,7 +971,12 @@ class _Splitter:
             parent = current.number.split(".")[0] if current else ""
             head = next((d for d in drafts if d.number == parent), current)
             which = str(head.subs) if head is not None and cue.meaning == "sublast" else cue.meaning[3:]
-            if head is None or not head.subs or int(which) > head.subs:
+            if head is not None and not head.subs:  # none announced: only the next one in order
+                done = sum(1 for d in drafts if d.number.startswith(parent + ".") and d.heard)
+                which = str(done + 1) if cue.meaning == "sublast" else which
+                if int(which) != done + 1 or not parent.isdigit():
+                    return None
+            elif head is None or int(which) > head.subs:
                 return None
             cue = replace(cue, number=f"{parent}.{which}", meaning="number")
         if self.planned:
@@ -1013,6 +1025,12 @@ class _Splitter:
                 drafts.append(_Draft(f"{parent}.{done + 1}", BLANK, guessed=True))
                 drafts[-1].notes.append("เลขวาระย่อยกำหนดตามลำดับที่ได้ยิน โปรดตรวจสอบ")
                 return len(drafts) - 1
+        if cue.meaning == "1" and current is not None and "." not in current.number and self.fresh > 0 \
+                and current.number.isdigit() and not any(d.number.startswith(current.number + ".") for d in drafts):
+            # "เรื่องเพื่อพิจารณา ... เรื่องแรกเลย ...": the first sub-item of the item just opened
+            drafts.append(_Draft(f"{current.number}.1", BLANK, guessed=True))
+            drafts[-1].notes.append("เลขวาระย่อยกำหนดตามลำดับที่ได้ยิน โปรดตรวจสอบ")
+            return len(drafts) - 1
         if cue.meaning == "1" and drafts:
             return None
         numbers = [int(d.number.split(".")[0]) for d in drafts if d.number.split(".")[0].isdigit()]
