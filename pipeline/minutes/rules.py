@@ -1026,8 +1026,10 @@ class _Splitter:
                 drafts[-1].notes.append("เลขวาระย่อยกำหนดตามลำดับที่ได้ยิน โปรดตรวจสอบ")
                 return len(drafts) - 1
         if cue.meaning == "1" and current is not None and "." not in current.number and self.fresh > 0 \
-                and current.number.isdigit() and not any(d.number.startswith(current.number + ".") for d in drafts):
-            # "เรื่องเพื่อพิจารณา ... เรื่องแรกเลย ...": the first sub-item of the item just opened
+                and current.number.isdigit() and int(current.number) > 2 \
+                and not any(d.number.startswith(current.number + ".") for d in drafts):
+            # "เรื่องเพื่อพิจารณา ... เรื่องแรกเลย ...": the first sub-item of the item just opened (in items 1
+            # and 2 "เรื่องแรก" is the chair's first point)
             drafts.append(_Draft(f"{current.number}.1", BLANK, guessed=True))
             drafts[-1].notes.append("เลขวาระย่อยกำหนดตามลำดับที่ได้ยิน โปรดตรวจสอบ")
             return len(drafts) - 1
