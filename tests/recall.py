@@ -78,8 +78,8 @@ EXPECTED: dict[str, Expected] = {
     ], [
         ("3", "สำนักสิ่งแวดล้อม", "ดำเนินการสำรวจพื้นที่ที่เหลือให้แล้วเสร็จ", "2026-05-31"),
         ("4", "กองคลัง", "ดำเนินการจัดซื้อ", "2026-06-15"),
-        # no year said and no meeting date: the deadline stays in the task, due unknown
-        ("5", "ฝ่ายเลขานุการ", "ส่งหนังสือเชิญประชุมครั้งต่อไปภายในวันที่ 10 กรกฎาคม", None),
+        # no year said and no meeting date: the year the meeting names ("ครั้งที่ 1/2569"), with a note
+        ("5", "ฝ่ายเลขานุการ", "ส่งหนังสือเชิญประชุมครั้งต่อไป", "2026-07-10"),
     ]),
     "informal": Expected("informal: titles said loosely, spoken closings ('รับทราบนะคะ')", "2026-04-20",
                          SIX_ITEMS, [

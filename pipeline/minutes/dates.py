@@ -137,6 +137,12 @@ def dates_said(text: str, meeting_date: dt.date | None) -> list[dt.date]:
     return [d for d in found if d is not None]
 
 
+def year_assumed(m: re.Match[str], meeting_date: dt.date | None) -> bool:
+    """Whether a DUE match's year is the one the meeting says it is in, none being said or known."""
+    return meeting_date is None and "day" in m.re.groupindex and bool(m.groupdict().get("month")) \
+        and not (m["year"] and _year(m["year"]) is not None)
+
+
 def year_misheard(m: re.Match[str], year: int | None) -> bool:
     """Whether the year said with a DUE match cannot be right for a meeting held in `year` (C.E.):
     three digits ("256"), or not within a year before to three after it."""
@@ -173,10 +179,6 @@ def year_said(text: str) -> int | None:
     return max(set(years), key=lambda y: (years.count(y), y)) - BE_OFFSET if years else None
 
 
-# What is left of a B.E. year said in words after a mishearing: "ส" first and its last digit words.
-_GARBLED_YEAR = re.compile(rf"\s*ส[\u0e01-\u0e4e]{{0,8}}?(?:{_DIGIT})(?:{_DIGIT})")
-
-
 def _date_of(m: re.Match[str], meeting_date: dt.date | None, meeting_year: int | None = None) -> dt.date | None:
     day = word_to_int(m["day"])
     month = _MONTH_FORMS[re.sub(r"[\s.]", "", m["month"])]
@@ -192,8 +194,10 @@ def _date_of(m: re.Match[str], meeting_date: dt.date | None, meeting_year: int |
         year = meeting_date.year
         if (month, day) < (meeting_date.month, meeting_date.day):
             year += 1
-    elif meeting_year and _GARBLED_YEAR.match(m.string, m.end()):
-        year = meeting_year  # "สิบห้ามิถุนายนสอราะาหกเก้า": a year was said, heard too badly to read
+    elif meeting_year:
+        # no year said (or one heard too badly to read, "สิบห้ามิถุนายนสอราะาหกเก้า") and no meeting date: the
+        # year the meeting says it is in ("ครั้งที่ 1/2569"), as a secretary writes it (see `year_assumed`)
+        year = meeting_year
     else:
         return None
     try:

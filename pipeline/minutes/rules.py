@@ -37,7 +37,7 @@ from rapidfuzz import fuzz
 
 from pipeline.minutes import fuzzy, learned
 from pipeline.minutes.check import SUBJECT, supported
-from pipeline.minutes.dates import SPOKEN_DEADLINES, due_date, year_misheard, year_said
+from pipeline.minutes.dates import SPOKEN_DEADLINES, due_date, year_assumed, year_misheard, year_said
 from pipeline.minutes.summary import summary_indices, summary_limit
 from pipeline.minutes.text import (
     NUMWORD,
@@ -737,6 +737,8 @@ def actions_in(
         due, said = due_date(task, meeting_date, year)
         if due and year_misheard(said, year):
             notes.append(f"ปีของกำหนดเวลา \"{said.group()}\" ฟังไม่ชัด จึงใช้ปีของการประชุม โปรดตรวจสอบ")
+        elif due and year_assumed(said, meeting_date):
+            notes.append(f"กำหนดเวลา \"{said.group()}\" ไม่ได้ระบุปี จึงใช้ปีที่กล่าวถึงในการประชุม โปรดตรวจสอบ")
         if due:
             task = (task[: said.start()] + task[said.end():]).strip()
         elif said and meeting_date is None and not said.groupdict().get("month"):
@@ -1190,17 +1192,23 @@ def _learned_resolution(draft: _Draft, chances) -> tuple[str, list[int], list[in
     segment more like an assignment than a decision ("ฝากงานบุคคลไปจัดทำ...") is not one, nor is a
     request, a question, an earlier meeting's decision or any decision verb the rules heard and
     refused ("ผมเห็นชอบ", "ถ้าที่ประชุมอนุมัติ ก็จะ..."): the model is for the wordings they do not know."""
-    parts = [(chances[p.seg, 1], i) for i, p in enumerate(draft.parts)
-             if not p.cue and not _unsure(p.segment) and chances[p.seg, 1] > chances[p.seg, 2]
-             and not _REQUEST.search(p.flat) and not _past(p.flat, len(p.flat)) and not _asked(p.flat, 0)
-             and not _refused_verb(p.flat)]
-    if not parts:
+    said: dict[int, list[int]] = {}  # segment -> its parts in this item, each judged with its segment
+    for i, p in enumerate(draft.parts):
+        if not p.cue:
+            said.setdefault(p.seg, []).append(i)
+
+    def refused(p: _Part) -> bool:
+        return bool(_REQUEST.search(p.flat) or _past(p.flat, len(p.flat)) or _asked(p.flat, 0)
+                    or _refused_verb(p.flat) or actions_in(p.flat, None, []))
+
+    segments = [(chances[seg, 1], seg) for seg, used in said.items()
+                if chances[seg, 1] >= LEARNED and chances[seg, 1] > chances[seg, 2]
+                and not _unsure(draft.parts[used[0]].segment) and not any(refused(draft.parts[i]) for i in used)]
+    if not segments:
         return None
-    chance, best = max(parts)
-    if chance < LEARNED:
-        return None
-    seg = draft.parts[best].seg
-    used = [i for i, p in enumerate(draft.parts) if p.seg == seg and not p.cue]
+    chance, seg = max(segments)
+    used = said[seg]
+    best = used[-1]
     source = " ".join(draft.parts[i].text for i in used)
     text = written(source, cut=False)
     if not text or not supported(text, source):

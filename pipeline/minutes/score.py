@@ -13,7 +13,9 @@ score works on text with recognition errors (pipeline.noise), where no wording s
 - an assignment is found when an output action cites the segment it was said in, names the
   assignee (fuzzy, so a misheard letter does not count) and gives the right due date (none when
   the date cannot be known: a relative deadline and no meeting date). The task is not compared:
-  the annotation writes it in the written register, the engine in the words said.
+  the annotation writes it in the written register, the engine in the words said. A day and month
+  said without a year, and no meeting date given, may be dated in the year the meeting names or
+  not at all (the annotations' authors differ on it).
 
 Each output item, resolution or action counts for at most one true one.
 """
@@ -26,6 +28,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from pipeline.minutes.dates import DUE
 from pipeline.minutes.text import flatten
 from pipeline.types import AgendaTitle, Meeting, Minutes, Transcript, from_dict
 
@@ -89,6 +92,14 @@ def _similar(expected: str, got: str | None, threshold: int) -> bool:
     return bool(got) and fuzz.partial_ratio(flatten(expected), flatten(got or "")) >= threshold
 
 
+def _no_year(said: str | None) -> bool:
+    """A day and month said without a year ("ภายในวันที่ 20 มีนาคม"): with no meeting date its year is
+    the one the meeting says it is in, or unknown. The annotations differ (some authors count it a
+    calendar date, others one that needs the meeting's date), so either answer is right."""
+    m = DUE.search(flatten(said)) if said else None
+    return bool(m and not m["year"])
+
+
 def score(meeting: Annotated, minutes: Minutes, planned: bool) -> Score:
     """Compare an engine's minutes of `meeting` with its annotation (see the module's doc)."""
     result = Score(meeting.name)
@@ -141,9 +152,10 @@ def score(meeting: Annotated, minutes: Minutes, planned: bool) -> Score:
     for e in (a for item in heard for a in item["actions"]):
         result.actions += 1
         due = None if (e.get("needs_date") and not planned) else e.get("due")
+        dues = {due, e.get("due"), None} if not planned and _no_year(e.get("due_said")) else {due}
         hit = next((n for n in free if e["segment"] in outputs[n].segment_ids
                     and _similar(e["assignee"], outputs[n].assignee, _ASSIGNEE_SIMILARITY)
-                    and outputs[n].due == due), None)
+                    and outputs[n].due in dues), None)
         if hit is None:
             near = [f"{a.assignee} | {a.task} | {a.due}" for a in outputs if e["segment"] in a.segment_ids]
             result.misses.append(f"assignment {e['assignee']} {e['task']} {due} (segment {e['segment']}) missed"
