@@ -1331,6 +1331,36 @@ def _heard_unit_action(flat: str, meeting_date: dt.date | None, year: int | None
     return [(_SHORT_UNITS.get(name, name), task, due, min(chance, fuzzy.WEAK - 0.01))]
 
 
+def _tasks(flat: str, said: str, meeting_date: dt.date | None, notes: list[str], presides: bool,
+           year: int | None, chance: float | None) -> list[tuple[str, str, dt.date | None, float]]:
+    """The assignments in a sentence: by the rules' handing-over words, by a unit addressed, or (with
+    the learned `chance` of a task, None once one was found in the segment) by a unit named before a
+    work verb. A second unit turned to in the same breath ("...ส่งมาภายในวันที่ 30 ตุลาคม
+    ส่วนสิ่งแวดล้อมช่วยส่งสเปก...") gets its own task, when each half holds one."""
+    cut = _second_task(flat) if presides else None
+    if cut:
+        first = _tasks(flat[: cut[0]], flat[: cut[0]], meeting_date, notes, presides, year, chance)
+        second = _tasks(flat[cut[1]:], flat[cut[1]:], meeting_date, notes, presides, year, chance)
+        if first and second:
+            return first + second
+    found = actions_in(flat, meeting_date, notes, presides, year)
+    if not found and presides:
+        found = addressed(flat, meeting_date, said, year)
+    if not found and presides and chance is not None and chance >= LEARNED:
+        found = _learned_actions(flat, meeting_date, year, chance)
+        for who, *_ in found:
+            notes.append(f"การมอบหมายให้ \"{who}\" จับได้จากถ้อยคำที่ไม่ใช่คำมอบหมายที่รู้จัก โปรดตรวจสอบ")
+    return found
+
+
+def _second_task(flat: str) -> tuple[int, int] | None:
+    """Where a sentence turns to another unit ("...ส่วนสิ่งแวดล้อมช่วย...", "...แล้วพัฒนาสังคมช่วย...")."""
+    for m in re.finditer(r"\s?(?:ส่วน|แล้วก็|แล้ว)\s?", flat):
+        if m.start() >= _ASSIGN_LEAD and _unit_mention().match(flat, m.end()):
+            return m.start(), m.end()
+    return None
+
+
 def _unsure(segment: Segment) -> bool:
     """Speech with no usable words ("[ฟังไม่ชัด]") or a repeat of what was already written is never a point."""
     return "ฟังไม่ชัด" in segment.text or any(f.startswith(("unheard", "repeated")) for f in segment.flags)
@@ -1374,14 +1404,9 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[
         if part.cue and not cues:
             continue
         presides = not presiding or not part.segment.speaker or part.segment.speaker in presiding
-        found = actions_in(part.flat, meeting_date, item.notes, presides, year)
-        if not found and presides:
-            found = addressed(part.flat, meeting_date, part.text, year)
-        if not found and presides and chances is not None and chances[part.seg, 2] >= LEARNED \
-                and not any(part.segment.id in a.segment_ids for a in item.actions):
-            found = _learned_actions(part.flat, meeting_date, year, float(chances[part.seg, 2]))
-            for who, *_ in found:
-                item.notes.append(f"การมอบหมายให้ \"{who}\" จับได้จากถ้อยคำที่ไม่ใช่คำมอบหมายที่รู้จัก โปรดตรวจสอบ")
+        chance = None if chances is None or any(part.segment.id in a.segment_ids for a in item.actions) \
+            else float(chances[part.seg, 2])
+        found = _tasks(part.flat, part.text, meeting_date, item.notes, presides, year, chance)
         last = item.actions[-1] if item.actions else None
         if not found and last and last.due is None and last.segment_ids[-1] in (part.segment.id, part.segment.id - 1):
             # "...ให้หน่อยนะครับ ให้เสร็จภายในสามสัปดาห์ได้ไหม": the deadline said just after the task
