@@ -188,6 +188,7 @@ _PAST = ("ครั้งที่แล้ว", "ครั้งก่อน", 
 
 
 _PAST_KEYS = tuple(fuzzy.phrase_key(p) for p in _PAST)
+_SUBJECT_KEY = fuzzy.phrase_key(SUBJECT)
 _FUTURE = re.compile(r"(?<!ต่อไป)จะ(?:ขอ)?(?:สลับ|ย้าย|เลื่อน|ยก|พิจารณา|คุย|นำ|เอา|ไป|มี)?(?:ใน|ที่|เรื่อง)?\s*$")
 
 
@@ -513,8 +514,11 @@ def _asked(flat: str, start: int) -> bool:
 
 def _refused(flat: str, start: int, request: bool = True) -> bool:
     """Words at `start` that are no decision: after "ขอ", "ให้", "ผม"... (`_BLOCKERS`), about an earlier
-    meeting, asked as a question, or (with `request`) asked for: "ขอให้ที่ประชุมพิจารณาเห็นชอบ"."""
+    meeting ("ครั้งที่แล้ว ...", "ที่ประชุมครั้งที่แล้ว..."), asked as a question, or (with `request`)
+    asked for: "ขอให้ที่ประชุมพิจารณาเห็นชอบ"."""
+    after = fuzzy.key(flat[start:start + 30])[0].removeprefix(_SUBJECT_KEY)
     return _before(flat, start).endswith(_BLOCKERS) or _past(flat, start) or _asked(flat, start) \
+        or after.startswith(_PAST_KEYS) \
         or request and _REQUEST.search(flat[max(0, start - 32):start]) is not None
 
 
@@ -1180,10 +1184,13 @@ def _resolution(draft: _Draft, presiding: set[str],
 
 
 def _refused_verb(flat: str) -> bool:
-    """A decision verb or subject said where the rules refuse one ("ผมเห็นชอบ", "ถ้าที่ประชุมอนุมัติ")."""
-    k, where = fuzzy.key(flat)
-    return any(_refused(flat, hit.start) or _before(flat, hit.start).endswith(_WHO_BLOCKERS)
-               for phrase in (*_VERBS, SUBJECT) for hit in fuzzy.find_all(phrase, flat, (k, where)))
+    """A decision verb or subject said as an opinion or a condition ("ผมเห็นชอบ", "ถ้าที่ประชุมอนุมัติ")."""
+    return _OPINION.search(flat) is not None
+
+
+_OPINION = re.compile(rf"(?:ผม|ดิฉัน|กระผม|หนู|ถ้า|หาก|ควร|ต้อง|ขอ)\s*(?:{'|'.join(_VERBS)}|{SUBJECT})")
+# A question as said (a tone-folded key would hear "ใหม่" as "ไหม"): "ใครมีข้อสังเกตไหมครับ"
+_ASKED = re.compile(r"(?:ไหม|มั้ย|หรือไม่|หรือเปล่า|รึเปล่า|หรือยัง)(?:ครับ|คะ|ค่ะ|นะ|จ๊ะ)*\s*$")
 
 
 def _learned_resolution(draft: _Draft, chances) -> tuple[str, list[int], list[int], float, str] | None:
@@ -1192,22 +1199,25 @@ def _learned_resolution(draft: _Draft, chances) -> tuple[str, list[int], list[in
     segment more like an assignment than a decision ("ฝากงานบุคคลไปจัดทำ...") is not one, nor is a
     request, a question, an earlier meeting's decision or any decision verb the rules heard and
     refused ("ผมเห็นชอบ", "ถ้าที่ประชุมอนุมัติ ก็จะ..."): the model is for the wordings they do not know."""
-    said: dict[int, list[int]] = {}  # segment -> its parts in this item, each judged with its segment
+    said: dict[int, list[int]] = {}  # segment -> its parts in this item
     for i, p in enumerate(draft.parts):
         if not p.cue:
             said.setdefault(p.seg, []).append(i)
 
-    def refused(p: _Part) -> bool:
-        return bool(_REQUEST.search(p.flat) or _past(p.flat, len(p.flat)) or _asked(p.flat, 0)
-                    or _refused_verb(p.flat) or actions_in(p.flat, None, []))
+    def spoils(p: _Part) -> bool:  # a segment holding these holds no resolution of its own
+        return bool(_REQUEST.search(p.flat) or _past(p.flat, len(p.flat)) or actions_in(p.flat, None, []))
 
-    segments = [(chances[seg, 1], seg) for seg, used in said.items()
+    def ruling(p: _Part) -> bool:  # "ใครมีข้อสังเกตไหมครับ" before "ถ้าไม่มี ผมถือว่าทุกท่านรับทราบ" is no part of it
+        return not _ASKED.search(p.flat) and not _refused_verb(p.flat)
+
+    segments = [(chances[seg, 1], seg) for seg, parts in said.items()
                 if chances[seg, 1] >= LEARNED and chances[seg, 1] > chances[seg, 2]
-                and not _unsure(draft.parts[used[0]].segment) and not any(refused(draft.parts[i]) for i in used)]
+                and not _unsure(draft.parts[parts[0]].segment) and not any(spoils(draft.parts[i]) for i in parts)
+                and any(ruling(draft.parts[i]) for i in parts)]
     if not segments:
         return None
     chance, seg = max(segments)
-    used = said[seg]
+    used = [i for i in said[seg] if ruling(draft.parts[i])]
     best = used[-1]
     source = " ".join(draft.parts[i].text for i in used)
     text = written(source, cut=False)
