@@ -188,7 +188,7 @@ _PAST = ("ครั้งที่แล้ว", "ครั้งก่อน", 
 
 
 _PAST_KEYS = tuple(fuzzy.phrase_key(p) for p in _PAST)
-_SUBJECT_KEY = fuzzy.phrase_key(SUBJECT)
+_PAST_REACH = 24  # key letters after a decision's start in which an earlier meeting named makes it that one's
 _FUTURE = re.compile(r"(?<!ต่อไป)จะ(?:ขอ)?(?:สลับ|ย้าย|เลื่อน|ยก|พิจารณา|คุย|นำ|เอา|ไป|มี)?(?:ใน|ที่|เรื่อง)?\s*$")
 
 
@@ -516,9 +516,9 @@ def _refused(flat: str, start: int, request: bool = True) -> bool:
     """Words at `start` that are no decision: after "ขอ", "ให้", "ผม"... (`_BLOCKERS`), about an earlier
     meeting ("ครั้งที่แล้ว ...", "ที่ประชุมครั้งที่แล้ว..."), asked as a question, or (with `request`)
     asked for: "ขอให้ที่ประชุมพิจารณาเห็นชอบ"."""
-    after = fuzzy.key(flat[start:start + 30])[0].removeprefix(_SUBJECT_KEY)
+    after = fuzzy.key(flat[start:start + 30])[0][:_PAST_REACH]
     return _before(flat, start).endswith(_BLOCKERS) or _past(flat, start) or _asked(flat, start) \
-        or after.startswith(_PAST_KEYS) \
+        or any(p in after for p in _PAST_KEYS) \
         or request and _REQUEST.search(flat[max(0, start - 32):start]) is not None
 
 
