@@ -635,10 +635,15 @@ ACRONYMS = {
 }
 
 
+# The foreign experts as chairs call them ("ทีมไจก้า"), as the minutes name them.
+_EXPERTS = {f"{team}{name}": "คณะผู้เชี่ยวชาญ JICA" for team in ("", "ทีม", "ทีม ", "คณะ")
+            for name in ("ไจก้า", "ไจกา", "JICA", "jica", "เจไอซีเอ")}
+
+
 def _full_name(who: str) -> str:
     """A unit said by its abbreviation ("สจส.", "ทางสพส") written by its full name."""
     bare = who.strip().removeprefix("ทาง").rstrip(". ")
-    return ACRONYMS.get(bare, who)
+    return ACRONYMS.get(bare) or _EXPERTS.get(bare) or who
 
 
 _WHO_STARTS = (
@@ -1360,7 +1365,25 @@ def _tasks(flat: str, said: str, meeting_date: dt.date | None, notes: list[str],
         found = _learned_actions(flat, meeting_date, year, chance)
         for who, *_ in found:
             notes.append(f"การมอบหมายให้ \"{who}\" จับได้จากถ้อยคำที่ไม่ใช่คำมอบหมายที่รู้จัก โปรดตรวจสอบ")
-    return found
+    return [(_full_name(_trimmed(who)), *rest) for who, *rest in found]
+
+
+@lru_cache(maxsize=1)
+def _unit_prefixes() -> tuple[str, ...]:
+    forms = {*_UNIT_FLAT, *_SHORT_UNITS, *(f"เขต{d}" for d in _DISTRICTS), "ฝ่ายเลขา"}
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+def _trimmed(who: str) -> str:
+    """An assignee read with the first words of its task ("โยธาเร่ง", "เขตพญาไทลองเปิดจุด"): the unit's
+    name alone. A name joined to another ("กฟนกับกรุงเทพธนาคม") or one the tables do not end is kept."""
+    if who in _UNIT_FLAT:
+        return who
+    name = next((f for f in _unit_prefixes() if who.startswith(f)), None)
+    rest = who[len(name):] if name else ""
+    if not name or not rest or re.match(r"\s*(?:กับ|และ|ร่วมกับ|,|ฯ|\.)", rest) or len(name) < 3:
+        return who
+    return name
 
 
 def _second_task(flat: str) -> tuple[int, int] | None:
