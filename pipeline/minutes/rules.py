@@ -998,8 +998,8 @@ class _Splitter:
                 if cue.meaning == "title" and any(d.heard and cue.words in d.title_flat for d in drafts):
                     return None  # the title of an item already opened, said again
                 index = next((i for i, d in enumerate(drafts) if not d.heard and cue.words in d.title_flat), None)
-            if index is None and cue.meaning in ("next", "other", "title"):
-                index = _by_content(drafts, rest or flat, self.current)
+            if index is None and cue.meaning in ("next", "other", "title") and not cue.learned:
+                index = _by_content(drafts, rest or flat, self.current)  # (what the model alone heard goes in order)
             if index is None and cue.meaning in ("1", "next", "other", "title"):
                 index = _next_planned(drafts, self.current, cue.meaning)
             if index is None or drafts[index].heard:
@@ -1129,8 +1129,8 @@ class _Splitter:
                     self.count_subs(flat[seen:cue.start])
                     seen = cue.end
                     if self.opens is not None and self.opens[seg] < DOUBTED \
-                            and (not cue.strong or cue.score < fuzzy.SOUND_ALIKE):
-                        continue  # a loose or approximate cue where the learned model hears no opening
+                            and (not cue.strong or cue.score < fuzzy.SOUND_ALIKE or self.planned and not cue.number):
+                        continue  # a loose, approximate or unnumbered cue where the learned model hears no opening
                     target = self.locate(cue, flat, flat[cue.end:stop], segment.speaker)
                     if target is not None:
                         self.open(target, cue, segment, flat)
