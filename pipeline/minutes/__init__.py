@@ -4,7 +4,8 @@ Engines are chosen by name from `ENGINES`, a table of modules imported only when
 has `run(transcript, meeting) -> Minutes` and `settings() -> dict` (what besides the transcript
 decides its result, for the stage's cache key).
 
-- `rules` (pipeline.minutes.rules): offline, from the transcript's own words;
+- `rules` (pipeline.minutes.rules): offline, from the transcript's own words, with the learned
+  cues of pipeline.minutes.learned as a second opinion;
 - `llm` (pipeline.minutes.llm): the rules' agenda, with an OpenAI-compatible model writing each item.
 
 Both share the Thai text helpers (`text`), deadlines (`dates`), the summary (`summary`) and the
