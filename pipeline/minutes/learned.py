@@ -11,13 +11,12 @@ Features of a segment: n-grams of its whole key, of its first and last letters (
 first, decisions last), of the end of the segment before and the start of the one after, and how
 much its speaker talks (the chair talks most). The n-grams are hashed (crc32, stable on every
 platform) into `DIMENSIONS` columns, so the model is one weight matrix:
-pipeline/weights/minutes-cues.npz, rebuilt with `python -m pipeline.minutes.learned` from the
+pipeline/weights/minutes-cues.npz, rebuilt with `python -m pipeline.minutes.train` from the
 sets it names. Inference is numpy only; training uses scipy's L-BFGS.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import zlib
 from contextlib import contextmanager
@@ -179,20 +178,3 @@ def fit(rows: list[dict[int, float]], labels: np.ndarray) -> Model:
 def save(m: Model, path: Path, sets: list[str]) -> None:
     np.savez_compressed(path, weights=m.weights.astype(np.float32), bias=m.bias.astype(np.float32),
                         sets=np.array(json.dumps(sets, ensure_ascii=False)))
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Train the minutes engine's learned cues.")
-    parser.add_argument("--meetings", default="tests/data/meetings", help="folder of annotated sets")
-    parser.add_argument("--sets", nargs="+", default=list(TRAINING_SETS))
-    parser.add_argument("--out", default=str(WEIGHTS))
-    args = parser.parse_args(argv)
-    from pipeline.minutes.rules import heard_as_said
-
-    rows, labels = examples([Path(args.meetings) / s for s in args.sets], heard_as_said)
-    save(fit(rows, labels), Path(args.out), args.sets)
-    print(f"{args.out}: {len(rows)} segments from {', '.join(args.sets)}")
-
-
-if __name__ == "__main__":
-    main()
