@@ -12,13 +12,15 @@ first, decisions last), of the end of the segment before and the start of the on
 much its speaker talks (the chair talks most). The n-grams are hashed (crc32, stable on every
 platform) into `DIMENSIONS` columns, so the model is one weight matrix:
 pipeline/weights/minutes-cues.npz, rebuilt with `python -m pipeline.minutes.train` from the
-sets it names. Inference is numpy only; training uses scipy's L-BFGS.
+sets it names. Inference is a sparse product (scipy, already a dependency); training uses scipy's
+L-BFGS.
 """
 
 from __future__ import annotations
 
 import json
 import zlib
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,10 +48,7 @@ def _grams(field: str, text: str) -> list[str]:
 def _features(texts: list[str], speakers: list[str | None]) -> list[dict[int, float]]:
     """One sparse row per segment: hashed n-gram columns, each field scaled to unit length."""
     keys = [fuzzy.key(t)[0] for t in texts]
-    talk: dict[str | None, int] = {}
-    for s in speakers:
-        talk[s] = talk.get(s, 0) + 1
-    rank = {s: i for i, s in enumerate(sorted(talk, key=lambda s: -talk[s]))}
+    rank = {s: i for i, (s, _) in enumerate(Counter(speakers).most_common())}
     rows = []
     for i, k in enumerate(keys):
         before = keys[i - 1][-_CONTEXT:] if i else ""
@@ -67,6 +66,16 @@ def _features(texts: list[str], speakers: list[str | None]) -> list[dict[int, fl
     return rows
 
 
+def _matrix(rows: list[dict[int, float]]):
+    """The rows as one sparse (rows, DIMENSIONS) matrix."""
+    from scipy.sparse import csr_matrix
+
+    indptr = np.cumsum([0] + [len(r) for r in rows])
+    indices = np.fromiter((c for r in rows for c in r), dtype=np.int64, count=indptr[-1])
+    data = np.fromiter((v for r in rows for v in r.values()), dtype=np.float64, count=indptr[-1])
+    return csr_matrix((data, indices, indptr), shape=(len(rows), DIMENSIONS))
+
+
 @dataclass(frozen=True, eq=False)  # compared by identity (`using`)
 class Model:
     weights: np.ndarray  # (DIMENSIONS, len(KINDS))
@@ -74,12 +83,7 @@ class Model:
 
     def probabilities(self, texts: list[str], speakers: list[str | None]) -> np.ndarray:
         """(segments, kinds): how likely each segment is to open an item, resolve, assign."""
-        out = np.zeros((len(texts), len(KINDS)))
-        for i, row in enumerate(_features(texts, speakers)):
-            columns = np.fromiter(row, dtype=np.int64, count=len(row))
-            values = np.fromiter(row.values(), dtype=np.float64, count=len(row))
-            out[i] = values @ self.weights[columns] + self.bias
-        return 1.0 / (1.0 + np.exp(-out))
+        return 1.0 / (1.0 + np.exp(-(_matrix(_features(texts, speakers)) @ self.weights + self.bias)))
 
 
 _MODEL: list[Model] = []  # the model in use: the shipped one once loaded, or one given to `using`
@@ -124,8 +128,9 @@ def _labels(expected: list[dict], ids: list[int]) -> np.ndarray:
 
 
 def examples(folders: list[Path], prepare=None, levels=NOISE_LEVELS, seed: int = 0):
-    """(texts, speakers, labels) of every meeting in `folders`, as written and corrupted to each
-    of `levels`; `prepare` (a transcript -> transcript) is what the engine does before reading."""
+    """(feature rows, labels) of every segment of every meeting in `folders`, as written and
+    corrupted to each of `levels`; `prepare` (a transcript -> transcript) is what the engine does
+    before reading."""
     from pipeline import noise
     from pipeline.minutes import score
 
@@ -148,12 +153,8 @@ def examples(folders: list[Path], prepare=None, levels=NOISE_LEVELS, seed: int =
 def fit(rows: list[dict[int, float]], labels: np.ndarray) -> Model:
     """Balanced, ridge-penalised logistic regression per kind (scipy's L-BFGS)."""
     from scipy.optimize import minimize
-    from scipy.sparse import csr_matrix
 
-    indptr = np.cumsum([0] + [len(r) for r in rows])
-    indices = np.fromiter((c for r in rows for c in r), dtype=np.int64, count=indptr[-1])
-    data = np.fromiter((v for r in rows for v in r.values()), dtype=np.float64, count=indptr[-1])
-    x = csr_matrix((data, indices, indptr), shape=(len(rows), DIMENSIONS))
+    x = _matrix(rows)
     weights = np.zeros((DIMENSIONS, len(KINDS)))
     bias = np.zeros(len(KINDS))
     for k in range(len(KINDS)):
