@@ -707,6 +707,14 @@ def _assign_cues(flat: str) -> list[fuzzy.Hit]:
     return sorted(hits, key=lambda h: h.start)
 
 
+def _deadline(task: str, meeting_date: dt.date | None,
+              year: int | None) -> tuple[str, dt.date | None, re.Match[str] | None]:
+    """A task with the deadline said in it: (the task, without the deadline when it gives a date;
+    the date; what was said, see `due_date`)."""
+    due, said = due_date(task, meeting_date, year)
+    return ((task[: said.start()] + task[said.end():]).strip() if due else task), due, said
+
+
 def actions_in(
     flat: str, meeting_date: dt.date | None, notes: list[str], presides: bool = True, year: int | None = None
 ) -> list[tuple[str, str, dt.date | None, float]]:
@@ -743,16 +751,13 @@ def actions_in(
             continue
         if not _who_like(who) and fuzzy.phrase_key("ให้") == fuzzy.key(flat[cue.start:cue.end])[0]:
             continue
-        due, said = due_date(task, meeting_date, year)
+        task, due, said = _deadline(task, meeting_date, year)
         if due and year_misheard(said, year):
             notes.append(f"ปีของกำหนดเวลา \"{said.group()}\" ฟังไม่ชัด จึงใช้ปีของการประชุม โปรดตรวจสอบ")
         elif due and year_assumed(said, meeting_date):
             notes.append(f"กำหนดเวลา \"{said.group()}\" ไม่ได้ระบุปี จึงใช้ปีที่กล่าวถึงในการประชุม โปรดตรวจสอบ")
-        if due:
-            task = (task[: said.start()] + task[said.end():]).strip()
-        elif said and meeting_date is None and not said.groupdict().get("month"):
-            pass  # a relative deadline and no meeting date: kept as said, in the task
-        elif said:
+        # with no date: a relative deadline and no meeting date is kept as said, in the task; else a note
+        if not due and said and (meeting_date is not None or said.groupdict().get("month")):
             notes.append(
                 f"กำหนดเวลา \"{said.group()}\" แปลงเป็นวันที่ไม่ได้ (ไม่ระบุปีและไม่ทราบวันที่ประชุม"
                 " หรือไม่มีวันนี้ในปฏิทิน) โปรดตรวจสอบ"
@@ -955,13 +960,13 @@ class _Splitter:
                  opens: list[float] | None = None) -> None:
         self.drafts, self.planned, self.presiding = drafts, planned, presiding
         self.opens = opens  # the learned chance that each segment opens an item (pipeline.minutes.learned)
-        self.chance = 0.3  # that chance for the segment being split (0.3: no opinion, see LEARNED and DOUBTED)
         self.current = -1  # the draft being heard; -1 before the first cue
         self.heard = 0
         self.fresh = 0
 
-    def locate(self, cue: Cue, flat: str, rest: str, speaker: str | None) -> int | None:
-        """The draft a cue opens, or None when it opens nothing new."""
+    def locate(self, cue: Cue, flat: str, rest: str, speaker: str | None, chance: float) -> int | None:
+        """The draft a cue opens, or None when it opens nothing new (`chance`: the learned chance that
+        the segment opens an item)."""
         if not cue.strong and self.presiding and speaker not in self.presiding:
             return None
         drafts = self.drafts
@@ -1011,10 +1016,10 @@ class _Splitter:
                 return None
             # an item numbered in the order heard does not hide the numbers said after it
             passed = [int(d.number.split(".")[0]) for d in drafts if d.number.split(".")[0].isdigit() and not d.guessed]
-            if passed and int(major) < max(passed) and self.chance < LEARNED:
+            if passed and int(major) < max(passed) and chance < LEARNED:
                 return None  # an earlier item mentioned again (unless the model hears an opening: an item
                 # heard with a wrong, higher number before, "ครบ 12 คน" read as item 12, hides no later one)
-            if int(major) > max(passed, default=0) + 2 and self.chance < DOUBTED:
+            if int(major) > max(passed, default=0) + 2 and chance < DOUBTED:
                 return None  # a number far ahead where the model hears no opening: a count, not an item
             title = _title_after(rest)
             title = cue.title if title == BLANK and cue.title else title
@@ -1116,7 +1121,7 @@ class _Splitter:
         owner: dict[int, int] = {}
         for seg, segment in enumerate(transcript.segments):
             said = sentences(segment.text)
-            self.chance = self.opens[seg] if self.opens is not None else 0.3
+            chance = self.opens[seg] if self.opens is not None else NO_OPINION
             learned_at = self.learned_opening(seg, said)
             opened = False  # an item opened in this segment
             for n_sentence, sentence in enumerate(said):
@@ -1128,20 +1133,20 @@ class _Splitter:
                     stop = cues[n + 1].start if n + 1 < len(cues) else len(flat)
                     self.count_subs(flat[seen:cue.start])
                     seen = cue.end
-                    if self.opens is not None and self.opens[seg] < DOUBTED \
+                    if chance < DOUBTED \
                             and (not cue.strong or cue.score < fuzzy.SOUND_ALIKE or self.planned and not cue.number):
                         continue  # a loose, approximate or unnumbered cue where the learned model hears no opening
-                    target = self.locate(cue, flat, flat[cue.end:stop], segment.speaker)
+                    target = self.locate(cue, flat, flat[cue.end:stop], segment.speaker, chance)
                     if target is not None:
                         self.open(target, cue, segment, flat)
                         bounds.append((cue.start, target, True))
                         opened = True
                 if n_sentence == learned_at and not opened:  # the model heard an opening the rules did not
-                    cue = self.learned_cue(flat, self.opens[seg])
+                    cue = self.learned_cue(flat, chance)
                     # where the rules refused their own cues (an item said again, a mention) only a new
                     # number said opens one ("วาระที่คุรดสาม" heard as item 3 of 4.3 is 4.3 no longer)
                     target = None if cues and cue.number is None else \
-                        self.locate(cue, flat, flat[cue.end:], segment.speaker)
+                        self.locate(cue, flat, flat[cue.end:], segment.speaker, chance)
                     if target is not None:
                         self.open(target, cue, segment, flat)
                         bounds = [(0, target, True)]
@@ -1162,6 +1167,7 @@ class _Splitter:
         return opening, owner
 
 
+NO_OPINION = 0.3  # the chance taken without the learned model: between DOUBTED and LEARNED, so it changes nothing
 DOUBTED_TASK = 0.05  # below this learned chance no assignment the rules read is kept
 DOUBTED = 0.25  # below this learned chance a loose or approximate cue of the rules opens nothing
 LEARNED = 0.5  # the learned model's chance from which an opening or a resolution it alone hears is kept
@@ -1188,11 +1194,7 @@ def _resolution(draft: _Draft, presiding: set[str],
     return found
 
 
-def _refused_verb(flat: str) -> bool:
-    """A decision verb or subject said as an opinion or a condition ("ผมเห็นชอบ", "ถ้าที่ประชุมอนุมัติ")."""
-    return _OPINION.search(flat) is not None
-
-
+# A decision verb or subject said as an opinion or a condition ("ผมเห็นชอบ", "ถ้าที่ประชุมอนุมัติ").
 _OPINION = re.compile(rf"(?:ผม|ดิฉัน|กระผม|หนู|ถ้า|หาก|ควร|ต้อง|ขอ)\s*(?:{'|'.join(_VERBS)}|{SUBJECT})")
 # A question as said (a tone-folded key would hear "ใหม่" as "ไหม"): "ใครมีข้อสังเกตไหมครับ"
 _ASKED = re.compile(r"(?:ไหม|มั้ย|หรือไม่|หรือเปล่า|รึเปล่า|หรือยัง)(?:ครับ|คะ|ค่ะ|นะ|จ๊ะ)*\s*$")
@@ -1213,7 +1215,7 @@ def _learned_resolution(draft: _Draft, chances) -> tuple[str, list[int], list[in
         return bool(_REQUEST.search(p.flat) or _past(p.flat, len(p.flat)) or actions_in(p.flat, None, []))
 
     def ruling(p: _Part) -> bool:  # "ใครมีข้อสังเกตไหมครับ" before "ถ้าไม่มี ผมถือว่าทุกท่านรับทราบ" is no part of it
-        return not _ASKED.search(p.flat) and not _refused_verb(p.flat)
+        return not _ASKED.search(p.flat) and not _OPINION.search(p.flat)
 
     segments = [(chances[seg, 1], seg) for seg, parts in said.items()
                 if chances[seg, 1] >= LEARNED and chances[seg, 1] > chances[seg, 2]
@@ -1273,14 +1275,19 @@ def _decided(draft: _Draft, presiding: set[str], slack: float | None,
 
 # Units a chair names when he hands one a task without any handing-over word the rules know:
 # full names, abbreviations, the short names chairs use and districts (each written in full).
-_SHORT_UNITS = {**{a: n for a, n in ACRONYMS.items()}, **{d: f"สำนักงานเขต{d}" for d in _DISTRICTS},
+_SHORT_UNITS = {**ACRONYMS, **{d: f"สำนักงานเขต{d}" for d in _DISTRICTS},
                 **{w: f"สำนัก{w.removeprefix('การ')}" if w.startswith(("โยธา", "อนามัย", "เทศกิจ", "ผังเมือง"))
                    else w for w in _WHO_STARTS[_WHO_STARTS.index("โยธา"):] if w not in _DISTRICTS}}
 
 
+def _units_said() -> set[str]:
+    """Every name a unit is said by: in full, abbreviated or short (_UNIT_FLAT is defined below)."""
+    return {*_UNIT_FLAT, *_SHORT_UNITS, "ฝ่ายเลขา"}
+
+
 @lru_cache(maxsize=1)
 def _unit_mention() -> re.Pattern[str]:
-    names = {*_UNIT_FLAT, *_SHORT_UNITS, "ฝ่ายเลขา", "เขต"}
+    names = _units_said() | {"เขต"}
     return re.compile(r"(?:ทาง)?(?P<who>" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + ")")
 
 
@@ -1303,10 +1310,7 @@ def _learned_actions(flat: str, meeting_date: dt.date | None, year: int | None,
         after = _TASK_AFTER.match(flat[end:])
         if after is None:
             continue
-        task = written(flat[end + after.end():])
-        due, said = due_date(task, meeting_date, year)
-        if due:
-            task = (task[: said.start()] + task[said.end():]).strip()
+        task, due, _ = _deadline(written(flat[end + after.end():]), meeting_date, year)
         if not task or not supported(task, flat[end + after.end():]) or _QUESTION_END.search(task):
             return []
         return [(_SHORT_UNITS.get(n, n), task, due, chance) for n in names]
@@ -1319,7 +1323,7 @@ _SURE = 0.8  # the learned chance from which an assignment is kept with its unit
 
 @lru_cache(maxsize=1)
 def _unit_forms() -> tuple[str, ...]:
-    forms = {*_UNIT_FLAT, *(n for n in _SHORT_UNITS if len(fuzzy.phrase_key(n)) >= 4), "ฝ่ายเลขา"}
+    forms = {n for n in _units_said() if n in _UNIT_FLAT or len(fuzzy.phrase_key(n)) >= 4}
     return tuple(sorted(forms, key=lambda n: -len(n)))
 
 
@@ -1337,10 +1341,7 @@ def _heard_unit_action(flat: str, meeting_date: dt.date | None, year: int | None
     if _SELF.search(flat[: hit.start]) or _REPORTED.search(flat[max(0, hit.start - 12): hit.start]):
         return []
     rest = flat[hit.end:]
-    task = written(_HELPERS.sub("", rest[:8], count=1) + rest[8:]).strip()
-    due, said = due_date(task, meeting_date, year)
-    if due:
-        task = (task[: said.start()] + task[said.end():]).strip()
+    task, due, _ = _deadline(written(_HELPERS.sub("", rest[:8], count=1) + rest[8:]).strip(), meeting_date, year)
     if len(task) < 4 or not supported(task, rest):
         return []
     return [(_SHORT_UNITS.get(name, name), task, due, min(chance, fuzzy.WEAK - 0.01))]
@@ -1370,8 +1371,7 @@ def _tasks(flat: str, said: str, meeting_date: dt.date | None, notes: list[str],
 
 @lru_cache(maxsize=1)
 def _unit_prefixes() -> tuple[str, ...]:
-    forms = {*_UNIT_FLAT, *_SHORT_UNITS, *(f"เขต{d}" for d in _DISTRICTS), "ฝ่ายเลขา"}
-    return tuple(sorted(forms, key=len, reverse=True))
+    return tuple(sorted(_units_said() | {f"เขต{d}" for d in _DISTRICTS}, key=len, reverse=True))
 
 
 def _trimmed(who: str) -> str:
