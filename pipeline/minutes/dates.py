@@ -38,19 +38,20 @@ DUE = re.compile(
 
 _N = rf"(?P<n>\d{{1,3}}|{NUMWORD})"
 _WEEKDAYS = {d.removeprefix("วัน"): i for i, d in enumerate(THAI_WEEKDAYS)} | {"พฤหัส": 3}
+_WEEKDAY_NAMES = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
 RELATIVE = re.compile(
     rf"(?:ภายใน|ไม่เกิน)(?:ระยะเวลา)?\s*{_N}\s*(?P<unit>วัน(?!ที่)|สัปดาห์|อาทิตย์|เดือน)"
     rf"|(?:ภายใน|ก่อน)(?P<end>สิ้น)?(?P<period>สัปดาห์|อาทิตย์|เดือน|ไตรมาส|ปีงบประมาณ|ปีงบ|ปี)(?P<which>นี้|หน้า)"
     rf"|(?:ภายใน|ก่อน)(?P<end2>สิ้น)(?P<period2>สัปดาห์|อาทิตย์|เดือน|ไตรมาส|ปีงบประมาณ|ปีงบ|ปี)"
-    rf"|(?:ภายใน|ก่อน)วัน(?P<weekday>{'|'.join(sorted(_WEEKDAYS, key=len, reverse=True))})(?:ที่)?(?P<wwhich>นี้|หน้า)?"
+    rf"|(?:ภายใน|ก่อน)วัน(?P<weekday>{_WEEKDAY_NAMES})(?:ที่)?(?P<wwhich>นี้|หน้า)?"
     # "ภายในศุกร์นี้": the weekday without "วัน", with นี้/หน้า
-    rf"|(?:ภายใน|ก่อน)(?P<weekday2>{'|'.join(sorted(_WEEKDAYS, key=len, reverse=True))})(?P<wwhich2>นี้|หน้า)"
+    rf"|(?:ภายใน|ก่อน)(?P<weekday2>{_WEEKDAY_NAMES})(?P<wwhich2>นี้|หน้า)"
     rf"|ภายใน(?:วัน)?(?P<day>พรุ่งนี้|วันนี้|นี้)"
     rf"|(?:ภายใน|ก่อน)(?:สิ้น)?เดือน(?P<month_name>{'|'.join(THAI_MONTHS)})(?:\s*(?P<month_year>\d{{4}}))?"
     # "ภายใน"/"ก่อน" misheard or lost ("ให้แล้นสิ้นไตรมาสนี้"): an end of a period, or a weekday with
     # นี้/หน้า, still says when; a bare number of weeks does not (a duration, not a deadline)
     rf"|(?P<end3>สิ้น)(?P<period3>สัปดาห์|อาทิตย์|เดือน|ไตรมาส|ปีงบประมาณ|ปีงบ|ปี)(?P<which3>นี้|หน้า)?"
-    rf"|วัน(?P<weekday3>{'|'.join(sorted(_WEEKDAYS, key=len, reverse=True))})(?P<wwhich3>นี้|หน้า)"
+    rf"|วัน(?P<weekday3>{_WEEKDAY_NAMES})(?P<wwhich3>นี้|หน้า)"
 )
 
 
@@ -139,8 +140,8 @@ def dates_said(text: str, meeting_date: dt.date | None) -> list[dt.date]:
 
 def year_assumed(m: re.Match[str], meeting_date: dt.date | None) -> bool:
     """Whether a DUE match's year is the one the meeting says it is in, none being said or known."""
-    return meeting_date is None and "day" in m.re.groupindex and bool(m.groupdict().get("month")) \
-        and not (m["year"] and _year(m["year"]) is not None)
+    return meeting_date is None and bool(m.groupdict().get("month")) \
+        and not (m["year"] and _year(m["year"]) is not None)  # (a RELATIVE match has no "month")
 
 
 def year_misheard(m: re.Match[str], year: int | None) -> bool:
