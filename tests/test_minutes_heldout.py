@@ -121,8 +121,7 @@ def test_the_planned_agenda_keeps_its_numbers_and_titles(meeting: score.Annotate
 
 # Held-out misses, kept as measured: an item discussed but not located with the planned agenda.
 _PLANNED_MISSES = {
-    "frozen9/casual": "items 2, 3", "frozen9/informal": "item 4.1", "frozen8/bilingual": "item 3",
-    "frozen7/casual": "item 3", "frozen7/votes": "item 4.3",
+    "frozen9/informal": "item 4.1", "frozen7/votes": "item 4.3",
     "frozen3/secretary": "item 4.1, said with an earlier meeting's 4.1 in the same breath",
 }
 

@@ -1366,7 +1366,62 @@ def _tasks(flat: str, said: str, meeting_date: dt.date | None, notes: list[str],
         found = _learned_actions(flat, meeting_date, year, chance)
         for who, *_ in found:
             notes.append(f"การมอบหมายให้ \"{who}\" จับได้จากถ้อยคำที่ไม่ใช่คำมอบหมายที่รู้จัก โปรดตรวจสอบ")
-    return [(_full_name(_trimmed(who)), *rest) for who, *rest in found]
+    written_as = []
+    for who, *rest in found:
+        name, heard = _unit_written(_trimmed(who))
+        if heard:
+            notes.append(f"ชื่อหน่วยงานที่ได้รับมอบหมาย \"{who}\" ฟังไม่ชัด จึงเขียนเป็น \"{name}\" โปรดตรวจสอบ")
+        written_as.append((name, *rest))
+    return written_as
+
+
+# A unit's name heard this like a known one (on the sound-alike keys, five letters or more), and
+# this much more like it than like any other, is written as that unit: "ระดายน้ำ" is สำนักการระบายน้ำ.
+_UNIT_LIKE, _UNIT_MARGIN = 0.8, 0.05
+# What a chair says before the unit he turns to ("แล้วเขต...", "ทางสยป.", "ส่วนสจส."), as keys.
+_LEAD_KEYS = tuple(fuzzy.phrase_key(w) for w in ("แล้วก็", "แล้ว", "ส่วน", "ทาง", "ก็"))
+
+
+@lru_cache(maxsize=1)
+def _written_units() -> dict[str, str]:
+    """Every name a unit is said by (flattened) -> the unit's name as the minutes write it: its full
+    name, a district's office ("บางรัก", "เขตบางรัก"), an abbreviation's office. A short name
+    ("ระบายน้ำ", "เทศกิจ") stays as said: a district's meeting means its own ฝ่ายเทศกิจ by it."""
+    names = {flatten(n): n for n in _UNIT_NAMES} | {"ฝ่ายเลขา": "ฝ่ายเลขานุการ"}
+    names |= {f"เขต{d}": f"สำนักงานเขต{d}" for d in _DISTRICTS} | {d: f"สำนักงานเขต{d}" for d in _DISTRICTS}
+    names |= {short: short for short in _WHO_STARTS[_WHO_STARTS.index("โยธา"):] if short not in names}
+    return names | ACRONYMS | _EXPERTS
+
+
+@lru_cache(maxsize=1)
+def _unit_keys() -> tuple[tuple[str, str], ...]:
+    return tuple((fuzzy.phrase_key(said), name) for said, name in _written_units().items()
+                 if len(fuzzy.phrase_key(said)) >= 5)
+
+
+def _unit_written(who: str) -> tuple[str, bool]:
+    """`who` as the minutes write a unit (`_written_units`), and whether it was heard approximately:
+    "ทางสยป." is สำนักยุทธศาสตร์และประเมินผล, "แลวเขตบางรัก" สำนักงานเขตบางรัก, "สำนัถการระบาน้รู้"
+    สำนักการระบายน้ำ (approximately). Anyone else, or a name like two units, is kept as heard."""
+    bare = flatten(who).strip().rstrip(". ")
+    k, where = fuzzy.key(bare)
+    forms = [bare] + [bare[where[len(lead)]:] for lead in _LEAD_KEYS
+                      if k.startswith(lead) and len(k) > len(lead)]
+    for form in forms:
+        form = form.rstrip(". ")
+        if form in _written_units():
+            return _written_units()[form], False
+    for form in forms:
+        fk = fuzzy.key(form.rstrip(". "))[0]
+        if len(fk) < 5:
+            continue
+        ranked = sorted(((fuzzy.Levenshtein.normalized_similarity(fk, uk), name) for uk, name in _unit_keys()),
+                        reverse=True)
+        best = ranked[0]
+        second = next((r for r in ranked if r[1] != best[1]), (0.0, ""))
+        if best[0] >= _UNIT_LIKE and best[0] - second[0] >= _UNIT_MARGIN:
+            return best[1], best[0] < 1.0
+    return _full_name(who), False
 
 
 @lru_cache(maxsize=1)
