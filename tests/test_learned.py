@@ -13,7 +13,7 @@ import pytest
 from pipeline import minutes as drafting
 from pipeline.minutes import learned, score
 from pipeline.minutes.rules import heard_as_said
-from pipeline.types import Meeting
+from pipeline.types import Meeting, Segment, Transcript
 
 MEETINGS = Path(__file__).parent / "data" / "meetings"
 # A model of no opinion: 0.3 for everything, too low to add anything and too high to doubt the rules'
@@ -109,3 +109,78 @@ def test_an_earlier_meetings_item_mentioned_opens_nothing() -> None:
     assert learned.probabilities(heard_as_said(transcript))[16, 0] >= 0.5
     minutes = drafting.run(transcript, Meeting())
     assert not [i for i in minutes.agenda if i.opened_at == segments[16].start]
+
+
+def _said(lines: list[tuple[str, str]]) -> Transcript:
+    return Transcript(language="th", segments=[
+        Segment(id=i, start=8.0 * i, end=8.0 * i + 7.0, text=text, speaker=speaker)
+        for i, (speaker, text) in enumerate(lines)])
+
+
+# A formal meeting as a speech model mishears it (written for these tests): item 3's number and
+# 4.1's "จุด" are misheard, and a particle after a deadline too.
+_CHAIR, _SECRETARY, _MEMBER = "SPEAKER_00", "SPEAKER_01", "SPEAKER_02"
+_MISHEARD = [
+    (_CHAIR, "เริ่มประชุมเลยนะครับ ระเบียบวาระที่หนึ่ง เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ ผมไม่มีเรื่องแจ้งครับ"),
+    (_CHAIR, "ระเบียบวาระที่สอง รับรองรายงานการประชุมครั้งที่แล้ว มีท่านใดจะแก้ไขไหมครับ"),
+    (_MEMBER, "ไม่มีแก้ไขครับ"),
+    (_CHAIR, "ถ้าไม่มี ที่ประชุมรับรองรายงานการประชุมครับ"),
+    (_CHAIR, "รเบีอยบวาระที่คุรม เรื่อง สืสเนื่อง เชิญฝ่ายเลขาครับ"),
+    (_SECRETARY, "ค่ะ เรื่องสืบเนื่องจากครั้งที่แล้ว สำนักการโยธาติดตั้งป้ายครบทุกจุดแล้วค่ะ"),
+    (_CHAIR, "ครับ ที่ประชุมรับทราบนะครับ"),
+    (_CHAIR, "ระเบียบวาระที่สี่ เรื่องเพื่อพิจารณา วันนี้มีสองเรื่องด้วยกันนะครับ"),
+    (_CHAIR, "ระเบียบวาระที่สี่ไดหนึ่ง การจัดซื้อรถดับเพลิงขนาดเล็กสำหรับถนนแคบ ขอเชิญ สปภ ชี้แจงครับ"),
+    (_MEMBER, "ครับ เราขอซื้อรถหกคันในวงเงินสามสิบล้านบาทครับ"),
+    (_CHAIR, "ถ้าไม่มีใครค้าน ที่ประชุมมีมติเห็นชอบให้จัดซื้อครับ มอบหมายสำนักสิ่งแวดล้อม จัดทำแผนตัดแต่งกิ่งไม้"
+             " เสนอคณะทำงาน ภายในวันที่ 30 มิถุนายน 2569 คใหบ"),
+]
+
+
+def test_an_item_whose_number_is_misheard_is_opened_where_the_model_is_sure() -> None:
+    transcript = _said(_MISHEARD)
+    p = learned.probabilities(heard_as_said(transcript))
+    assert p[4, 0] >= 0.9 and p[8, 0] >= 0.9  # the model is sure both open an item
+    minutes = drafting.run(transcript, Meeting())
+    opened = {i.opened_at: i for i in minutes.agenda}
+    # "รเบีอยบวาระที่คุรม ...": the next item, numbered in order, with the rules' note on it
+    assert opened[4 * 8.0].number == "3" and opened[4 * 8.0].resolution == "ที่ประชุมรับทราบ"
+    assert any("ไม่ได้ยินเลขวาระ" in n for n in opened[4 * 8.0].notes)
+    # "ระเบียบวาระที่สี่ไดหนึ่ง" after item 4 announced two: its first sub-item, with a note
+    sub = opened[8 * 8.0]
+    assert sub.number == "4.1" and any("เลขวาระย่อยฟังไม่ชัด" in n for n in sub.notes)
+    assert "เห็นชอบ" in sub.resolution
+    with learned.using(NEUTRAL):  # the rules alone open neither
+        alone = drafting.run(transcript, Meeting())
+    assert not {4 * 8.0, 8 * 8.0} & {i.opened_at for i in alone.agenda}
+
+
+def test_a_deadline_followed_by_a_misheard_particle_still_dates_the_task() -> None:
+    minutes = drafting.run(_said(_MISHEARD), Meeting())
+    (action,) = [a for i in minutes.agenda for a in i.actions]
+    assert (action.assignee, action.due) == ("สำนักสิ่งแวดล้อม", "2026-06-30")
+    assert action.task == "จัดทำแผนตัดแต่งกิ่งไม้เสนอคณะทำงาน"
+
+
+@pytest.mark.parametrize("said, unit", [
+    ("ถางสยป. ช่วยจัดทำร่างทีโออาร์ ภายในสามสิบวันนะครับ", "สำนักยุทธศาสตร์และประเมินผล"),  # ทาง misheard
+    ("สวท. ทำรายละเอียดสเปกกับราคามาให้ดูภายในสองอาทิตย์นะ", "สำนักวัฒนธรรม กีฬา และการท่องเที่ยว"),
+    ("แล้วบางรัก ช่วยจัดระเบียบจุดจอดรถส่งของภายในสามสิบวัน", "สำนักงานเขตบางรัก"),
+    ("ส่วน สจส. ขอให้จัดเจ้าหน้าที่มาตรวจซ้ำวันที่ 9 ตุลาคม 2569 ที่ลานจอดรถนะครับ", "สำนักการจราจรและขนส่ง"),  # named first
+])
+def test_an_assignee_said_short_or_misheard_is_written_as_the_unit(said: str, unit: str) -> None:
+    minutes = drafting.run(_said(_MISHEARD[:4] + [(_CHAIR, said)]), Meeting())
+    assert [a.assignee for i in minutes.agenda for a in i.actions] == [unit]
+
+
+def test_a_unit_heard_a_letter_off_is_written_right_with_a_note() -> None:
+    minutes = drafting.run(_said(_MISHEARD[:4] + [(_CHAIR, "ฝากระดายน้ำทำตัวเลขต้นทุนมาภายในสามสิบวันด้วยนะครับ")]),
+                           Meeting())
+    (item,) = [i for i in minutes.agenda if i.actions]
+    assert [a.assignee for a in item.actions] == ["ระบายน้ำ"]  # a short name stays short
+    assert any("ระดายน้ำ" in n and "ฟังไม่ชัด" in n for n in item.notes), item.notes
+
+
+def test_two_units_one_misheard_each_get_the_task() -> None:
+    said = "สำนักพัฒนาสังคมกับเขฏดินดดง ช่วยไปดูผังพื้นที่จัดงานร่วมกัน ให้เสร็จภายในสองสัปดาห์นะครับ"
+    minutes = drafting.run(_said(_MISHEARD[:4] + [(_CHAIR, said)]), Meeting())
+    assert [a.assignee for i in minutes.agenda for a in i.actions] == ["สำนักพัฒนาสังคม", "สำนักงานเขตดินแดง"]

@@ -204,6 +204,7 @@ class Cue:
     strong: bool = True  # said as only a presiding speaker says it
     next_only: bool = False  # opens only the item after the current one, and not among announced points
     learned: bool = False  # heard by the learned model alone (pipeline.minutes.learned)
+    unsure: bool = False  # a sub-item's number partly misheard, taken in the order heard
 
 
 def _before(flat: str, start: int) -> str:
@@ -614,7 +615,7 @@ _ACTION_VERBS = (
 )
 # Between assignee and task: "ฝากกองคลังช่วยดู", "ให้สำนักการโยธาไปร่วมกันทำ", "รบกวนฝ่ายไอทีรับไป...".
 _HELPERS = re.compile(r"(?:ช่วย|รับไป|ไปร่วมกัน|ร่วมกัน|ไป|กลับไป|ลอง)+")
-_WHO_EXTRA = re.compile(r"^(?:ทาง|ท่าน(?=[ก-ฮ]{4}))|(?:ช่วย|รับไป|ไป|ได้|ด้วย|ทาง)+$")
+_WHO_EXTRA = re.compile(r"^(?:ทาง|ท่าน(?=[ก-ฮ]{4}))|(?:ช่วย|รับไป|ไป|ได้|ด้วย|ทาง|ฝาก)+$")
 # What an assignee starts with: a unit or a person.
 # Bangkok's fifty districts, as their offices are named ("สำนักงานเขต" + the district).
 _DISTRICTS = (
@@ -712,7 +713,14 @@ def _deadline(task: str, meeting_date: dt.date | None,
     """A task with the deadline said in it: (the task, without the deadline when it gives a date;
     the date; what was said, see `due_date`)."""
     due, said = due_date(task, meeting_date, year)
-    return ((task[: said.start()] + task[said.end():]).strip() if due else task), due, said
+    if not due:
+        return task, due, said
+    after = task[said.end():].strip()
+    # a few letters after the deadline are a particle misheard ("...สองห้าหกเก้าคใหบ"), not more of the task
+    return (task[: said.start()] + (after if len(after) > _PARTICLE_LETTERS else "")).strip(), due, said
+
+
+_PARTICLE_LETTERS = 5
 
 
 def actions_in(
@@ -736,6 +744,9 @@ def actions_in(
         helper = next((h for h in _HELPERS.finditer(span)
                        if h.start() >= max(2, named) and not _BARE_UNIT.fullmatch(span[: h.start()].strip())), None)
         cut = min([p for p in (m and m.start(), helper and helper.start()) if p] or [len(span)])
+        fronted = _fronted(flat[: cue.start]) if n == 0 and re.match(_ACTION_VERBS, span.lstrip()) else None
+        if fronted:  # "ส่วน สจส. ขอให้จัดเจ้าหน้าที่มาตรวจซ้ำ...": the unit named before the cue, the task after it
+            span, cut = fronted + " " + span.lstrip(), len(fronted) + 1
         if cut < 2 or cut > 50:
             continue
         who = _WHO_EXTRA.sub("", written(span[:cut], cut=False)).strip()
@@ -768,6 +779,15 @@ def actions_in(
         for one in _split_who(who):
             found.append((_full_name(one), task, due, cue.score))
     return found
+
+
+def _fronted(before: str) -> str | None:
+    """A unit named at the start of a sentence, before its handing-over word ("ส่วน สจส. ขอให้...",
+    "ส่วนกองสัตวแพทย์ ฝาก..."): its name, or None."""
+    who = re.sub(r"^(?:แล้วก็|แล้ว|ส่วน|ทาง|\s)+", "", before).strip().rstrip(".")
+    if not who or len(who) > 30 or _CLAUSE_IN_WHO.search(who) or _SELF.search(who):
+        return None
+    return who if who in _written_units() or _unit_written(who)[1] or _who_like(who) else None
 
 
 _WHO_PATTERN = "|".join(_WHO_STARTS)
@@ -849,14 +869,17 @@ def _split_who(who: str) -> list[str]:
     names, joins = [p.strip() for p in pieces[::2]], pieces[1::2]
     if len(names) < 2 or not all(names):
         return [who]
+    def like(name: str) -> bool:  # a unit or person, or a unit's name heard a letter off ("เขฏดินดดง")
+        return _who_like(name) or _unit_written(name)[1]
+
     merged = [names[0]]
     for join, name in zip(joins, names[1:], strict=True):
-        apart = _who_like(name) and (join not in ("และ", "รวมทั้ง", "รวมถึง") or name.startswith(_FORMAL))
+        apart = like(name) and (join not in ("และ", "รวมทั้ง", "รวมถึง") or name.startswith(_FORMAL))
         if apart:
             merged.append(name)
         else:
             merged[-1] += join + name
-    return merged if len(merged) > 1 and all(_who_like(m) for m in merged) else [who]
+    return merged if len(merged) > 1 and all(like(m) for m in merged) else [who]
 
 
 # --------------------------------------------------------------------------------------------
@@ -957,9 +980,11 @@ class _Splitter:
     """Shares the transcript's sentences out among the drafts, cutting them at accepted cues."""
 
     def __init__(self, drafts: list[_Draft], planned: bool, presiding: set[str],
-                 opens: list[float] | None = None) -> None:
+                 opens: list[float] | None = None, rulings: list[float] | None = None) -> None:
         self.drafts, self.planned, self.presiding = drafts, planned, presiding
         self.opens = opens  # the learned chance that each segment opens an item (pipeline.minutes.learned)
+        self.rulings = rulings  # and that it states a resolution
+        self.ruled = False  # the item being heard has had its ruling, as the model hears it
         self.current = -1  # the draft being heard; -1 before the first cue
         self.heard = 0
         self.fresh = 0
@@ -978,6 +1003,8 @@ class _Splitter:
             if len(sub) == 2 and sub[1].isdigit() and cue.number == str(int(sub[1]) + 1):
                 # "เรื่องที่สอง ..." said first after 4.1: the next sub-item
                 cue = replace(cue, number=f"{sub[0]}.{cue.number}", next_only=False)
+            elif current is None and cue.number == "2" and chance >= _SURE_OPENING:
+                cue = replace(cue, next_only=False)  # the first cue heard, where the model is sure: item 1 unheard
             elif head is not None and head.subs or not major.isdigit() or cue.number != str(int(major) + 1):
                 return None
             if current is not None and any(_POINTS.search(p.flat) for p in current.parts):
@@ -995,6 +1022,15 @@ class _Splitter:
             elif head is None or int(which) > head.subs:
                 return None
             cue = replace(cue, number=f"{parent}.{which}", meaning="number")
+        if cue.number and "." not in cue.number and chance >= _SURE_OPENING and self.current >= 0 \
+                and drafts[self.current].number.split(".")[0] == cue.number:
+            # "ระเบียบวาระที่สี่จุสาม" while item 4 is heard, where the model is sure an item opens: the next of
+            # its sub-items, the rest of the number misheard (not item 4 said again as it opens, unless it
+            # announced its sub-items: "...วันนี้มีสามเรื่อง" then "ระเบียบวาระที่สี่ไดหนึ่ง")
+            done = sum(1 for d in drafts if d.number.startswith(cue.number + ".") and d.heard)
+            head = next((d for d in drafts if d.number == cue.number and d.heard), None)
+            if head is not None and (self.fresh <= 0 or head.subs > done):
+                cue = replace(cue, number=f"{cue.number}.{done + 1}", unsure=True)
         if self.planned:
             index = None
             if cue.number:
@@ -1024,6 +1060,8 @@ class _Splitter:
             title = _title_after(rest)
             title = cue.title if title == BLANK and cue.title else title
             drafts.append(_Draft(cue.number, title))
+            if cue.unsure:
+                drafts[-1].notes.append("เลขวาระย่อยฟังไม่ชัด จึงกำหนดตามลำดับที่ได้ยิน โปรดตรวจสอบ")
             return len(drafts) - 1
         current = drafts[self.current] if self.current >= 0 else None
         if cue.meaning == "title" and current is not None and self.fresh > 0 and current.title == BLANK:
@@ -1071,7 +1109,8 @@ class _Splitter:
         hear a cue they may yet refuse ("วาระที่คุรดสาม" read as item 3 after item 4), the first that
         says the item's number ("ขณะนี้ผู้แทนมาถึงแล้วนะคะ ขอย้อนกลับไปสี่จุดหนึ่ง..."), or the first
         sentence, the second when the first closes the item before ("ก็รับทราบกันไว้นะครับ ทีนี้ ...")."""
-        if self.opens is None or self.opens[seg] < LEARNED or not said:
+        # after the item's ruling the next opening is likelier: "ทราบตามนี้" then "รายงานครั้งที่แล้ว มีแก้ไหม"
+        if self.opens is None or self.opens[seg] < (_AFTER_RULING if self.ruled else LEARNED) or not said:
             return None
         flats = [flatten(s) for s in said]
         cued = [i for i, f in enumerate(flats) if find_cues(f)]
@@ -1080,8 +1119,10 @@ class _Splitter:
         k = fuzzy.key(flats[at])[0]
         if decision(flats[at]) is not None:
             return None  # a decision the rules hear is no opening, whatever the model thinks
-        if _ITEM_WORD in k and at not in cued:
-            return None  # an item named where the rules hear no cue: a mention ("ตามที่รายงานไว้ในวาระที่ 3")
+        if _ITEM_WORD in k and at not in cued and not (self.opens[seg] >= _SURE_OPENING and k.find(_ITEM_WORD) <= _ITEM_LEAD):
+            return None  # an item named where the rules hear no cue: a mention ("ตามที่รายงานไว้ในวาระที่ 3"),
+            # unless the model is sure and the sentence starts with it ("รเบีอยบวาระที่คุรม เรื่องสืบเนื่อง", its
+            # number misheard)
         return at
 
     def learned_cue(self, flat: str, chance: float) -> Cue:
@@ -1109,6 +1150,7 @@ class _Splitter:
         if self.planned and head is not draft and not head.heard:  # 4.1 opened: 4 was too
             head.heard, head.opened_at, head.order, self.heard = True, segment, self.heard, self.heard + 1
         draft.heard, draft.opened_at, draft.order = True, segment, self.heard
+        self.ruled = False
         draft.score, draft.cue_text = cue.score, flat[cue.start:cue.end]
         self.heard += 1
         self.fresh = 3  # this and the next two sentences may say how many sub-items it has
@@ -1164,6 +1206,9 @@ class _Splitter:
                     (self.drafts[index].parts if index >= 0 else opening).append(part)
                     owner[seg] = max(index, 0)
             owner.setdefault(seg, max(self.current, 0))
+            if self.rulings is not None and self.current >= 0 and self.rulings[seg] >= _SURE_RULING \
+                    and (not self.presiding or segment.speaker in self.presiding):
+                self.ruled = True
         return opening, owner
 
 
@@ -1171,6 +1216,10 @@ NO_OPINION = 0.3  # the chance taken without the learned model: between DOUBTED 
 DOUBTED_TASK = 0.05  # below this learned chance no assignment the rules read is kept
 DOUBTED = 0.25  # below this learned chance a loose or approximate cue of the rules opens nothing
 LEARNED = 0.5  # the learned model's chance from which an opening or a resolution it alone hears is kept
+_SURE_RULING = 0.8  # the chance from which the model hears a segment as the item's ruling
+_AFTER_RULING = 0.35  # and the chance from which it opens an item after one
+_SURE_OPENING = 0.9  # the chance from which a sentence that starts by naming an item opens one, its number unheard
+_ITEM_LEAD = _OPENER_REACH  # key letters before "วาระ" in a sentence that starts with it ("ต่อไปเป็นระเบียบวาระ")
 _SLACK = 0.7  # how like a decision verb the chair's closing words must be when nothing else was found
 _CLOSING = 3  # how many of the chair's last sentences in an item may hold such a decision
 _SLACK_WORDS = 7  # letters a decision found so must say besides its subject
@@ -1291,7 +1340,7 @@ def _unit_mention() -> re.Pattern[str]:
     return re.compile(r"(?:ทาง)?(?P<who>" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + ")")
 
 
-_TASK_AFTER = re.compile(rf"^(?:ฯ|\s|นะ|ครับ|ค่ะ|ก็|เนี่ย)*(?:{_HELPERS.pattern})?\s*(?=(?:{_ACTION_VERBS}))")
+_TASK_AFTER = re.compile(rf"^(?:ฯ|\.|\s|นะ|ครับ|ค่ะ|ก็|เนี่ย)*(?:{_HELPERS.pattern})?\s*(?=(?:{_ACTION_VERBS}))")
 
 
 def _learned_actions(flat: str, meeting_date: dt.date | None, year: int | None,
@@ -1645,7 +1694,7 @@ def run(transcript: Transcript, meeting: Meeting) -> Minutes:
     if presiding and meeting.chair and meeting.chair.name:
         presiding.add(meeting.chair.name)
     chances = learned.probabilities(transcript)
-    splitter = _Splitter(drafts, planned, presiding, list(chances[:, 0]))
+    splitter = _Splitter(drafts, planned, presiding, list(chances[:, 0]), list(chances[:, 1]))
     opening, owner = splitter.split(transcript)
     notes: list[str] = []
     if not any(d.heard for d in drafts):
