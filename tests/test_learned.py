@@ -12,7 +12,9 @@ import pytest
 
 from pipeline import minutes as drafting
 from pipeline.minutes import learned, score
-from pipeline.minutes.rules import heard_as_said
+from pipeline import noise
+from pipeline.minutes.rules import decision, heard_as_said
+from pipeline.minutes.text import flatten
 from pipeline.types import Meeting, Segment, Transcript
 
 MEETINGS = Path(__file__).parent / "data" / "meetings"
@@ -184,3 +186,16 @@ def test_two_units_one_misheard_each_get_the_task() -> None:
     said = "สำนักพัฒนาสังคมกับเขฏดินดดง ช่วยไปดูผังพื้นที่จัดงานร่วมกัน ให้เสร็จภายในสองสัปดาห์นะครับ"
     minutes = drafting.run(_said(_MISHEARD[:4] + [(_CHAIR, said)]), Meeting())
     assert [a.assignee for i in minutes.agenda for a in i.actions] == ["สำนักพัฒนาสังคม", "สำนักงานเขตดินแดง"]
+
+
+def test_a_loose_decision_word_where_the_model_hears_no_ruling_is_no_resolution() -> None:
+    # frozen9/bilingual misheard at 10% CER: a member's "เห็นด้วยค่ะ แต่ขอให้คลุมรถบรรทุกด้วย..." (segment
+    # 39) holds a loose decision word the rules hear; the chair's ruling follows ("...ตกลงตามนี้", 40).
+    m = score.load(MEETINGS / "frozen9" / "bilingual.json")
+    transcript = noise.corrupt_transcript(m.transcript, 0.10, 0, noise.default_confusions())
+    said = heard_as_said(transcript)
+    assert decision(flatten(said.segments[39].text)) is not None
+    assert learned.probabilities(said)[39, 1] < 0.15
+    minutes = drafting.run(transcript, score.facts(m, False))
+    assert not [i for i in minutes.agenda if 39 in i.resolution_segment_ids]
+    assert [i.resolution_segment_ids for i in minutes.agenda if i.number == "4.3"] == [[40]]

@@ -1214,6 +1214,7 @@ class _Splitter:
 
 NO_OPINION = 0.3  # the chance taken without the learned model: between DOUBTED and LEARNED, so it changes nothing
 DOUBTED_TASK = 0.05  # below this learned chance no assignment the rules read is kept
+DOUBTED_RULING = 0.15  # below this learned chance a loose or misheard decision of the rules is no resolution
 DOUBTED = 0.25  # below this learned chance a loose or approximate cue of the rules opens nothing
 LEARNED = 0.5  # the learned model's chance from which an opening or a resolution it alone hears is kept
 _SURE_RULING = 0.8  # the chance from which the model hears a segment as the item's ruling
@@ -1232,10 +1233,10 @@ def _resolution(draft: _Draft, presiding: set[str],
 
     When no decision is heard, the chair's last few sentences are read again for a decision verb
     heard badly ("ลับลอง", "รับทรไหม"); one found so is kept with a low score, as a note."""
-    found = _decided(draft, presiding, None)
+    found = _decided(draft, presiding, None, chances=chances)
     if found is None and presiding:
         chair = [i for i, p in enumerate(draft.parts) if not p.cue and p.segment.speaker in presiding]
-        found = _decided(draft, presiding, _SLACK, set(chair[-_CLOSING:]))
+        found = _decided(draft, presiding, _SLACK, set(chair[-_CLOSING:]), chances)
         if found is not None:
             found = (*found[:3], min(found[3], _SLACK_SCORE), found[4])
     if found is None and chances is not None:
@@ -1283,7 +1284,7 @@ def _learned_resolution(draft: _Draft, chances) -> tuple[str, list[int], list[in
 
 
 def _decided(draft: _Draft, presiding: set[str], slack: float | None,
-             only: set[int] | None = None) -> tuple[str, list[int], list[int], float, str] | None:
+             only: set[int] | None = None, chances=None) -> tuple[str, list[int], list[int], float, str] | None:
     best = None
     parts = draft.parts
     for i, part in enumerate(parts):
@@ -1292,6 +1293,9 @@ def _decided(draft: _Draft, presiding: set[str], slack: float | None,
         found = None if part.cue else decision(part.flat, slack)
         if not found:
             continue
+        if chances is not None and chances[part.seg, 1] < DOUBTED_RULING \
+                and (found.kind == "loose" or found.score < fuzzy.WEAK or slack is not None):
+            continue  # a loose or misheard decision word where the model hears no ruling ("เห็นด้วยค่ะ แต่...")
         speaker = part.segment.speaker
         # A bare "รับทราบค่ะ" from someone other than whoever presides acknowledges, not resolves.
         if found.strength == _BARE and presiding and speaker and speaker not in presiding:
