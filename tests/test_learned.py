@@ -199,3 +199,18 @@ def test_a_loose_decision_word_where_the_model_hears_no_ruling_is_no_resolution(
     minutes = drafting.run(transcript, score.facts(m, False))
     assert not [i for i in minutes.agenda if 39 in i.resolution_segment_ids]
     assert [i.resolution_segment_ids for i in minutes.agenda if i.number == "4.3"] == [[40]]
+
+
+def test_the_first_item_opens_where_the_model_leans_to_it_before_any_other() -> None:
+    # No cue word in "ผมมีแจ้งนิดเดียว ...": while no item is heard the model need only lean to an opening
+    lines = [(_CHAIR, "สวัสดีครับทุกท่าน เริ่มประชุมกันเลยนะครับ วันนี้ผู้แทนมากันครบ"),
+             (_CHAIR, "ผมมีแจ้งนิดเดียว ท่านผู้ว่าจะลงพื้นที่ปลายเดือนนี้ มาดูเรื่องคลอง"),
+             (_CHAIR, "ครับ ทราบตามนี้"),
+             (_CHAIR, "รายงานครั้งที่แล้ว สองทับหกเก้า มีแก้ไหมครับ"),
+             (_MEMBER, "ไม่มีครับ"),
+             (_CHAIR, "งั้นรับรองตามนี้ครับ")]
+    transcript = _said(lines)
+    assert 0.3 <= learned.probabilities(heard_as_said(transcript))[1, 0] < 0.5
+    minutes = drafting.run(transcript, Meeting())
+    assert [(i.number, i.opened_at, i.resolution_segment_ids) for i in minutes.agenda] == \
+        [("1", 8.0, [2]), ("2", 24.0, [5])]

@@ -1109,8 +1109,10 @@ class _Splitter:
         hear a cue they may yet refuse ("วาระที่คุรดสาม" read as item 3 after item 4), the first that
         says the item's number ("ขณะนี้ผู้แทนมาถึงแล้วนะคะ ขอย้อนกลับไปสี่จุดหนึ่ง..."), or the first
         sentence, the second when the first closes the item before ("ก็รับทราบกันไว้นะครับ ทีนี้ ...")."""
-        # after the item's ruling the next opening is likelier: "ทราบตามนี้" then "รายงานครั้งที่แล้ว มีแก้ไหม"
-        if self.opens is None or self.opens[seg] < (_AFTER_RULING if self.ruled else LEARNED) or not said:
+        # after the item's ruling the next opening is likelier ("ทราบตามนี้" then "รายงานครั้งที่แล้ว มีแก้ไหม"),
+        # and so is the first, while none is heard ("ประธานแจ้ง มีเรื่องเดียวครับ ...")
+        threshold = _AFTER_RULING if self.ruled or self.current < 0 else LEARNED
+        if self.opens is None or self.opens[seg] < threshold or not said:
             return None
         flats = [flatten(s) for s in said]
         cued = [i for i, f in enumerate(flats) if find_cues(f)]
@@ -1218,7 +1220,7 @@ DOUBTED_RULING = 0.15  # below this learned chance a loose or misheard decision 
 DOUBTED = 0.25  # below this learned chance a loose or approximate cue of the rules opens nothing
 LEARNED = 0.5  # the learned model's chance from which an opening or a resolution it alone hears is kept
 _SURE_RULING = 0.8  # the chance from which the model hears a segment as the item's ruling
-_AFTER_RULING = 0.35  # and the chance from which it opens an item after one
+_AFTER_RULING = 0.3  # and the chance from which it opens an item after one, or the first
 _SURE_OPENING = 0.9  # the chance from which a sentence that starts by naming an item opens one, its number unheard
 _ITEM_LEAD = _OPENER_REACH  # key letters before "วาระ" in a sentence that starts with it ("ต่อไปเป็นระเบียบวาระ")
 _SLACK = 0.7  # how like a decision verb the chair's closing words must be when nothing else was found
