@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from pipeline import minutes as drafting
-from pipeline.minutes import learned, score
 from pipeline import noise
+from pipeline.minutes import learned, score
 from pipeline.minutes.rules import decision, heard_as_said
 from pipeline.minutes.text import flatten
 from pipeline.types import Meeting, Segment, Transcript
@@ -214,3 +214,13 @@ def test_the_first_item_opens_where_the_model_leans_to_it_before_any_other() -> 
     minutes = drafting.run(transcript, Meeting())
     assert [(i.number, i.opened_at, i.resolution_segment_ids) for i in minutes.agenda] == \
         [("1", 8.0, [2]), ("2", 24.0, [5])]
+
+
+@pytest.mark.parametrize("said, due", [
+    ("เขตบางซื่อ แจ้งชุมชนริมคลองด้วย ให้เสร็จภายในยี่สิบห้ากูมภา", "2027-02-25"),  # the month misheard
+    ("ฝากสิ่งแวดล้อมไปรวบรวมผลตรวจวัดกลิ่นมาประกอบด้วย ขอให้ได้ภายในวันที่สิบห้าธันวานะครับ", "2026-12-15"),
+    ("แล้วก็รบกวนเขตจตุจักรช่วยจองพื้นที่ให้เรียบร้อยภายในวันศุกร์สัปดาห์หน้านะคะ", "2026-11-27"),
+])
+def test_a_deadline_said_loosely_or_misheard_dates_the_task(said: str, due: str) -> None:
+    minutes = drafting.run(_said(_MISHEARD[:4] + [(_CHAIR, said)]), Meeting(date="2026-11-18"))
+    assert [a.due for i in minutes.agenda for a in i.actions] == [due]

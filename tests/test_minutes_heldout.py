@@ -288,10 +288,13 @@ def test_dates_resolve_against_the_meeting_date() -> None:
         "ภายในสิ้นเดือนหน้า": dt.date(2026, 10, 31), "ภายในวันศุกร์นี้": dt.date(2026, 9, 18),
         "ภายในสองสัปดาห์": dt.date(2026, 9, 28), "ภายในเดือนตุลาคม": dt.date(2026, 10, 31),
         "ก่อนสิ้นปีงบประมาณ": dt.date(2026, 9, 30),
+        "ภายในวันศุกร์สัปดาห์หน้า": dt.date(2026, 9, 25), "ส่งรายชื่อให้พส.ศุกร์นี้เลย": dt.date(2026, 9, 18),
+        "ให้เสร็จภายในยี่สิบห้ากุมภา": dt.date(2027, 2, 25),
     }
     for words, date in said.items():
         assert due_date(words, meeting)[0] == date, words
     assert due_date("ก่อนการประชุมครั้งหน้า", meeting) == (None, None)
+    assert due_date("ส่งมาอาทิตย์หน้า", meeting) == (None, None)  # next week, said loosely: not a Sunday
 
 
 def test_planned_titles_place_an_unnumbered_opening_by_its_words() -> None:

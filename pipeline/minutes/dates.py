@@ -17,12 +17,12 @@ from pipeline.thaidate import BE_OFFSET, DIGIT_WORDS, THAI_MONTHS, THAI_MONTHS_A
 
 _WEEKDAY = "|".join(d.removeprefix("วัน") for d in THAI_WEEKDAYS) + "|พฤหัส"
 # As said: "กรกฎา" for กรกฎาคม, "ตุลา" for ตุลาคม.
-_SPOKEN_MONTHS = ["มกรา", "กุมภา", "มีนา", "เมษา", "พฤษภา", "มิถุนา", "กรกฎา", "สิงหา", "กันยา", "ตุลา", "พฤศจิกา", "ธันวา"]
+SPOKEN_MONTHS = ["มกรา", "กุมภา", "มีนา", "เมษา", "พฤษภา", "มิถุนา", "กรกฎา", "สิงหา", "กันยา", "ตุลา", "พฤศจิกา", "ธันวา"]
 _MONTH_FORMS = {m: i for i, m in enumerate(THAI_MONTHS, 1)} | {
     a.replace(".", ""): i for i, a in enumerate(THAI_MONTHS_ABBR, 1)
-} | {m: i for i, m in enumerate(_SPOKEN_MONTHS, 1)}
+} | {m: i for i, m in enumerate(SPOKEN_MONTHS, 1)}
 _MONTH = "|".join(
-    THAI_MONTHS + _SPOKEN_MONTHS + [r"\.?\s*".join(re.escape(c) for c in a.replace(".", "")) + r"\.?"
+    THAI_MONTHS + SPOKEN_MONTHS + [r"\.?\s*".join(re.escape(c) for c in a.replace(".", "")) + r"\.?"
                    for a in THAI_MONTHS_ABBR]
 )
 # A B.E. year said digit by digit ("สองห้าหกเก้า") or in full ("สองพันห้าร้อยหกสิบเก้า").
@@ -43,7 +43,7 @@ RELATIVE = re.compile(
     rf"(?:ภายใน|ไม่เกิน)(?:ระยะเวลา)?\s*{_N}\s*(?P<unit>วัน(?!ที่)|สัปดาห์|อาทิตย์|เดือน)"
     rf"|(?:ภายใน|ก่อน)(?P<end>สิ้น)?(?P<period>สัปดาห์|อาทิตย์|เดือน|ไตรมาส|ปีงบประมาณ|ปีงบ|ปี)(?P<which>นี้|หน้า)"
     rf"|(?:ภายใน|ก่อน)(?P<end2>สิ้น)(?P<period2>สัปดาห์|อาทิตย์|เดือน|ไตรมาส|ปีงบประมาณ|ปีงบ|ปี)"
-    rf"|(?:ภายใน|ก่อน)วัน(?P<weekday>{_WEEKDAY_NAMES})(?:ที่)?(?P<wwhich>นี้|หน้า)?"
+    rf"|(?:ภายใน|ก่อน)วัน(?P<weekday>{_WEEKDAY_NAMES})(?:ที่)?(?:สัปดาห์|อาทิตย์)?(?P<wwhich>นี้|หน้า)?"
     # "ภายในศุกร์นี้": the weekday without "วัน", with นี้/หน้า
     rf"|(?:ภายใน|ก่อน)(?P<weekday2>{_WEEKDAY_NAMES})(?P<wwhich2>นี้|หน้า)"
     rf"|ภายใน(?:วัน)?(?P<day>พรุ่งนี้|วันนี้|นี้)"
@@ -52,6 +52,8 @@ RELATIVE = re.compile(
     # นี้/หน้า, still says when; a bare number of weeks does not (a duration, not a deadline)
     rf"|(?P<end3>สิ้น)(?P<period3>สัปดาห์|อาทิตย์|เดือน|ไตรมาส|ปีงบประมาณ|ปีงบ|ปี)(?P<which3>นี้|หน้า)?"
     rf"|วัน(?P<weekday3>{_WEEKDAY_NAMES})(?P<wwhich3>นี้|หน้า)"
+    # the weekday alone, with นี้/หน้า ("ส่งรายชื่อให้ พส. ศุกร์นี้เลย"; "อาทิตย์หน้า" is next week, not Sunday)
+    rf"|(?P<weekday4>{_WEEKDAY_NAMES.replace('อาทิตย์|', '')})(?P<wwhich4>นี้|หน้า)"
 )
 
 
@@ -76,8 +78,8 @@ def relative_date(m: re.Match[str], date: dt.date) -> dt.date:
         if m["unit"] in ("สัปดาห์", "อาทิตย์"):
             return date + dt.timedelta(weeks=n)
         return _add_months(date, n)
-    if m["weekday"] or m["weekday2"] or m["weekday3"]:
-        weekday, which = next((m[f"weekday{n}"], m[f"wwhich{n}"]) for n in ("", "2", "3") if m[f"weekday{n}"])
+    if m["weekday"] or m["weekday2"] or m["weekday3"] or m["weekday4"]:
+        weekday, which = next((m[f"weekday{n}"], m[f"wwhich{n}"]) for n in ("", "2", "3", "4") if m[f"weekday{n}"])
         day = date + dt.timedelta(days=(_WEEKDAYS[weekday] - date.weekday()) % 7)
         return day + dt.timedelta(weeks=1) if which == "หน้า" else day
     if m["day"]:

@@ -37,7 +37,7 @@ from rapidfuzz import fuzz
 
 from pipeline.minutes import fuzzy, learned
 from pipeline.minutes.check import SUBJECT, supported
-from pipeline.minutes.dates import SPOKEN_DEADLINES, due_date, year_assumed, year_misheard, year_said
+from pipeline.minutes.dates import SPOKEN_DEADLINES, SPOKEN_MONTHS, due_date, year_assumed, year_misheard, year_said
 from pipeline.minutes.summary import summary_indices, summary_limit
 from pipeline.minutes.text import (
     NUMWORD,
@@ -150,6 +150,8 @@ _TRANSITIONS: tuple[tuple[str, str], ...] = (
     ("ถัดไป", "next"), ("ต่อเลย", "next"),
 )
 _ITEM_WORD = fuzzy.phrase_key("วาระ")
+# The last meeting's minutes spoken of ("รายงานครั้งก่อน", "รายงานการประชุมครั้งที่ 2"), as a key.
+_LAST_REPORT = re.compile(fuzzy.phrase_key("รายงาน") + ".{0,12}?" + fuzzy.phrase_key("ครั้ง"))
 _FIRST_ONLY = {"ถัดไป", "ต่อเลย"}
 # A sub-item's number said alone ("4.3 ครับ เชิญ...", "ขอเริ่มที่ 4.1"), not a measure ("4.2 กิโลเมตร").
 _BARE_NUMBER_AFTER = re.compile(r"(?:เริ่มที่|ขอเริ่มที่|เรื่องแรก|ต่อไป|ต่อไปเป็น|มาที่|ไปที่|ถัดไป|ครับ|ค่ะ|นะ)\s*$")
@@ -670,7 +672,7 @@ _SELF = re.compile(r"^(?:เดี๋ยว|ผม|ดิฉัน|กระผ�
 _QUESTION_END = re.compile(r"(?<!ได้)(?<!หน่อยได้)(?:ไหม|มั้ย|หรือไม่|หรือเปล่า|รึเปล่า)$")
 _BARE_UNIT = re.compile(r"(?:ทาง)?(?:กอง|สำนัก|สำนักงาน|ฝ่าย|งาน|ศูนย์|กลุ่ม|สถาบัน|ส่วน|หน่วย|กรม|คณะ)")
 _JOINED = re.compile(r"(?:ร่วมกับ|กับ|และ|รวมทั้ง|รวมถึง|,)")
-_DEADLINE_AFTER = re.compile(r"^(?:ครับ|ค่ะ|นะ|แล้วก็|ก็|ขอ|เอา|ให้|ทำ|เสร็จ|แล้ว|ให้เสร็จ|ให้แล้วเสร็จ|\s)*(?:ภายใน|ก่อน)")
+_DEADLINE_AFTER = re.compile(r"^(?:ครับ|ค่ะ|นะ|แล้วก็|ก็|ขอ|เอา|ให้|ได้|ทำ|เสร็จ|แล้ว|ให้เสร็จ|ให้แล้วเสร็จ|\s)*(?:ภายใน|ก่อน)")
 _ASSIGN_LEAD = 8  # key characters before the cue in a sentence that is only an assignment
 
 
@@ -733,9 +735,18 @@ def actions_in(
     cues = [c for c in _assign_cues(flat) if (presides or fuzzy.find("มอบหมาย", flat[c.start:c.end]))
             and not _past(flat, c.start) and not _RELAYED.search(flat[: c.start])]
     found: list[tuple[str, str, dt.date | None, float]] = []
+    last: list[tuple[str, str, dt.date | None, float]] = []  # the tasks of the cue before
     for n, cue in enumerate(cues):
         stop = cues[n + 1].start if n + 1 < len(cues) else len(flat)
         span = flat[cue.end:stop]
+        if last and last[-1][2] is None and _DEADLINE_AFTER.match(span):
+            # "...มาประกอบด้วย ขอให้ได้ภายในวันที่สิบห้าธันวา": the deadline of the task just given
+            due, _ = due_date(span, meeting_date, year)
+            if due:
+                found[-len(last):] = [(who, task, due, score) for who, task, _, score in last]
+                last = []
+                continue
+        last = []
         # the first work verb after a whole name ("กองจัดการสิ่งปฏิกูล...": จัดการ is in the name, as is
         # ออกแบบ in "กองสำรวจและออกแบบ": a unit known by its full name is read whole)
         named = next((len(n) for n in _UNIT_FLAT if span.lstrip().removeprefix("ทาง").startswith(n)), 0)
@@ -776,8 +787,8 @@ def actions_in(
         # who and what are checked apart: the words between them ("ไปร่วมกัน") are left out of both
         if not task or not supported(who, flat) or not supported(task, span[task_from:]):
             continue
-        for one in _split_who(who):
-            found.append((_full_name(one), task, due, cue.score))
+        last = [(_full_name(one), task, due, cue.score) for one in _split_who(who)]
+        found += last
     return found
 
 
@@ -1116,20 +1127,22 @@ class _Splitter:
             return None
         flats = [flatten(s) for s in said]
         cued = [i for i, f in enumerate(flats) if find_cues(f)]
-        numbered = [i for i, f in enumerate(flats) if self.learned_cue(f, 1.0).number]
+        numbered = [i for i, f in enumerate(flats) if self.learned_cue(f, 1.0, by_custom=False).number]
         at = (cued or numbered or [1 if len(flats) > 1 and decision(flats[0]) is not None else 0])[0]
         k = fuzzy.key(flats[at])[0]
         if decision(flats[at]) is not None:
             return None  # a decision the rules hear is no opening, whatever the model thinks
-        if _ITEM_WORD in k and at not in cued and not (self.opens[seg] >= _SURE_OPENING and k.find(_ITEM_WORD) <= _ITEM_LEAD):
+        starts = self.opens[seg] >= _SURE_OPENING and k.find(_ITEM_WORD) <= _ITEM_LEAD
+        if _ITEM_WORD in k and at not in cued and not starts:
             return None  # an item named where the rules hear no cue: a mention ("ตามที่รายงานไว้ในวาระที่ 3"),
             # unless the model is sure and the sentence starts with it ("รเบีอยบวาระที่คุรม เรื่องสืบเนื่อง", its
             # number misheard)
         return at
 
-    def learned_cue(self, flat: str, chance: float) -> Cue:
+    def learned_cue(self, flat: str, chance: float, by_custom: bool = True) -> Cue:
         """The cue of an opening only the learned model heard: the item's number when one is said
-        near the start and follows the items heard ("เรื่องสามที่ค้างมา", "ทีนี้ สี่จุดสอง"), else the next."""
+        near the start and follows the items heard ("เรื่องสามที่ค้างมา", "ทีนี้ สี่จุดสอง"), item 2 where the
+        last meeting's minutes are spoken of before it (`by_custom`), else the next."""
         k, where = fuzzy.key(flat)
         majors = [int(d.number.split(".")[0]) for d in self.drafts if d.heard and d.number.split(".")[0].isdigit()]
         last = max(majors, default=0)
@@ -1142,6 +1155,10 @@ class _Splitter:
             if not taken and (major == last + 1 or major == last and "." in number):
                 return Cue(0, _flat_end(where, end, len(flat)), number, "number", score=chance, learned=True)
             break
+        if by_custom and last <= 1 and _LAST_REPORT.search(k) \
+                and not any(d.heard and d.number == "2" for d in self.drafts):
+            # "รายงานครั้งก่อน ครั้งที่ 2 ... ใครจะแก้อะไรไหม": the minutes of the last meeting, item 2 by custom
+            return Cue(0, 0, "2", "number", score=chance, learned=True)
         return Cue(0, 0, None, "next", score=chance, learned=True)
 
     def open(self, target: int, cue: Cue, segment: Segment, flat: str) -> None:
@@ -1672,8 +1689,8 @@ _BMA_OFFICES = (
 _UNIT_NAMES = _BMA_OFFICES + tuple(f"สำนักงานเขต{d}" for d in _DISTRICTS)
 _UNIT_FLAT = tuple(sorted((flatten(n) for n in _UNIT_NAMES), key=len, reverse=True))
 # ("ผ่าน" is left out as "งั้น" is: its key is that of "พัน", and "สองพันห้าร้อย" must stay a number.)
-_VOCABULARY = fuzzy.vocabulary(_CUE_WORDS, THAI_MONTHS, [p for _, p in _STATED], [p for p in _LOOSE if p != "ผ่าน"],
-                               _DEFER, _LEAD_WORDS, _UNIT_NAMES, SPOKEN_DEADLINES)
+_VOCABULARY = fuzzy.vocabulary(_CUE_WORDS, THAI_MONTHS, SPOKEN_MONTHS, [p for _, p in _STATED],
+                               [p for p in _LOOSE if p != "ผ่าน"], _DEFER, _LEAD_WORDS, _UNIT_NAMES, SPOKEN_DEADLINES)
 
 
 def _bounds(text: str) -> set[int]:
