@@ -13,15 +13,15 @@ import pytest
 from pipeline import minutes as drafting
 from pipeline import noise
 from pipeline.minutes import learned, score
-from pipeline.minutes.rules import decision, heard_as_said
+from pipeline.minutes.rules import NO_OPINION, decision, heard_as_said
 from pipeline.minutes.text import flatten
 from pipeline.types import Meeting, Segment, Transcript
 
 MEETINGS = Path(__file__).parent / "data" / "meetings"
-# A model of no opinion: 0.3 for everything, too low to add anything and too high to doubt the rules'
-# own loose cues (rules.LEARNED, rules.DOUBTED): drafting with it is drafting with the rules alone.
+# A model of no opinion (rules.NO_OPINION for everything), too low to add anything and too high to doubt
+# the rules' own loose cues: drafting with it is drafting with the rules alone.
 NEUTRAL = learned.Model(np.zeros((learned.DIMENSIONS, len(learned.KINDS))),
-                        np.full(len(learned.KINDS), np.log(0.3 / 0.7)))
+                        np.full(len(learned.KINDS), np.log(NO_OPINION / (1 - NO_OPINION))))
 
 
 def _casual() -> score.Annotated:

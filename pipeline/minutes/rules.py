@@ -191,7 +191,9 @@ _PAST = ("ครั้งที่แล้ว", "ครั้งก่อน", 
 
 _PAST_KEYS = tuple(fuzzy.phrase_key(p) for p in _PAST)
 _PAST_REACH = 24  # key letters after a decision's start in which an earlier meeting named makes it that one's
-_FUTURE = re.compile(r"(?<!ต่อไป)จะ(?:ขอ)?(?:สลับ|ย้าย|เลื่อน|ยก|พิจารณา|คุย|นำ|เอา|ไป|มี)?(?:ใน|ที่|เรื่อง)?\s*$")
+_FUTURE = re.compile(r"(?<!ต่อไป)จะ(?:ขอ)?(?:สลับ|ย้าย|เลื่อน|ยก|พิจารณา|คุย|นำ|เอา|ไป|มี|เป็น)?(?:ใน|ที่|เรื่อง)?\s*$")
+# A meeting named by its number before the item ("ในการประชุมครั้งที่ห้า วาระที่สี่จุดสอง"): an earlier one's.
+_IN_MEETING = tuple(fuzzy.phrase_key(w) for w in ("ในการประชุมครั้งที่", "ในที่ประชุมครั้งที่"))
 
 
 @dataclass
@@ -249,7 +251,7 @@ def _is_mention(flat: str, cue: Cue) -> bool:
         return True  # "จะขอสลับวาระ 4.2 ...": an announcement of what comes
     if cue.meaning == "number":
         near += fuzzy.key(flat[cue.end:cue.end + 12])[0]
-    return any(fuzzy.phrase_key(p) in near for p in _PAST)
+    return any(fuzzy.phrase_key(p) in near for p in _PAST) or any(w in near for w in _IN_MEETING)
 
 
 @lru_cache(maxsize=65536)
@@ -1231,7 +1233,8 @@ class _Splitter:
         return opening, owner
 
 
-NO_OPINION = 0.3  # the chance taken without the learned model: between DOUBTED and LEARNED, so it changes nothing
+NO_OPINION = 0.28  # the chance taken without the learned model: above every doubt (DOUBTED) and below every
+# opening it adds (_AFTER_RULING), so it changes nothing
 DOUBTED_TASK = 0.05  # below this learned chance no assignment the rules read is kept
 DOUBTED_RULING = 0.15  # below this learned chance a loose or misheard decision of the rules is no resolution
 DOUBTED = 0.25  # below this learned chance a loose or approximate cue of the rules opens nothing
@@ -1475,7 +1478,7 @@ def _unit_written(who: str) -> tuple[str, bool]:
     """`who` as the minutes write a unit (`_written_units`), and whether it was heard approximately:
     "ทางสยป." is สำนักยุทธศาสตร์และประเมินผล, "แลวเขตบางรัก" สำนักงานเขตบางรัก, "สำนัถการระบาน้รู้"
     สำนักการระบายน้ำ (approximately). Anyone else, or a name like two units, is kept as heard."""
-    bare = flatten(who).strip().rstrip(". ")
+    bare = flatten(who).strip().rstrip("ฯ. ")
     k, where = fuzzy.key(bare)
     forms = [bare] + [bare[where[len(lead)]:] for lead in _LEAD_KEYS
                       if k.startswith(lead) and len(k) > len(lead)]
@@ -1561,8 +1564,8 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[
 
     for i, part in enumerate(draft.parts):
         cues = _assign_cues(part.flat)
-        if part.cue and not cues:
-            continue
+        if part.cue and not cues and (chances is None or chances[part.seg, 2] < LEARNED):
+            continue  # an opening, unless the model hears a task in it too ("แล้วบางรัก ช่วยจัดระเบียบ...")
         presides = not presiding or not part.segment.speaker or part.segment.speaker in presiding
         chance = None if chances is None or any(part.segment.id in a.segment_ids for a in item.actions) \
             else float(chances[part.seg, 2])
