@@ -120,8 +120,19 @@ def test_items_without_resolution_point_at_no_source() -> None:
                 said = (item.resolution, item.resolution_start, item.resolution_end)
                 assert said == (None, None, None), (name, number)
                 assert item.resolution_segment_ids == [], (name, number)
-            else:
+            elif (name, number) not in _VETOED:
                 assert item.resolution_segment_ids, (name, number)
+
+
+# Kept as measured (issue 11): the learned cues (0.02) veto the chair's closing "รับทราบครับ ขอบคุณทุกท่าน
+# ปิดประชุมครับ" as item 5's resolution; the veto took invented resolutions on held-out text from 8 to 3.
+_VETOED = {("numwords", "5")}
+
+
+@pytest.mark.xfail(strict=True, reason="the learned cues veto a chair's bare closing 'รับทราบครับ' (issue 11)")
+def test_a_chairs_bare_closing_acknowledgement_is_a_resolution() -> None:
+    item = next(i for i in _minutes("numwords").agenda if i.number == "5")
+    assert item.resolution_segment_ids
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -192,6 +192,7 @@ _PAST = ("ครั้งที่แล้ว", "ครั้งก่อน", 
 _PAST_KEYS = tuple(fuzzy.phrase_key(p) for p in _PAST)
 _PAST_REACH = 24  # key letters after a decision's start in which an earlier meeting named makes it that one's
 _FUTURE = re.compile(r"(?<!ต่อไป)จะ(?:ขอ)?(?:สลับ|ย้าย|เลื่อน|ยก|พิจารณา|คุย|นำ|เอา|ไป|มี|เป็น)?(?:ใน|ที่|เรื่อง)?\s*$")
+_MENTION_KEYS = tuple(fuzzy.phrase_key(w) for w in _NOT_CUE_AFTER)
 # A meeting named by its number before the item ("ในการประชุมครั้งที่ห้า วาระที่สี่จุดสอง"): an earlier one's.
 _IN_MEETING = tuple(fuzzy.phrase_key(w) for w in ("ในการประชุมครั้งที่", "ในที่ประชุมครั้งที่"))
 
@@ -1134,7 +1135,9 @@ class _Splitter:
         k = fuzzy.key(flats[at])[0]
         if decision(flats[at]) is not None:
             return None  # a decision the rules hear is no opening, whatever the model thinks
-        starts = self.opens[seg] >= _SURE_OPENING and k.find(_ITEM_WORD) <= _ITEM_LEAD
+        lead = k[: k.find(_ITEM_WORD)]
+        starts = self.opens[seg] >= _SURE_OPENING and len(lead) <= _ITEM_LEAD and _ITEM_WORD in k \
+            and not lead.endswith(_MENTION_KEYS)  # "ตามที่รายงานไว้ในวาระที่ 3" names an item, opens none
         if _ITEM_WORD in k and at not in cued and not starts:
             return None  # an item named where the rules hear no cue: a mention ("ตามที่รายงานไว้ในวาระที่ 3"),
             # unless the model is sure and the sentence starts with it ("รเบีอยบวาระที่คุรม เรื่องสืบเนื่อง", its
@@ -1486,6 +1489,8 @@ def _unit_written(who: str) -> tuple[str, bool]:
         form = form.rstrip(". ")
         if form in _written_units():
             return _written_units()[form], False
+        if form in _WHO_STARTS:  # a word for who is tasked ("นิติกร"), not a unit's name misheard ("นิติการ")
+            return _full_name(who), False
     for form in forms:
         fk = fuzzy.key(form.rstrip(". "))[0]
         if len(fk) < 5:
