@@ -245,7 +245,7 @@ def _after_decision_or_start(flat: str, start: int) -> bool:
 def _is_mention(flat: str, cue: Cue) -> bool:
     """"ในวาระที่ 1", "ครั้งที่แล้ว ระเบียบวาระที่สอง", "วาระที่ 2 ของการประชุมครั้งก่อน": no opening."""
     before = _before(flat, cue.start)
-    if before.endswith(tuple(fuzzy.phrase_key(w) for w in _NOT_CUE_AFTER)):
+    if before.endswith(_MENTION_KEYS):
         return True
     near = fuzzy.key(flat[max(0, cue.start - 25):cue.start])[0]
     if cue.meaning == "number" and _FUTURE.search(flat[max(0, cue.start - 14):cue.start]):
@@ -1483,16 +1483,15 @@ def _unit_written(who: str) -> tuple[str, bool]:
     สำนักการระบายน้ำ (approximately). Anyone else, or a name like two units, is kept as heard."""
     bare = flatten(who).strip().rstrip("ฯ. ")
     k, where = fuzzy.key(bare)
-    forms = [bare] + [bare[where[len(lead)]:] for lead in _LEAD_KEYS
-                      if k.startswith(lead) and len(k) > len(lead)]
+    forms = [f.rstrip(". ") for f in [bare] + [bare[where[len(lead)]:] for lead in _LEAD_KEYS
+                                               if k.startswith(lead) and len(k) > len(lead)]]
     for form in forms:
-        form = form.rstrip(". ")
         if form in _written_units():
             return _written_units()[form], False
         if form in _WHO_STARTS:  # a word for who is tasked ("นิติกร"), not a unit's name misheard ("นิติการ")
             return _full_name(who), False
     for form in forms:
-        fk = fuzzy.key(form.rstrip(". "))[0]
+        fk = fuzzy.key(form)[0]
         if len(fk) < 5:
             continue
         ranked = sorted(((fuzzy.Levenshtein.normalized_similarity(fk, uk), name) for uk, name in _unit_keys()),
