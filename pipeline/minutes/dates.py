@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from typing import NamedTuple
 
 from pipeline.minutes.text import NUMWORD, flatten, word_to_int
 from pipeline.thaidate import BE_OFFSET, DIGIT_WORDS, THAI_MONTHS, THAI_MONTHS_ABBR, THAI_WEEKDAYS
@@ -112,15 +113,23 @@ def _month_end(date: dt.date) -> dt.date:
     return date.replace(day=calendar.monthrange(date.year, date.month)[1])
 
 
+class MeetingYear(NamedTuple):
+    """What a meeting's words tell of the year (C.E.) it is held in, when its date is not known."""
+
+    near: int | None  # the year most said in it: a deadline's year heard wrong is taken as this one
+    own: int | None  # the year its number gives ("ครั้งที่ 4/2569"): a day and month said alone are in it
+
+
 def due_date(
-    text: str, meeting_date: dt.date | None, year: int | None = None
+    text: str, meeting_date: dt.date | None, year: MeetingYear | None = None
 ) -> tuple[dt.date | None, re.Match[str] | None]:
     """The deadline said in `text` ("ภายในวันที่ 30 เมษายน 2569", "ภายใน 30 เม.ย. 69").
 
-    B.E. years lose 543; a two-digit year is B.E. 25xx; a missing year is the meeting's, or
-    the next one when the day would fall before the meeting. A year heard wrong ("256", or one
-    years before the meeting `year`, a deadline that cannot be) is taken as the meeting's year:
-    see `year_misheard`. Returns (None, match) when a day and month were said but no year can be
+    B.E. years lose 543; a two-digit year is B.E. 25xx; a missing year is the meeting's (with no
+    date, the one its number gives: `year`.own), or the next one when the day would fall before the
+    meeting. A year heard wrong ("256", or one years before the meeting's, a deadline that cannot
+    be) is taken as the meeting's year (with no date, the one most said: `year`.near): see
+    `year_misheard`. Returns (None, match) when a day and month were said but no year can be
     known, (None, None) when none was said."""
     m = DUE.search(text)
     if m:
@@ -146,13 +155,13 @@ def year_assumed(m: re.Match[str], meeting_date: dt.date | None) -> bool:
         and not (m["year"] and _year(m["year"]) is not None)  # (a RELATIVE match has no "month")
 
 
-def year_misheard(m: re.Match[str], year: int | None) -> bool:
-    """Whether the year said with a DUE match cannot be right for a meeting held in `year` (C.E.):
+def year_misheard(m: re.Match[str], year: MeetingYear | None) -> bool:
+    """Whether the year said with a DUE match cannot be right for a meeting held near `year`:
     three digits ("256"), or not within a year before to three after it."""
     said = m.groupdict().get("year")  # a RELATIVE match says no year
-    if not said or year is None:
+    if not said or year is None or year.near is None:
         return False
-    return _year(said) is None or not year - 1 <= _year(said) <= year + 3
+    return _year(said) is None or not year.near - 1 <= _year(said) <= year.near + 3
 
 
 def _year(said: str) -> int | None:
@@ -175,20 +184,31 @@ def _spoken_year(said: str) -> str:
     return "".join(str(DIGIT_WORDS.index(d)) for d in digits)
 
 
-def year_said(text: str) -> int | None:
-    """The year (C.E.) a meeting is in, as the B.E. year most said in it ("ครั้งที่ 4/2569" -> 2026;
-    the later of two said as often), for deadlines whose year was heard wrong when no date is given."""
-    years = [int(y) for y in re.findall(r"(?<!\d)25[5-9]\d(?!\d)", text)]
-    return max(set(years), key=lambda y: (years.count(y), y)) - BE_OFFSET if years else None
+def year_said(text: str) -> MeetingYear:
+    """The year (C.E.) a meeting is in, by its words: the B.E. year most said in it (the later of
+    two said as often), and the one of its number ("ครั้งที่ 4/2569", "ครั้งที่ 7 2569", "ครั้งที่3 ปี2569"
+    -> 2026). Only the number says when the meeting is: deadlines ("31 มีนาคม 2570") and fiscal
+    years ("ปีงบประมาณ 2570") lie after it by any amount."""
+    def most(years: list[int]) -> int | None:
+        return max(set(years), key=lambda y: (years.count(y), y)) - BE_OFFSET if years else None
+
+    said = [int(y) for y in re.findall(r"(?<!\d)25[5-9]\d(?!\d)", text)]
+    numbered = [int(y) for y in re.findall(r"ครั้งที่\s*\S{1,6}?\s*(?:/|\s|ปี)\s*(25[5-9]\d)(?!\d)", text)]
+    return MeetingYear(most(said), most(numbered))
 
 
-def _date_of(m: re.Match[str], meeting_date: dt.date | None, meeting_year: int | None = None) -> dt.date | None:
+def _unread_year(m: re.Match[str]) -> bool:
+    """Whether digits follow a day and month, a year said but too misheard to read ("...รับห้าหกเก้า")."""
+    return len(re.findall(rf"{_DIGIT}|\d", m.string[m.end(): m.end() + 14])) >= 2
+
+
+def _date_of(m: re.Match[str], meeting_date: dt.date | None, meeting_year: MeetingYear | None = None) -> dt.date | None:
     day = word_to_int(m["day"])
     month = _MONTH_FORMS[re.sub(r"[\s.]", "", m["month"])]
     if meeting_date and meeting_year is None:
-        meeting_year = meeting_date.year
+        meeting_year = MeetingYear(meeting_date.year, meeting_date.year)
     if m["year"] and year_misheard(m, meeting_year):
-        year = meeting_year
+        year = meeting_year.near
         if meeting_date and (month, day) < (meeting_date.month, meeting_date.day):
             year += 1
     elif m["year"] and _year(m["year"]) is not None:
@@ -197,10 +217,11 @@ def _date_of(m: re.Match[str], meeting_date: dt.date | None, meeting_year: int |
         year = meeting_date.year
         if (month, day) < (meeting_date.month, meeting_date.day):
             year += 1
-    elif meeting_year:
-        # no year said (or one heard too badly to read, "สิบห้ามิถุนายนสอราะาหกเก้า") and no meeting date: the
-        # year the meeting says it is in ("ครั้งที่ 1/2569"), as a secretary writes it (see `year_assumed`)
-        year = meeting_year
+    elif meeting_year and (meeting_year.own or _unread_year(m) and meeting_year.near):
+        # no year said and no meeting date: the year the meeting says it is in ("ครั้งที่ 1/2569"), as
+        # a secretary writes it (see `year_assumed`); one heard too badly to read ("สิบห้ามิถุนายนสอราะาหกเก้า")
+        # was said, and is near the others said
+        year = meeting_year.own or meeting_year.near
     else:
         return None
     try:

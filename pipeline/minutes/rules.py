@@ -37,7 +37,15 @@ from rapidfuzz import fuzz
 
 from pipeline.minutes import fuzzy, learned
 from pipeline.minutes.check import SUBJECT, supported
-from pipeline.minutes.dates import SPOKEN_DEADLINES, SPOKEN_MONTHS, due_date, year_assumed, year_misheard, year_said
+from pipeline.minutes.dates import (
+    SPOKEN_DEADLINES,
+    SPOKEN_MONTHS,
+    MeetingYear,
+    due_date,
+    year_assumed,
+    year_misheard,
+    year_said,
+)
 from pipeline.minutes.summary import summary_indices, summary_limit
 from pipeline.minutes.text import (
     NUMWORD,
@@ -616,10 +624,10 @@ _ACTION_VERBS = (
     "|ติดตาม|ปรับปรุง|ปรับ|แก้ไข|นำเสนอ|เสนอ|รายงาน|สรุป|เตรียม|ทบทวน|ศึกษา|สำรวจ|แจ้ง|บันทึก|ตรวจ(?!ราชการ)"
     "|ทำ|ดูแล|ดู|เร่ง|หารือ|คุย|ขุด|ลอก|ออก|ร่าง|เขียน|คำนวณ|ประเมิน|วาง|เก็บ|ติดตั้ง|ซ่อม|อบรม|ประชาสัมพันธ์"
     "|ตั้ง|ขยาย|เพิ่ม|ลด|ยกเลิก|ชี้แจง|เชิญ|นัด|ลงพื้นที่|ทดสอบ|พัฒนา|จ้าง|ขออนุมัติ|ทำหนังสือ"
-    "|กำหนด|ยกร่าง|คัดเลือก|ประกาศ|ติดต่อ|สอบถาม"
+    "|กำหนด|ยกร่าง|คัดเลือก|ประกาศ|ติดต่อ|สอบถาม|ติด|แก้|เคลียร์|โพสต์|เตือน"
 )
 # Between assignee and task: "ฝากกองคลังช่วยดู", "ให้สำนักการโยธาไปร่วมกันทำ", "รบกวนฝ่ายไอทีรับไป...".
-_HELPERS = re.compile(r"(?:ช่วย|รับไป|ไปร่วมกัน|ร่วมกัน|ไป|กลับไป|ลอง)+")
+_HELPERS = re.compile(r"(?:ช่วย|รับไป|ไปร่วมกัน|ร่วมกัน|ไปนั่ง|ไป|กลับไป|ลอง)+")
 _WHO_EXTRA = re.compile(r"^(?:ทาง|ท่าน(?=[ก-ฮ]{4}))|(?:ช่วย|รับไป|ไป|ได้|ด้วย|ทาง|ฝาก)+$")
 # What an assignee starts with: a unit or a person.
 # Bangkok's fifty districts, as their offices are named ("สำนักงานเขต" + the district).
@@ -702,7 +710,7 @@ def _assign_cues(flat: str) -> list[fuzzy.Hit]:
             if phrase == "ให้":
                 before = flat[: hit.start].strip()
                 unit_next = _who_like(flat[hit.end:hit.end + 12]) and not before.endswith(_NOT_ASSIGN_AFTER) \
-                    and not any(h.start < hit.start for h in hits) \
+                    and not any(h.start < hit.start for h in hits) and not _ADDRESSED.match(before) \
                     and not _REPORTED.search(before[-20:]) and not _SENT.search(before[-30:])
                 if before and not before.endswith(_BARE_ASSIGN_AFTER) and not unit_next:
                     continue
@@ -714,7 +722,7 @@ def _assign_cues(flat: str) -> list[fuzzy.Hit]:
 
 
 def _deadline(task: str, meeting_date: dt.date | None,
-              year: int | None) -> tuple[str, dt.date | None, re.Match[str] | None]:
+              year: MeetingYear | None) -> tuple[str, dt.date | None, re.Match[str] | None]:
     """A task with the deadline said in it: (the task, without the deadline when it gives a date;
     the date; what was said, see `due_date`)."""
     due, said = due_date(task, meeting_date, year)
@@ -729,7 +737,7 @@ _PARTICLE_LETTERS = 5
 
 
 def actions_in(
-    flat: str, meeting_date: dt.date | None, notes: list[str], presides: bool = True, year: int | None = None
+    flat: str, meeting_date: dt.date | None, notes: list[str], presides: bool = True, year: MeetingYear | None = None
 ) -> list[tuple[str, str, dt.date | None, float]]:
     """The assignments said in one sentence: (assignee, task, due, how sure).
 
@@ -757,7 +765,7 @@ def actions_in(
                   if v.start() >= max(2, named) and not _BARE_UNIT.fullmatch(span[: v.start()].strip())), None)
         helper = next((h for h in _HELPERS.finditer(span)
                        if h.start() >= max(2, named) and not _BARE_UNIT.fullmatch(span[: h.start()].strip())), None)
-        cut = min([p for p in (m and m.start(), helper and helper.start()) if p] or [len(span)])
+        cut = min([p for p in (m and m.start(), helper and helper.start()) if p] or [named or len(span)])
         fronted = _fronted(flat[: cue.start]) if n == 0 and re.match(_ACTION_VERBS, span.lstrip()) else None
         if fronted:  # "ส่วน สจส. ขอให้จัดเจ้าหน้าที่มาตรวจซ้ำ...": the unit named before the cue, the task after it
             span, cut = fronted + " " + span.lstrip(), len(fronted) + 1
@@ -829,7 +837,7 @@ _ASIDE = re.compile(rf"^(?:แล้วก็|ก็|อ่า|เอ่อ|ง�
 
 
 def addressed(
-    flat: str, meeting_date: dt.date | None, said: str = "", year: int | None = None
+    flat: str, meeting_date: dt.date | None, said: str = "", year: MeetingYear | None = None
 ) -> list[tuple[str, str, dt.date | None, float]]:
     """A task put to a unit without a handing-over word (only a presiding speaker's counts):
     at the start of the sentence, or where a phrase of it starts (`said`, the sentence with its
@@ -850,7 +858,7 @@ def addressed(
 
 
 def _addressed_at(
-    flat: str, meeting_date: dt.date | None, loose: bool, year: int | None = None
+    flat: str, meeting_date: dt.date | None, loose: bool, year: MeetingYear | None = None
 ) -> list[tuple[str, str, dt.date | None, float]]:
     m = _ADDRESSED.match(flat) or _ASIDE.match(flat)
     if not m and due_date(flat, meeting_date, year)[1] is not None:
@@ -883,8 +891,8 @@ def _split_who(who: str) -> list[str]:
     names, joins = [p.strip() for p in pieces[::2]], pieces[1::2]
     if len(names) < 2 or not all(names):
         return [who]
-    def like(name: str) -> bool:  # a unit or person, or a unit's name heard a letter off ("เขฏดินดดง")
-        return _who_like(name) or _unit_written(name)[1]
+    def like(name: str) -> bool:  # a unit or person ("ทางสปภ"), or a unit's name heard a letter off ("เขฏดินดดง")
+        return _who_like(name.removeprefix("ทาง")) or _unit_written(name)[1]
 
     merged = [names[0]]
     for join, name in zip(joins, names[1:], strict=True):
@@ -1365,14 +1373,14 @@ def _units_said() -> set[str]:
 
 @lru_cache(maxsize=1)
 def _unit_mention() -> re.Pattern[str]:
-    names = _units_said() | {"เขต"}
+    names = _units_said() | {"เขต"} | {f"เขต{d}" for d in _DISTRICTS}  # "เทศกิจกับเขตปทุมวัน ไป..."
     return re.compile(r"(?:ทาง)?(?P<who>" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + ")")
 
 
 _TASK_AFTER = re.compile(rf"^(?:ฯ|\.|\s|นะ|ครับ|ค่ะ|ก็|เนี่ย)*(?:{_HELPERS.pattern})?\s*(?=(?:{_ACTION_VERBS}))")
 
 
-def _learned_actions(flat: str, meeting_date: dt.date | None, year: int | None,
+def _learned_actions(flat: str, meeting_date: dt.date | None, year: MeetingYear | None,
                      chance: float) -> list[tuple[str, str, dt.date | None, float]]:
     """The task in a sentence the learned model hears as an assignment and the rules do not: the
     first unit named right before a work verb ("แล้วบางขุนเทียน ส่งรายชื่อ...", "อนามัยนะครับ ช่วย
@@ -1405,7 +1413,7 @@ def _unit_forms() -> tuple[str, ...]:
     return tuple(sorted(forms, key=lambda n: -len(n)))
 
 
-def _heard_unit_action(flat: str, meeting_date: dt.date | None, year: int | None,
+def _heard_unit_action(flat: str, meeting_date: dt.date | None, year: MeetingYear | None,
                        chance: float) -> list[tuple[str, str, dt.date | None, float]]:
     """A sentence the learned model is sure gives a task whose work verb was heard too badly for
     `_learned_actions` ("รบกวนตลาด งรกชื่...", "อนถมัยทำใครแาชุด..."): the first unit it names,
@@ -1426,7 +1434,7 @@ def _heard_unit_action(flat: str, meeting_date: dt.date | None, year: int | None
 
 
 def _tasks(flat: str, said: str, meeting_date: dt.date | None, notes: list[str], presides: bool,
-           year: int | None, chance: float | None) -> list[tuple[str, str, dt.date | None, float]]:
+           year: MeetingYear | None, chance: float | None) -> list[tuple[str, str, dt.date | None, float]]:
     """The assignments in a sentence: by the rules' handing-over words, by a unit addressed, or (with
     the learned `chance` of a task, None once one was found in the segment) by a unit named before a
     work verb. A second unit turned to in the same breath ("...ส่งมาภายในวันที่ 30 ตุลาคม
@@ -1458,6 +1466,8 @@ def _tasks(flat: str, said: str, meeting_date: dt.date | None, notes: list[str],
 _UNIT_LIKE, _UNIT_MARGIN = 0.8, 0.05
 # What a chair says before the unit he turns to ("แล้วเขต...", "ทางสยป.", "ส่วนสจส."), as keys.
 _LEAD_KEYS = tuple(fuzzy.phrase_key(w) for w in ("แล้วก็", "แล้ว", "ส่วน", "ทาง", "ก็"))
+# and the fillers before it, written as said ("งั้นสจส", "งันสจส": "งั้น"'s key is that of "งาน")
+_UNIT_LEAD = re.compile(r"(?:เอ่อ|อ่า|อืม|เออ|โอเค|งั้น|งัน|\s)+(?=\S{2})")
 
 
 @lru_cache(maxsize=1)
@@ -1481,7 +1491,7 @@ def _unit_written(who: str) -> tuple[str, bool]:
     """`who` as the minutes write a unit (`_written_units`), and whether it was heard approximately:
     "ทางสยป." is สำนักยุทธศาสตร์และประเมินผล, "แลวเขตบางรัก" สำนักงานเขตบางรัก, "สำนัถการระบาน้รู้"
     สำนักการระบายน้ำ (approximately). Anyone else, or a name like two units, is kept as heard."""
-    bare = flatten(who).strip().rstrip("ฯ. ")
+    bare = _UNIT_LEAD.sub("", flatten(who).strip(), count=1).rstrip("ฯ. ") or flatten(who)  # "งั้นสจส"
     k, where = fuzzy.key(bare)
     forms = [f.rstrip(". ") for f in [bare] + [bare[where[len(lead)]:] for lead in _LEAD_KEYS
                                                if k.startswith(lead) and len(k) > len(lead)]]
@@ -1534,7 +1544,7 @@ def _unsure(segment: Segment) -> bool:
 
 
 def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[str],
-          meeting_date: dt.date | None, year: int | None = None, chances=None) -> AgendaItem:
+          meeting_date: dt.date | None, year: MeetingYear | None = None, chances=None) -> AgendaItem:
     item = AgendaItem(number=draft.number, title=draft.title, notes=list(draft.notes))
     item.segment_ids = [s.id for s in segments]
     item.found = bool(draft.heard or draft.parts) if planned else True
@@ -1740,8 +1750,9 @@ def run(transcript: Transcript, meeting: Meeting) -> Minutes:
         meeting_date = parse_date(meeting.date)
     except ValueError:
         meeting_date = None
-    # the meeting's year, for a deadline's year heard wrong: its date's, or the year most said in it
-    year = meeting_date.year if meeting_date else year_said(" ".join(s.text for s in transcript.segments))
+    # the meeting's year, for a deadline's year heard wrong or not said: its date's, or what its words tell
+    year = MeetingYear(meeting_date.year, meeting_date.year) if meeting_date \
+        else year_said(" ".join(s.text for s in transcript.segments))
     items = []
     for index, draft in enumerate(drafts):
         segments = [s for seg, s in enumerate(transcript.segments) if owner.get(seg, 0) == index]
