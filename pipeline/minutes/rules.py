@@ -1316,6 +1316,9 @@ def _learned_resolution(draft: _Draft, chances) -> tuple[str, list[int], list[in
     return text, [draft.parts[best].segment.id], used, float(chance), "learned"
 
 
+_CLOSES = re.compile(r"ปิดประชุม|ขอบคุณ|เลิกประชุม|thank you", re.IGNORECASE)
+
+
 def _decided(draft: _Draft, presiding: set[str], slack: float | None,
              only: set[int] | None = None, chances=None) -> tuple[str, list[int], list[int], float, str] | None:
     best = None
@@ -1326,10 +1329,12 @@ def _decided(draft: _Draft, presiding: set[str], slack: float | None,
         found = None if part.cue else decision(part.flat, slack)
         if not found:
             continue
-        if chances is not None and chances[part.seg, 1] < DOUBTED_RULING \
-                and (found.kind == "loose" or found.score < fuzzy.WEAK or slack is not None):
-            continue  # a loose or misheard decision word where the model hears no ruling ("เห็นด้วยค่ะ แต่...")
         speaker = part.segment.speaker
+        if chances is not None and chances[part.seg, 1] < DOUBTED_RULING \
+                and (found.kind == "loose" or found.score < fuzzy.WEAK or slack is not None) \
+                and not (slack is None and speaker in presiding and _CLOSES.search(part.segment.text)):
+            continue  # a loose or misheard decision word where the model hears no ruling ("เห็นด้วยค่ะ แต่..."),
+            # unless it is the chair's as he closes the meeting ("รับทราบครับ ขอบคุณทุกท่าน ปิดประชุมครับ")
         # A bare "รับทราบค่ะ" from someone other than whoever presides acknowledges, not resolves.
         if found.strength == _BARE and presiding and speaker and speaker not in presiding:
             continue
