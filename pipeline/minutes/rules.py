@@ -483,7 +483,13 @@ _ANYWHERE = {"ไม่เอานะ", "ตัดไปก่อน", "เด�
 _NOT_RESOLUTION_AFTER = (
     "ขอ", "ให้", "เสนอ", "เพื่อ", "โปรด", "จะ", "ต้อง", "ควร", "ถ้า", "หาก", "คิดว่า", "เห็นว่า", "ผม", "ดิฉัน",
     "กระผม", "หนู", "ยัง", "ไม่ได้", "ได้", "กรุณา", "ช่วย", "พร้อม", "ที่", "ซึ่ง",
+    "เรื่อง",  # an item's title announced ("ระเบียบวาระที่สสง เรื่องรับรองรายงานการประชุม..."), its number misheard
 )
+# The same in an expert's English: "if the committee agrees we will proceed with site B".
+_CONDITION_EN = re.compile(r"\b(?:if|once|when|unless|whether|until)\s*$", re.IGNORECASE)
+# A phrase a deferral is heard in approximately that says something else: "มาประกอบการพิจารณาด้วย" (to
+# support the consideration) is not "เลื่อนการพิจารณา".
+_NOT_DEFERRAL = re.compile(r"ประกอบการ|ระกอบการ|เพื่อการพิจารณา|ในการพิจารณา")
 # What a chair says before a loose or bare decision: "ถ้าไม่มีผู้ใดเห็นเป็นอย่างอื่น ถือว่า...".
 _LEAD_IN = re.compile(
     "^(?:โอเค|ค่ะ|ครับ|คะ|นะ|ก็|งั้น|ถ้างั้น|ถ้าอย่างนั้น|ดังนั้น|เพราะฉะนั้น|สรุปว่า|สรุป|ถือว่า|เป็นอันว่า|เรื่องนี้|วาระนี้"
@@ -562,6 +568,9 @@ def decision(flat: str, slack: float | None = None) -> Decision | None:
                 # an approximate hit's edge may sit a letter inside the word before ("ผม|เห็นชอบ")
                 if _refused(flat, hit.start, request=kind != "deferral") or hit.score < fuzzy.SOUND_ALIKE and any(
                         _before(flat, hit.start + d).endswith(_WHO_BLOCKERS) for d in (1, 2)):
+                    continue
+                if phrase.isascii() and _CONDITION_EN.search(flat[: hit.start]) \
+                        or kind == "deferral" and hit.score < 1.0 and _NOT_DEFERRAL.search(flat[hit.start:hit.end + 2]):
                     continue
                 closed = _CLOSED.match(flat[hit.end:]) is not None  # "...ไม่ต้องคิดเยอะ เห็นชอบครับ"
                 if phrase == "ผ่าน" and not closed:
