@@ -202,7 +202,12 @@ _PAST_REACH = 24  # key letters after a decision's start in which an earlier mee
 _FUTURE = re.compile(r"(?<!ต่อไป)จะ(?:ขอ)?(?:สลับ|ย้าย|เลื่อน|ยก|พิจารณา|คุย|นำ|เอา|ไป|มี|เป็น)?(?:ใน|ที่|เรื่อง)?\s*$")
 _MENTION_KEYS = tuple(fuzzy.phrase_key(w) for w in _NOT_CUE_AFTER)
 # A meeting named by its number before the item ("ในการประชุมครั้งที่ห้า วาระที่สี่จุดสอง"): an earlier one's.
-_IN_MEETING = tuple(fuzzy.phrase_key(w) for w in ("ในการประชุมครั้งที่", "ในที่ประชุมครั้งที่"))
+_IN_MEETING = tuple(fuzzy.phrase_key(w) for w in (
+    "ในการประชุมครั้งที่", "ในที่ประชุมครั้งที่", "ตามที่การประชุมครั้งที่", "ตามที่ประชุมครั้งที่", "จากการประชุมครั้งที่"))
+_IN_MEETING_REACH = 60  # letters before the item in which it may be named ("ตามที่การประชุมครั้งที่หกทับสองห้าหกเก้า วาระ...")
+# An item asked to be taken first ("ขอเอาวาระสี่จุดสองขึ้นก่อนได้ไหมครับ", "เอาเรื่องแผงค้าขึ้นมาก่อนเลยได้ไหมครับ"):
+# a request, not its opening.
+_FIRST_ASKED = re.compile(r"^.{0,20}?ขึ้น(?:มา)?ก่อน.*(?:ไหม|มั้ย)")
 
 
 @dataclass
@@ -260,7 +265,10 @@ def _is_mention(flat: str, cue: Cue) -> bool:
         return True  # "จะขอสลับวาระ 4.2 ...": an announcement of what comes
     if cue.meaning == "number":
         near += fuzzy.key(flat[cue.end:cue.end + 12])[0]
-    return any(fuzzy.phrase_key(p) in near for p in _PAST) or any(w in near for w in _IN_MEETING)
+    if _FIRST_ASKED.match(flat[cue.end:]):
+        return True
+    far = fuzzy.key(flat[max(0, cue.start - _IN_MEETING_REACH):cue.start])[0]
+    return any(fuzzy.phrase_key(p) in near for p in _PAST) or any(w in far for w in _IN_MEETING)
 
 
 @lru_cache(maxsize=65536)
@@ -384,7 +392,7 @@ _COUNT = fuzzy.phrase_key("มี")  # "วาระนี้มีสองเ�
 _EN_NUMBERS = {w: n for n, w in enumerate("one two three four five six seven eight nine".split(), 1)}
 _EN_WORD = "|".join(_EN_NUMBERS)
 _EN_ITEM = re.compile(
-    rf"(?:^\s*|\b(?:move|go|proceed|turn|come|next|now|so|okay|ok)\b.{{0,20}}?\b)(?:agenda\s+)?item\s+(?:number\s+|no\.?\s*)?"
+    rf"(?:^\s*|\b(?:move|moving|go|going|proceed|proceeding|turn|turning|come|coming|next|now|so|okay|ok|let.?s|then)\b.{{0,20}}?\b)(?:agenda\s+)?item\s+(?:number\s+|no\.?\s*)?"
     rf"(?:(?P<n>\d(?:\.\d)?)|(?P<w1>{_EN_WORD})(?:\s+point\s+(?P<w2>{_EN_WORD}))?)\b", re.IGNORECASE)
 _OPENER_SIMILARITY = 0.5
 _OPENER_REACH = 16  # key letters from the sentence's start to its number, at most
@@ -1098,8 +1106,8 @@ class _Splitter:
         if cue.meaning == "title" and current is not None and self.fresh > 0 and current.title == BLANK:
             current.title = cue.title or BLANK  # "ระเบียบวาระที่ 3 ค่ะ เรื่องเพื่อพิจารณา...": the title of the item just opened
             return None
-        if cue.words and any(cue.words in d.title_flat for d in drafts):
-            return None
+        if cue.words and any(cue.words in d.title_flat[: len(cue.words) + 12] for d in drafts):
+            return None  # an item of that title heard already (its title says so first, not "...ไปอุโมงค์อื่น...")
         current = drafts[self.current] if self.current >= 0 else None
         # "เรื่องเพื่อพิจารณา มีสองเรื่อง ... เรื่องแรก ...": the sub-items of the item just opened
         if current is not None and cue.meaning in ("1", "next"):
@@ -1693,6 +1701,7 @@ _CUE_WORDS = (
     "ถัดไป", "เรื่องแรก", "สืบเนื่อง", "เพื่อทราบ", "เพื่อพิจารณา", "เรื่องอื่น", "ประธานแจ้ง", "สำนักงานเขต",
     "สำนักงาน", "สำนัก", "ฝ่าย", "ขอเชิญ", "เรื่อง", "ขยับ", "สุดท้าย", "ไม่มีใครค้าน", "คัดค้าน", "ขัดข้อง",
     "เห็นเป็นอย่างอื่น", "ช่วย", "เรื่องนี้", "วาระนี้", "สิ้นเดือน", "สิ้นไตรมาส", "ปีงบประมาณ", "ร่วมกัน", "มอบหมายให้",
+    "ประกอบการพิจารณา",  # said right, it stays: "มาประกอบการพิจารณาด้วย" is not "เลื่อนการพิจารณา" misheard
 )
 # The decision phrases too, so that a label misheard in front of the subject ("ถืว่าที่ประชุม") reads
 # as said and is dropped from the written resolution like the right one.
