@@ -1069,7 +1069,10 @@ class _Splitter:
             done = sum(1 for d in drafts if d.number.startswith(cue.number + ".") and d.heard)
             head = next((d for d in drafts if d.number == cue.number and d.heard), None)
             if head is not None and (self.fresh <= 0 or head.subs > done):
-                cue = replace(cue, number=f"{cue.number}.{done + 1}", unsure=True)
+                # the first not heard yet: after 4.2 taken out of order, "กลับมาที่ระเบียบวาระที่สี่จุใครแง" is 4.1
+                heard = {d.number for d in drafts if d.heard}
+                sub = next(n for n in range(1, done + 2) if f"{cue.number}.{n}" not in heard)
+                cue = replace(cue, number=f"{cue.number}.{sub}", unsure=True)
         if self.planned:
             index = None
             if cue.number:
@@ -1103,8 +1106,11 @@ class _Splitter:
                 drafts[-1].notes.append("เลขวาระย่อยฟังไม่ชัด จึงกำหนดตามลำดับที่ได้ยิน โปรดตรวจสอบ")
             return len(drafts) - 1
         current = drafts[self.current] if self.current >= 0 else None
-        if cue.meaning == "title" and current is not None and self.fresh > 0 and current.title == BLANK:
-            current.title = cue.title or BLANK  # "ระเบียบวาระที่ 3 ค่ะ เรื่องเพื่อพิจารณา...": the title of the item just opened
+        if cue.meaning == "title" and current is not None and self.fresh > 0 and current.title == BLANK \
+                and not cue.strong:
+            # "ระเบียบวาระที่ 3 ค่ะ เรื่องเพื่อพิจารณา...": the title of the item just opened (but one moved to,
+            # "มาเรื่องที่ต้องตัดสินใจกันวันนี้", is the next item's)
+            current.title = cue.title or BLANK
             return None
         if cue.words and any(cue.words in d.title_flat[: len(cue.words) + 12] for d in drafts):
             return None  # an item of that title heard already (its title says so first, not "...ไปอุโมงค์อื่น...")
