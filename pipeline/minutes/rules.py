@@ -909,7 +909,8 @@ def _split_who(who: str) -> list[str]:
     if len(names) < 2 or not all(names):
         return [who]
     def like(name: str) -> bool:  # a unit or person ("ทางสปภ"), or a unit's name heard a letter off ("เขฏดินดดง")
-        return _who_like(name.removeprefix("ทาง")) or _unit_written(name)[1]
+        written_as, heard = _unit_written(name)  # ("เคตพระนคร" sounds as "เขตพระนคร" does: a unit, heard right)
+        return _who_like(name.removeprefix("ทาง")) or heard or written_as != _full_name(name)
 
     merged = [names[0]]
     for join, name in zip(joins, names[1:], strict=True):
