@@ -1,10 +1,10 @@
 """The minutes engine on meetings it was not written for, as text and as a speech model mishears it.
 
-tests/data/meetings/ holds seventy-two annotated meetings in six chairing styles, written by authors
+tests/data/meetings/ holds eighty-four annotated meetings in six chairing styles, written by authors
 who read the reference, not the rules (see its README). `dev/` was tuned on; each `frozen*/` set was
 committed before a round of changes and scored once at its end, then tuned on and (through
-`frozen9/`) trained on by the learned cues (pipeline.minutes.learned), except `frozen10/` and
-`frozen11/`: scored once, never read, never trained on. Their figures are the honest ones. The
+`frozen11/`) trained on by the learned cues (pipeline.minutes.learned), except `frozen12/` and
+`frozen13/`: scored once, never read, never trained on. Their figures are the honest ones. The
 oracle is the annotation: where each item opens, where its resolution is said, who is given which
 task by when.
 
@@ -28,10 +28,10 @@ from pipeline.minutes.text import flatten
 from pipeline.types import AgendaTitle, Meeting, Segment, Transcript
 
 MEETINGS = Path(__file__).parent / "data" / "meetings"
-HELD_OUT = ("frozen11", "frozen10")
+HELD_OUT = ("frozen13", "frozen12")
 SETS = {name: score.load_set(MEETINGS / name) for name in (
-    *HELD_OUT, "frozen9", "frozen8", "frozen7", "frozen6", "frozen5", "frozen4", "frozen3", "frozen2", "frozen",
-    "dev")}
+    *HELD_OUT, "frozen11", "frozen10", "frozen9", "frozen8", "frozen7", "frozen6", "frozen5", "frozen4", "frozen3",
+    "frozen2", "frozen", "dev")}
 for _name, _set in SETS.items():
     for _m in _set:
         _m.name = f"{_name}/{_m.name}"
@@ -61,10 +61,11 @@ def test_the_held_out_set_is_what_the_issue_asks_for() -> None:
 
 # (set, items, resolutions, assignments, invented at most) as text, transcript alone
 AS_TEXT = [
-    ("frozen11", 0.91, 0.83, 0.64, 1), ("frozen10", 0.87, 0.86, 0.82, 1), ("frozen9", 0.89, 0.89, 0.85, 0),
-    ("frozen8", 0.91, 0.95, 0.77, 0), ("frozen7", 0.93, 0.97, 0.84, 0), ("frozen6", 0.97, 0.95, 0.77, 1),
-    ("frozen5", 0.97, 0.95, 0.85, 0), ("frozen4", 0.93, 0.97, 0.83, 0), ("frozen3", 0.95, 0.97, 0.90, 0),
-    ("frozen2", 0.97, 0.97, 0.89, 0), ("frozen", 0.97, 0.97, 0.97, 0), ("dev", 0.97, 0.97, 0.97, 0),
+    ("frozen13", 0.84, 0.85, 0.67, 1), ("frozen12", 0.86, 0.88, 0.80, 3), ("frozen11", 0.94, 0.94, 0.89, 0),
+    ("frozen10", 0.90, 0.94, 0.89, 0), ("frozen9", 0.88, 0.88, 0.84, 0), ("frozen8", 0.90, 0.94, 0.76, 0),
+    ("frozen7", 0.92, 0.97, 0.92, 0), ("frozen6", 0.97, 0.94, 0.76, 1), ("frozen5", 0.97, 0.94, 0.84, 0),
+    ("frozen4", 0.92, 0.97, 0.82, 0), ("frozen3", 0.94, 0.97, 0.89, 0), ("frozen2", 0.97, 0.97, 0.92, 0),
+    ("frozen", 0.97, 0.97, 0.97, 0), ("dev", 0.97, 0.97, 0.97, 0),
 ]
 
 
@@ -79,10 +80,11 @@ def test_meetings_as_text(half: str, items: float, resolutions: float, actions: 
 
 # (set, items, resolutions, assignments, invented at most) at 10% CER, two corrupted copies each
 AT_10 = [
-    ("frozen11", 0.79, 0.67, 0.49, 3), ("frozen10", 0.84, 0.77, 0.53, 4), ("frozen9", 0.83, 0.81, 0.56, 1),
-    ("frozen8", 0.89, 0.91, 0.60, 2), ("frozen7", 0.87, 0.87, 0.52, 2), ("frozen6", 0.91, 0.86, 0.62, 2),
-    ("frozen5", 0.92, 0.91, 0.60, 1), ("frozen4", 0.89, 0.84, 0.49, 1), ("frozen3", 0.90, 0.91, 0.70, 1),
-    ("frozen2", 0.93, 0.93, 0.67, 1), ("frozen", 0.92, 0.93, 0.81, 1), ("dev", 0.92, 0.92, 0.80, 1),
+    ("frozen13", 0.82, 0.81, 0.51, 4), ("frozen12", 0.78, 0.81, 0.63, 7), ("frozen11", 0.89, 0.88, 0.72, 2),
+    ("frozen10", 0.91, 0.94, 0.64, 1), ("frozen9", 0.84, 0.82, 0.64, 1), ("frozen8", 0.90, 0.92, 0.61, 2),
+    ("frozen7", 0.88, 0.87, 0.57, 2), ("frozen6", 0.92, 0.88, 0.63, 2), ("frozen5", 0.93, 0.92, 0.61, 1),
+    ("frozen4", 0.90, 0.85, 0.50, 1), ("frozen3", 0.91, 0.92, 0.71, 1), ("frozen2", 0.94, 0.94, 0.75, 1),
+    ("frozen", 0.93, 0.94, 0.82, 1), ("dev", 0.93, 0.92, 0.81, 1),
 ]
 
 
@@ -122,7 +124,8 @@ def test_the_planned_agenda_keeps_its_numbers_and_titles(meeting: score.Annotate
 
 # Held-out misses, kept as measured: an item discussed but not located with the planned agenda.
 _PLANNED_MISSES = {
-    "frozen11/casual": "item 3", "frozen10/bilingual": "item 4.2",
+    "frozen13/bilingual": "items 4.1 and 5", "frozen13/casual": "item 4.3", "frozen13/informal": "items 4.1 and 4.2",
+    "frozen12/informal": "item 4.3", "frozen10/bilingual": "item 4.2",
     "frozen9/informal": "item 4.1", "frozen7/votes": "item 4.3",
     "frozen3/secretary": "item 4.1, said with an earlier meeting's 4.1 in the same breath",
 }
