@@ -1402,7 +1402,7 @@ def _units_said() -> set[str]:
 
 @lru_cache(maxsize=1)
 def _unit_mention() -> re.Pattern[str]:
-    names = _units_said() | {"เขต"} | {f"เขต{d}" for d in _DISTRICTS}  # "เทศกิจกับเขตปทุมวัน ไป..."
+    names = {*_unit_prefixes(), "เขต"}  # a district too as "เขตปทุมวัน" ("เทศกิจกับเขตปทุมวัน ไป...")
     return re.compile(r"(?:ทาง)?(?P<who>" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + ")")
 
 
