@@ -124,8 +124,7 @@ def test_the_planned_agenda_keeps_its_numbers_and_titles(meeting: score.Annotate
 
 # Held-out misses, kept as measured: an item discussed but not located with the planned agenda.
 _PLANNED_MISSES = {
-    "frozen13/bilingual": "items 4.1 and 5", "frozen13/casual": "item 4.3", "frozen13/informal": "items 4.1 and 4.2",
-    "frozen12/informal": "item 4.3", "frozen10/bilingual": "item 4.2",
+    "frozen13/bilingual": "items 4.1 and 5", "frozen10/bilingual": "item 4.2",
     "frozen9/informal": "item 4.1", "frozen7/votes": "item 4.3",
     "frozen3/secretary": "item 4.1, said with an earlier meeting's 4.1 in the same breath",
 }
@@ -314,3 +313,42 @@ def test_planned_titles_place_an_unnumbered_opening_by_its_words() -> None:
     minutes = drafting.run(transcript, Meeting(agenda=agenda))
     opened = {i.number: i.opened_at for i in minutes.agenda}
     assert opened == {"1": 0.0, "2": 12.0, "3": 4.0}
+
+
+def test_an_item_and_its_first_sub_item_said_in_one_breath_open_both() -> None:
+    cues = rules.find_cues(flatten("เข้าวาระสี่เลยนะ สี่จุดหนึ่ง วัคซีนเด็ก ทางศูนย์สาธารณสุขเชิญครับ"))
+    assert [c.number for c in cues] == ["4", "4.1"]
+    assert [c.number for c in rules.find_cues(flatten("วาระที่ 4 สี่จุดห้าล้านบาท"))] == ["4"]  # a sum, no sub-item
+
+
+def test_planned_sub_items_are_placed_by_the_next_in_order_and_by_their_titles() -> None:
+    agenda = [AgendaTitle("1", "เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ"),
+              AgendaTitle("2", "เรื่องเพื่อทราบ ผลการตรวจคุณภาพอาหารกลางวันโรงเรียน รอบที่ 1"),
+              AgendaTitle("3", "เรื่องเพื่อพิจารณา"), AgendaTitle("3.1", "โครงการนำร่องสวนผักชุมชนบนที่ดินว่างเปล่า"),
+              AgendaTitle("3.2", "แผนการตรวจคุณภาพอาหารกลางวันโรงเรียน รอบที่ 2")]
+    transcript = _meeting_of([
+        ("A", "เอาเรื่องแรกก่อนนะครับ มีแจ้งเรื่องเดียว"),
+        # the next item in order, though 3.2's title shares more of its words ("ตรวจ", "อาหารกลางวัน", "รอบ")
+        ("A", "ต่อเลย เรื่องผลตรวจ อาหารกลางวัน รอบแรก ฝ่ายการศึกษา ว่ามา"),
+        ("B", "ตรวจไปแล้วสามสิบโรงเรียนครับ ผ่านทุกแห่ง"),
+        ("A", "ไปเรื่องที่ต้องตัดสินใจกันวันนี้ละ มีสองเรื่อง"),
+        ("A", "สวนผักก่อน พี่วันเพ็ญ เล่าเลย"),  # 3.1 named by its title's words alone, just after 3 opened
+        ("C", "มีที่ว่างประมาณสองไร่ค่ะ เจ้าของยินดีให้ใช้"),
+        ("A", "ถัดไป อาหารกลางวัน รอบสอง ฝ่ายการศึกษาอีกที"),
+    ])
+    minutes = drafting.run(transcript, Meeting(agenda=agenda))
+    opened = {i.number: i.opened_at for i in minutes.agenda}
+    assert opened == {"1": 0.0, "2": 4.0, "3": 12.0, "3.1": 16.0, "3.2": 24.0}
+    by_title = next(i for i in minutes.agenda if i.number == "3.1")
+    assert any("สวนผักก่อน" in n for n in by_title.notes), by_title.notes  # a reviewer's note, not a silent claim
+
+
+@pytest.mark.parametrize("name, number, segment", [
+    ("frozen12/bilingual", "1", 2),  # "เริ่มเลยนะครับ" guessed an opening; "เอ่อวาระหนึ่ง..." says it
+    ("frozen12/casual", "4.2", 26),  # "...ปิดไมค์หน่อยครับ" guessed after a ruling; "โอเคต่อสี่จุดสองครับ" says it
+])
+def test_an_opening_guessed_by_the_model_yields_to_the_number_said(name: str, number: str, segment: int) -> None:
+    m = score.load(MEETINGS / f"{name}.json")
+    minutes = drafting.run(m.transcript, m.meeting)
+    (item,) = [i for i in minutes.agenda if i.number == number]
+    assert item.opened_at == m.transcript.segments[segment].start

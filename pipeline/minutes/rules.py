@@ -38,6 +38,8 @@ from rapidfuzz import fuzz
 from pipeline.minutes import fuzzy, learned
 from pipeline.minutes.check import SUBJECT, supported
 from pipeline.minutes.dates import (
+    DUE,
+    RELATIVE,
     SPOKEN_DEADLINES,
     SPOKEN_MONTHS,
     MeetingYear,
@@ -233,7 +235,7 @@ _INTRO_BEFORE = re.compile(
     "(?:" + "|".join(sorted((re.escape(w) for w in _INTRODUCERS), key=len, reverse=True)) + ")"
     r"(?:ระเบียบวาระ|วาระ|เรื่อง|การ|ที่)*\s*$"
 )
-_HESITANT = re.compile(r"เอ่อ|อ่า|อืม|เออ|โอเค|ครับ|ค่ะ|นะ|แล้วก็|\s")
+_HESITANT = re.compile(r"เอ่อ|อ่า|อืม|เออ|โอเค|ทีนี้|ครับ|ค่ะ|นะ|แล้วก็|\s")
 _TITLE_LEADS = tuple(fuzzy.phrase_key(w) for w in ("ระเบียบวาระ", "วาระ", "เรื่อง", "การ", "ที่"))
 
 
@@ -283,6 +285,12 @@ def find_cues(flat: str) -> tuple[Cue, ...]:
             if number is None:
                 continue
             found.append(Cue(hit.start, _flat_end(where, end, len(flat)), number, "number", score=hit.score))
+    for cue in [c for c in found if "." not in c.number]:  # "เข้าวาระสี่เลยนะ สี่จุดหนึ่ง ...": one breath
+        at = inverse[_SUB_LEAD.match(flat, cue.end).end()]
+        number, end = number_at(k, at)
+        stop = _flat_end(where, end, len(flat))
+        if number and number.startswith(cue.number + ".") and not _MEASURE.match(flat[stop:]):
+            found.append(Cue(where[at], stop, number, "number", score=cue.score, strong=cue.strong))
     # what is left of "ระเบียบวาระที่ 2" after a bad mishearing ("ระเบียบใครแะที่ 2", "ระเบียบว 4",
     # "ขอเข้าสู่ระเระที่ 3"): digits, or a number after "ที่", with most of the anchor or an introducer before
     for m in re.finditer(rf"{_THI}|(?<![\d.,])\d", k):
@@ -397,6 +405,8 @@ _EN_ITEM = re.compile(
 _OPENER_SIMILARITY = 0.5
 _OPENER_REACH = 16  # key letters from the sentence's start to its number, at most
 _SENTENCE_LEAD = re.compile(r"(?:เอ่อ|อ่า|อืม|เออ|เอ้า|โอเค|ครับ|ค่ะ|คะ|นะ|แล้วก็|งั้น|ได้|ดี|\s)*")
+# between an item's number and its sub-item's (from the number's last letter: its tone mark may follow)
+_SUB_LEAD = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]*(?:เอ่อ|อ่า|อืม|เลย|ครับ|ค่ะ|คะ|นะ|\s)*")
 
 
 def _opening_anchor(flat: str, k: str, where: list[int], inverse: list[int]) -> list[Cue]:
@@ -700,6 +710,7 @@ _SELF = re.compile(r"^(?:เดี๋ยว|ผม|ดิฉัน|กระผ�
 _QUESTION_END = re.compile(r"(?<!ได้)(?<!หน่อยได้)(?:ไหม|มั้ย|หรือไม่|หรือเปล่า|รึเปล่า)$")
 _BARE_UNIT = re.compile(r"(?:ทาง)?(?:กอง|สำนัก|สำนักงาน|ฝ่าย|งาน|ศูนย์|กลุ่ม|สถาบัน|ส่วน|หน่วย|กรม|คณะ)")
 _JOINED = re.compile(r"(?:ร่วมกับ|กับ|และ|รวมทั้ง|รวมถึง|,)")
+_DEADLINE_WORD = re.compile(r"ภายใน|ก่อน|ไม่เกิน")
 _DEADLINE_AFTER = re.compile(r"^(?:ครับ|ค่ะ|นะ|แล้วก็|ก็|ขอ|เอา|ให้|ได้|ทำ|เสร็จ|แล้ว|ให้เสร็จ|ให้แล้วเสร็จ|\s)*(?:ภายใน|ก่อน)")
 _ASSIGN_LEAD = 8  # key characters before the cue in a sentence that is only an assignment
 
@@ -950,6 +961,8 @@ class _Draft:
     cue_text: str = ""
     notes: list[str] = field(default_factory=list)
     guessed: bool = False  # numbered in the order heard, no number being said
+    guess: bool = False  # opened on the learned model's weak guess alone, no number said (see _Splitter.open)
+    before: int = -1  # the draft heard before it opened
 
     @property
     def title_flat(self) -> str:
@@ -975,8 +988,10 @@ def _title_words(title: str) -> list[str]:
     return [w for w in content_words(flatten(title)) if w not in generic and not w.isdigit()]
 
 
-def _by_content(drafts: list[_Draft], text: str, current: int) -> int | None:
-    """The unheard planned item whose title's words are said in `text`, if one stands out."""
+def _by_content(drafts: list[_Draft], text: str, current: int, prefer: int | None = None) -> int | None:
+    """The unheard planned item whose title's words are said in `text`, if one stands out; `prefer`
+    if its words are said at all (the next item, after "ต่อเลย": "ต่อเลย เรื่องผลตรวจอาหารกลางวัน รอบแรก" is
+    item 3's "ผลการตรวจ...อาหารกลางวัน... รอบที่ 1", not 4.2's "แผนการตรวจ...อาหารกลางวัน รอบที่ 2")."""
     k = fuzzy.key(text)
     scored = []
     for i, d in enumerate(drafts):
@@ -991,6 +1006,8 @@ def _by_content(drafts: list[_Draft], text: str, current: int) -> int | None:
             scored.append((share, len(heard), -abs(i - current - 1), i))
     if not scored:
         return None
+    if prefer in (i for *_, i in scored):
+        return prefer
     scored.sort(reverse=True)
     return scored[0][3]
 
@@ -1028,6 +1045,8 @@ class _Splitter:
         self.current = -1  # the draft being heard; -1 before the first cue
         self.heard = 0
         self.fresh = 0
+        self.opening: list[_Part] = []  # what is heard before the first opening (see `split`)
+        self.owner: dict[int, int] = {}
 
     def locate(self, cue: Cue, flat: str, rest: str, speaker: str | None, chance: float) -> int | None:
         """The draft a cue opens, or None when it opens nothing new (`chance`: the learned chance that
@@ -1078,15 +1097,22 @@ class _Splitter:
             index = None
             if cue.number:
                 index = _planned_index(drafts, cue.number)
+                # a number only the model's opening has is read from a few letters ("ต่อ เรื่องหัวดับเพลิง" as
+                # "ห้า"): where the next item's title is said instead, it is the next item
+                after = _next_planned(drafts, self.current, "next")
+                if cue.learned and after is not None and _by_content(drafts, flat, self.current) == after:
+                    index = after
             if index is None and cue.words:
                 if cue.meaning == "title" and any(d.heard and cue.words in d.title_flat for d in drafts):
                     return None  # the title of an item already opened, said again
                 index = next((i for i, d in enumerate(drafts) if not d.heard and cue.words in d.title_flat), None)
             if index is None and cue.meaning in ("next", "other", "title") and not cue.learned:
-                index = _by_content(drafts, rest or flat, self.current)  # (what the model alone heard goes in order)
+                # (what the model alone heard goes in order)
+                after = _next_planned(drafts, self.current, "next") if cue.meaning == "next" else None
+                index = _by_content(drafts, rest or flat, self.current, after)
             if index is None and cue.meaning in ("1", "next", "other", "title"):
                 index = _next_planned(drafts, self.current, cue.meaning)
-            if index is None or drafts[index].heard:
+            if index is None or drafts[index].heard and not (cue.number and self.reopens(index)):
                 return None
             return index
         if cue.number:
@@ -1149,6 +1175,21 @@ class _Splitter:
             if "." not in draft.number and not draft.subs:
                 draft.subs = word_to_int(m["n"])
 
+    def sub_named(self, flat: str, speaker: str | None) -> int | None:
+        """With the agenda given, the sub-item whose title the chair names just after its item opened
+        ("ไปเรื่องที่ต้องตัดสินใจกันวันนี้ละ มีสองเรื่อง" then "สวนผักก่อน พี่วันเพ็ญ เล่าเลย": 4.1's "สวนผักชุมชน")."""
+        if not self.planned or self.fresh <= 0 or self.current < 0 \
+                or self.presiding and speaker not in self.presiding:
+            return None
+        head = self.drafts[self.current].number
+        subs = [i for i, d in enumerate(self.drafts) if d.number.startswith(head + ".")]
+        if "." in head or not subs or any(self.drafts[i].heard for i in subs):
+            return None
+        k = fuzzy.key(flat)
+        named = [i for i in subs
+                 if any(len(w) >= 4 and fuzzy.find(w, flat, k) for w in _title_words(self.drafts[i].title))]
+        return named[0] if len(named) == 1 else None  # one sub-item's words, not "สวนผักกับหัวดับเพลิง"
+
     def learned_opening(self, seg: int, said: list[str]) -> int | None:
         """Which sentence of segment `seg` the learned model opens an item at when the rules open
         none there (see `split`): none when the model is unsure; else the first in which the rules
@@ -1188,7 +1229,7 @@ class _Splitter:
             if number is None:
                 continue
             major = int(number.split(".")[0])
-            taken = any(d.heard and d.number == number for d in self.drafts)
+            taken = any(d.heard and d.number == number and not self.reopens(n) for n, d in enumerate(self.drafts))
             if not taken and (major == last + 1 or major == last and "." in number):
                 return Cue(0, _flat_end(where, end, len(flat)), number, "number", score=chance, learned=True)
             break
@@ -1198,10 +1239,27 @@ class _Splitter:
             return Cue(0, 0, "2", "number", score=chance, learned=True)
         return Cue(0, 0, None, "next", score=chance, learned=True)
 
+    def reopens(self, index: int) -> bool:
+        """Draft `index` was opened on a weak guess and its number is said now: it opens here instead
+        ("เริ่มเลยนะครับ" heard as an opening, then "เอ่อวาระหนึ่ง..."; the chair's "ปิดไมค์หน่อยครับ" after a
+        ruling, then "โอเคต่อสี่จุดสองครับ")."""
+        return index == self.current and self.drafts[index].guess
+
     def open(self, target: int, cue: Cue, segment: Segment, flat: str) -> None:
         """Draft `target` is opened by `cue`, said in `segment`."""
-        self.current = target
         draft = self.drafts[target]
+        if draft.heard and self.reopens(target):  # what was heard since the guess belongs to the draft before
+            back = draft.before
+            (self.drafts[back].parts if back >= 0 else self.opening).extend(draft.parts)
+            draft.parts = []
+            self.owner.update({seg: max(back, 0) for seg, owner in self.owner.items() if owner == target})
+            head = next((d for d in self.drafts if d.number == draft.number.split(".")[0]), draft)
+            if head.opened_at is draft.opened_at:
+                head.opened_at = segment
+        else:
+            draft.before = self.current
+        draft.guess = cue.learned and cue.number is None and cue.score < LEARNED
+        self.current = target
         head = next((d for d in self.drafts if d.number == draft.number.split(".")[0]), draft)
         if self.planned and head is not draft and not head.heard:  # 4.1 opened: 4 was too
             head.heard, head.opened_at, head.order, self.heard = True, segment, self.heard, self.heard + 1
@@ -1215,8 +1273,7 @@ class _Splitter:
         """Returns the parts heard before any cue (the chair's opening) and, for each segment
         index, the draft it belongs to: the draft of its last part, so a segment that closes one
         item and opens the next belongs to the next."""
-        opening: list[_Part] = []
-        owner: dict[int, int] = {}
+        self.opening, self.owner = opening, owner = [], {}
         for seg, segment in enumerate(transcript.segments):
             said = sentences(segment.text)
             chance = self.opens[seg] if self.opens is not None else NO_OPINION
@@ -1249,6 +1306,10 @@ class _Splitter:
                         self.open(target, cue, segment, flat)
                         bounds = [(0, target, True)]
                         opened = True
+                if not opened and (target := self.sub_named(flat, segment.speaker)) is not None:
+                    self.open(target, Cue(0, len(flat), None, "title", score=_BY_TITLE, strong=False), segment, flat)
+                    bounds = [(0, target, True)]
+                    opened = True
 
                 self.count_subs(flat[seen:])
                 self.fresh -= 1
@@ -1276,6 +1337,7 @@ DOUBTED = 0.25  # below this learned chance a loose or approximate cue of the ru
 LEARNED = 0.5  # the learned model's chance from which an opening or a resolution it alone hears is kept
 _SURE_RULING = 0.8  # the chance from which the model hears a segment as the item's ruling
 _AFTER_RULING = 0.3  # and the chance from which it opens an item after one, or the first
+_BY_TITLE = 0.8  # how sure a sub-item opened by its title's words alone is (a reviewer's note: below fuzzy.WEAK)
 _SURE_OPENING = 0.9  # the chance from which a sentence that starts by naming an item opens one, its number unheard
 _ITEM_LEAD = _OPENER_REACH  # key letters before "วาระ" in a sentence that starts with it ("ต่อไปเป็นระเบียบวาระ")
 _SLACK = 0.7  # how like a decision verb the chair's closing words must be when nothing else was found
@@ -1321,12 +1383,18 @@ def _learned_resolution(draft: _Draft, chances) -> tuple[str, list[int], list[in
     def spoils(p: _Part) -> bool:  # a segment holding these holds no resolution of its own
         return bool(_REQUEST.search(p.flat) or _past(p.flat, len(p.flat)) or actions_in(p.flat, None, []))
 
+    def closes(seg: int, segment: Segment) -> bool:  # nor does the meeting's close with no decision word in it, unless
+        # the model is sure ("หมดแล้วนะ เลิก ขอบคุณครับ"; not "...ทุกท่านทราบนะครับ ... เลิกประชุม", "ทรไหมครับ ปิดประชุม")
+        text = flatten(segment.text)
+        return bool(_ENDS.search(text)) and not _DECIDES.search(text) and chances[seg, 1] < _SURE_RULING
+
     def ruling(p: _Part) -> bool:  # "ใครมีข้อสังเกตไหมครับ" before "ถ้าไม่มี ผมถือว่าทุกท่านรับทราบ" is no part of it
         return not _ASKED.search(p.flat) and not _OPINION.search(p.flat)
 
     segments = [(chances[seg, 1], seg) for seg, parts in said.items()
                 if chances[seg, 1] >= LEARNED and chances[seg, 1] > chances[seg, 2]
-                and not _unsure(draft.parts[parts[0]].segment) and not any(spoils(draft.parts[i]) for i in parts)
+                and not _unsure(draft.parts[parts[0]].segment) and not closes(seg, draft.parts[parts[0]].segment)
+                and not any(spoils(draft.parts[i]) for i in parts)
                 and any(ruling(draft.parts[i]) for i in parts)]
     if not segments:
         return None
@@ -1340,7 +1408,9 @@ def _learned_resolution(draft: _Draft, chances) -> tuple[str, list[int], list[in
     return text, [draft.parts[best].segment.id], used, float(chance), "learned"
 
 
-_CLOSES = re.compile(r"ปิดประชุม|ขอบคุณ|เลิกประชุม|thank you", re.IGNORECASE)
+_CLOSES = re.compile(r"ปิดประชุม|ขอบคุณ|เลิก|thank you", re.IGNORECASE)
+_ENDS = re.compile(r"ปิดประชุม|เลิก")  # the meeting's close (not "ขอบคุณค่ะ คือสรุปก็คือ...", a ruling left implicit)
+_DECIDES = re.compile(r"ทราบ|เห็นชอบ|อนุมัติ|รับรอง|ผ่าน|มติ|เลื่อน|ตามนี้|ตามที่|agree|approve", re.IGNORECASE)
 
 
 def _decided(draft: _Draft, presiding: set[str], slack: float | None,
@@ -1359,6 +1429,9 @@ def _decided(draft: _Draft, presiding: set[str], slack: float | None,
                 and not (slack is None and speaker in presiding and _CLOSES.search(part.segment.text)):
             continue  # a loose or misheard decision word where the model hears no ruling ("เห็นด้วยค่ะ แต่..."),
             # unless it is the chair's as he closes the meeting ("รับทราบครับ ขอบคุณทุกท่าน ปิดประชุมครับ")
+        if chances is not None and chances[part.seg, 1] < DOUBTED_RULING and presiding and speaker not in presiding:
+            continue  # any decision a member says where the model hears no ruling is reported, not ruled
+            # ("สวท. แจ้งครับ งานวิ่ง...ผู้จัดงาน ขอเลื่อนออกไป เป็นเดือนมีนาแทน")
         # A bare "รับทราบค่ะ" from someone other than whoever presides acknowledges, not resolves.
         if found.strength == _BARE and presiding and speaker and speaker not in presiding:
             continue
@@ -1564,7 +1637,15 @@ def _second_task(flat: str) -> tuple[int, int] | None:
     for m in re.finditer(r"\s?(?:ส่วน|แล้วก็|แล้ว)\s?", flat):
         if m.start() >= _ASSIGN_LEAD and _unit_mention().match(flat, m.end()):
             return m.start(), m.end()
+    for deadline in (*DUE.finditer(flat), *RELATIVE.finditer(flat)):  # "...ส่งมา ภายในสองอาทิตย์ ฝ่ายสิ่งแวดล้อม ประกาศ..."
+        at = _PARTICLES.match(flat, deadline.end()).end()
+        if deadline.start() >= _ASSIGN_LEAD and (_unit_mention().match(flat, at) or _WHO_FIRST.match(flat, at)):
+            return deadline.end(), at
     return None
+
+
+_PARTICLES = re.compile(r"(?:ครับ|ค่ะ|นะ|\s)*")
+_WHO_FIRST = re.compile(f"(?:{_WHO_PATTERN})")
 
 
 def _unsure(segment: Segment) -> bool:
@@ -1615,9 +1696,11 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[
         found = _tasks(part.flat, part.text, meeting_date, item.notes, presides, year, chance)
         last = item.actions[-1] if item.actions else None
         if not found and last and last.due is None and last.segment_ids[-1] in (part.segment.id, part.segment.id - 1):
-            # "...ให้หน่อยนะครับ ให้เสร็จภายในสามสัปดาห์ได้ไหม": the deadline said just after the task
-            said = _DEADLINE_AFTER.match(part.flat)
-            due, _ = due_date(part.flat, meeting_date, year) if said else (None, None)
+            # "...ให้หน่อยนะครับ ให้เสร็จภายในสามสัปดาห์ได้ไหม": the deadline said just after the task, or
+            # later in the same turn, the task's sentence cut short ("จัดดนครับไฏิบัติการ... เสนอ ภายในวัณที่ ๓๑...")
+            said = _DEADLINE_AFTER.match(part.flat) if last.segment_ids[-1] != part.segment.id \
+                else _DEADLINE_WORD.search(part.flat)
+            due, _ = due_date(part.flat[said.start():], meeting_date, year) if said else (None, None)
             if due:
                 last.due = due.isoformat()
                 last.segment_ids = list(dict.fromkeys([*last.segment_ids, part.segment.id]))
