@@ -168,6 +168,11 @@ def test_a_deadline_followed_by_a_misheard_particle_still_dates_the_task() -> No
     ("สวท. ทำรายละเอียดสเปกกับราคามาให้ดูภายในสองอาทิตย์นะ", "สำนักวัฒนธรรม กีฬา และการท่องเที่ยว"),
     ("แล้วบางรัก ช่วยจัดระเบียบจุดจอดรถส่งของภายในสามสิบวัน", "สำนักงานเขตบางรัก"),
     ("ส่วน สจส. ขอให้จัดเจ้าหน้าที่มาตรวจซ้ำวันที่ 9 ตุลาคม 2569 ที่ลานจอดรถนะครับ", "สำนักการจราจรและขนส่ง"),  # named first
+    # a group of a unit named by its abbreviation: the group, of the unit written in full
+    ("กลุ่มงานขนส่งมวลชน สจส ประสานผู้เดินรถ ขอข้อมูลแตะบัตรย้อนหลังหกเดือน ให้ได้ภายในสิบห้ามกรา",
+     "กลุ่มงานขนส่งมวลชน สำนักการจราจรและขนส่ง"),
+    # a short name stays as said, whichever reader found it: in a district's meeting it is the district's own
+    ("โยธา ถมดิน ปรับพื้นที่ ให้เสร็จในสองอาทิตย์ได้ไหม", "โยธา"),
 ])
 def test_an_assignee_said_short_or_misheard_is_written_as_the_unit(said: str, unit: str) -> None:
     minutes = drafting.run(_said(_MISHEARD[:4] + [(_CHAIR, said)]), Meeting())

@@ -319,6 +319,8 @@ def test_an_item_and_its_first_sub_item_said_in_one_breath_open_both() -> None:
     cues = rules.find_cues(flatten("เข้าวาระสี่เลยนะ สี่จุดหนึ่ง วัคซีนเด็ก ทางศูนย์สาธารณสุขเชิญครับ"))
     assert [c.number for c in cues] == ["4", "4.1"]
     assert [c.number for c in rules.find_cues(flatten("วาระที่ 4 สี่จุดห้าล้านบาท"))] == ["4"]  # a sum, no sub-item
+    titled = rules.find_cues(flatten("เข้าเรื่องพิจารณา สี่จุดหนึ่ง ทางเลือกขยายโรงดินแดง เชิญ JICA"))
+    assert [(c.meaning, c.number) for c in titled] == [("title", None), ("number", "4.1")]
 
 
 def test_planned_sub_items_are_placed_by_the_next_in_order_and_by_their_titles() -> None:
@@ -352,3 +354,34 @@ def test_an_opening_guessed_by_the_model_yields_to_the_number_said(name: str, nu
     minutes = drafting.run(m.transcript, m.meeting)
     (item,) = [i for i in minutes.agenda if i.number == number]
     assert item.opened_at == m.transcript.segments[segment].start
+
+
+@pytest.mark.parametrize("said", [
+    "ฝ่ายเลขาจึงขออนุญาตสลับ นำวาระ ๔.๒ ขึ้นพิจารณาก่อนค่ะ",  # a request to swap, granted or not
+    "ขอเอาวาระสี่จุดสองขึ้นก่อนได้ไหมครับ",
+])
+def test_a_request_to_take_an_item_first_opens_nothing(said: str) -> None:
+    assert rules.find_cues(flatten(said)) == ()
+
+
+def test_the_first_point_that_opened_an_item_is_not_a_point_of_it() -> None:
+    # "เรื่องแรก..." opened item 1, so "เรื่องที่สองเลยนะ" is item 2, not the chair's second point
+    transcript = _meeting_of([
+        ("A", "งั้นเริ่มเลยนะ คนครบแล้ว เรื่องแรกผมแจ้งเฉยๆ นะ ระบบจองห้องประชุมจะเปลี่ยนเป็นระบบใหม่"),
+        ("A", "ก็ทุกหน่วยรับรู้ไว้ละกัน เรื่องที่สองเลยนะ รายงานครั้งที่แล้ว เลขาส่งไลน์ไปแล้ว"),
+        ("B", "ไม่มีแก้ไขค่ะ"),
+    ])
+    minutes = drafting.run(transcript, Meeting())
+    assert {i.number: i.opened_at for i in minutes.agenda} == {"1": 0.0, "2": 4.0}
+
+
+@pytest.mark.parametrize("name, number, segment", [
+    ("frozen12/secretary", "4.2", 13),  # the chair's "ได้ เอาสี่จุดสองก่อนเลย", then the secretary announces it
+    ("frozen13/secretary", "4.2", 12),  # "ขออนุญาตสลับ นำวาระ ๔.๒ ขึ้นพิจารณาก่อน" asks; "ระเบียบวาระที่สี่จุดสอง" opens
+])
+def test_an_item_taken_first_opens_where_the_secretary_announces_it(name: str, number: str, segment: int) -> None:
+    m = score.load(MEETINGS / f"{name}.json")
+    for planned in (False, True):
+        minutes = drafting.run(m.transcript, score.facts(m, planned))
+        (item,) = [i for i in minutes.agenda if i.number == number and i.found]
+        assert item.opened_at == m.transcript.segments[segment].start, planned

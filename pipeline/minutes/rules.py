@@ -150,7 +150,7 @@ _TRANSITIONS: tuple[tuple[str, str], ...] = (
     ("ไปเรื่องต่อไป", "next"), ("เรื่องสุดท้าย", "next"), ("วาระสุดท้าย", "next"), ("ต่อไปเรื่อง", "next"),
     ("ต่อไปเป็นเรื่อง", "next"), ("ไปที่เรื่อง", "next"), ("มาที่เรื่อง", "next"), ("มาต่อที่เรื่อง", "next"),
     ("มีใครมีเรื่องอื่น", "other"), ("มีเรื่องอื่น", "other"), ("มีอะไรอื่นอีกไหม", "other"),
-    ("อื่นอีกไหม", "other"), ("เรื่องอื่นๆ", "other"), ("เรื่องอื่นอื่น", "other"),
+    ("อื่นอีกไหม", "other"), ("เรื่องอื่นๆ", "other"), ("เรื่องอื่นอื่น", "other"), ("อื่นๆมีไหม", "other"),
     # only once an item has said how many sub-items it holds ("มีสองเรื่อง ... อันแรก ... อันที่สอง")
     ("อันแรก", "sub1"), ("อันที่หนึ่ง", "sub1"), ("ข้อแรก", "sub1"), ("อันที่สอง", "sub2"),
     ("อันที่สาม", "sub3"), ("ข้อที่สอง", "sub2"), ("ข้อที่สาม", "sub3"), ("อันสุดท้าย", "sublast"),
@@ -209,6 +209,8 @@ _IN_MEETING = tuple(fuzzy.phrase_key(w) for w in (
 _IN_MEETING_REACH = 60  # letters before the item in which it may be named ("ตามที่การประชุมครั้งที่หกทับสองห้าหกเก้า วาระ...")
 # An item asked to be taken first ("ขอเอาวาระสี่จุดสองขึ้นก่อนได้ไหมครับ", "เอาเรื่องแผงค้าขึ้นมาก่อนเลยได้ไหมครับ"):
 # a request, not its opening.
+_SWAP_ASKED = 16  # key letters after the number of an item asked to be swapped, at most, where it is only asked
+_SWAP_KEYS = tuple(fuzzy.phrase_key("สลับ" + w) for w in ("", "นำ", "เอา", "ยก"))
 _FIRST_ASKED = re.compile(r"^.{0,20}?ขึ้น(?:มา)?ก่อน.*(?:ไหม|มั้ย)")
 
 
@@ -267,8 +269,10 @@ def _is_mention(flat: str, cue: Cue) -> bool:
         return True  # "จะขอสลับวาระ 4.2 ...": an announcement of what comes
     if cue.meaning == "number":
         near += fuzzy.key(flat[cue.end:cue.end + 12])[0]
-    if _FIRST_ASKED.match(flat[cue.end:]):
-        return True
+    if _FIRST_ASKED.match(flat[cue.end:]) \
+            or before.endswith(_SWAP_KEYS) and len(fuzzy.key(flat[cue.end:])[0]) <= _SWAP_ASKED:
+        return True  # "ขอเอาวาระสี่จุดสองขึ้นก่อนได้ไหมครับ", "ฝ่ายเลขาจึงขออนุญาตสลับ นำวาระ ๔.๒ ขึ้นพิจารณาก่อนค่ะ"
+        # (not "ขอสลับนำวาระ 4.2 ขึ้นก่อน ข้อเสนอให้เอกชน...": the item's title follows, it opens)
     far = fuzzy.key(flat[max(0, cue.start - _IN_MEETING_REACH):cue.start])[0]
     return any(fuzzy.phrase_key(p) in near for p in _PAST) or any(w in far for w in _IN_MEETING)
 
@@ -285,12 +289,7 @@ def find_cues(flat: str) -> tuple[Cue, ...]:
             if number is None:
                 continue
             found.append(Cue(hit.start, _flat_end(where, end, len(flat)), number, "number", score=hit.score))
-    for cue in [c for c in found if "." not in c.number]:  # "เข้าวาระสี่เลยนะ สี่จุดหนึ่ง ...": one breath
-        at = inverse[_SUB_LEAD.match(flat, cue.end).end()]
-        number, end = number_at(k, at)
-        stop = _flat_end(where, end, len(flat))
-        if number and number.startswith(cue.number + ".") and not _MEASURE.match(flat[stop:]):
-            found.append(Cue(where[at], stop, number, "number", score=cue.score, strong=cue.strong))
+    found += _sub_after(flat, k, where, inverse, [c for c in found if "." not in c.number])
     # what is left of "ระเบียบวาระที่ 2" after a bad mishearing ("ระเบียบใครแะที่ 2", "ระเบียบว 4",
     # "ขอเข้าสู่ระเระที่ 3"): digits, or a number after "ที่", with most of the anchor or an introducer before
     for m in re.finditer(rf"{_THI}|(?<![\d.,])\d", k):
@@ -314,7 +313,8 @@ def find_cues(flat: str) -> tuple[Cue, ...]:
         titled = first and any(_HESITANT.sub("", flat[stop:]).startswith(spoken) for spoken, _, _ in _TITLES)
         if "." in number or introduced or titled:
             found.append(Cue(hit.start, stop, number, "number", score=hit.score, strong="." in number or introduced))
-        elif first:  # "เรื่องที่สาม ผลการดำเนินงาน...": only as the next item, see _Splitter.locate
+        elif first or flat.startswith("เลย", stop):  # "เรื่องที่สาม ผลการดำเนินงาน...", "...ละกัน เรื่องที่สองเลยนะ":
+            # only as the next item, see _Splitter.locate
             found.append(Cue(hit.start, stop, number, "number", score=hit.score, strong=False, next_only=True))
     for m in _BARE_NUMBER_AFTER_ANY.finditer(flat):  # "ต่อเลยสี่จุดสอง เรื่อง...": a sub-item said in words
         number, end = number_at(k, inverse[m.end()])
@@ -355,6 +355,7 @@ def find_cues(flat: str) -> tuple[Cue, ...]:
                 continue  # "เรื่องนี้แจ้งเพื่อทราบ": this matter, heard close to a title
             found.append(Cue(hit.start, hit.end, None, "title", words, title, hit.score, strong=not opening))
     found.extend(_opening_anchor(flat, k, where, inverse))
+    found += _sub_after(flat, k, where, inverse, [c for c in found if c.meaning == "title" and c.strong])
     for m in _EN_ITEM.finditer(flat):  # "shall we move to item four point two ..."
         number = m["n"] or str(_EN_NUMBERS[m["w1"].lower()]) + (f".{_EN_NUMBERS[m['w2'].lower()]}" if m["w2"] else "")
         found.append(Cue(m.start(), m.end(), number, "number", score=0.9, strong=False))
@@ -407,6 +408,20 @@ _OPENER_REACH = 16  # key letters from the sentence's start to its number, at mo
 _SENTENCE_LEAD = re.compile(r"(?:เอ่อ|อ่า|อืม|เออ|เอ้า|โอเค|ครับ|ค่ะ|คะ|นะ|แล้วก็|งั้น|ได้|ดี|\s)*")
 # between an item's number and its sub-item's (from the number's last letter: its tone mark may follow)
 _SUB_LEAD = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]*(?:เอ่อ|อ่า|อืม|เลย|ครับ|ค่ะ|คะ|นะ|\s)*")
+
+
+def _sub_after(flat: str, k: str, where: list[int], inverse: list[int], cues: list[Cue]) -> list[Cue]:
+    """A sub-item's number said right after the cue of its item: "เข้าวาระสี่เลยนะ สี่จุดหนึ่ง ...",
+    "เข้าเรื่องพิจารณา สี่จุดหนึ่ง ..." (after a number, a sub-item of that number)."""
+    found = []
+    for cue in cues:
+        at = inverse[_SUB_LEAD.match(flat, cue.end).end()]
+        number, end = number_at(k, at)
+        stop = _flat_end(where, end, len(flat))
+        if number and "." in number and (cue.number is None or number.startswith(cue.number + ".")) \
+                and not _MEASURE.match(flat[stop:]):
+            found.append(Cue(where[at], stop, number, "number", score=cue.score, strong=cue.strong))
+    return found
 
 
 def _opening_anchor(flat: str, k: str, where: list[int], inverse: list[int]) -> list[Cue]:
@@ -962,6 +977,8 @@ class _Draft:
     notes: list[str] = field(default_factory=list)
     guessed: bool = False  # numbered in the order heard, no number being said
     guess: bool = False  # opened on the learned model's weak guess alone, no number said (see _Splitter.open)
+    learned_at: int | None = None  # the segment it was opened in, where only the learned model heard that
+    in_english: bool = False  # and that segment was said in English
     before: int = -1  # the draft heard before it opened
 
     @property
@@ -1046,6 +1063,7 @@ class _Splitter:
         self.heard = 0
         self.fresh = 0
         self.opening: list[_Part] = []  # what is heard before the first opening (see `split`)
+        self.seg = 0  # the segment being heard
         self.owner: dict[int, int] = {}
 
     def locate(self, cue: Cue, flat: str, rest: str, speaker: str | None, chance: float) -> int | None:
@@ -1066,8 +1084,10 @@ class _Splitter:
                 cue = replace(cue, next_only=False)  # the first cue heard, where the model is sure: item 1 unheard
             elif head is not None and head.subs or not major.isdigit() or cue.number != str(int(major) + 1):
                 return None
-            if current is not None and any(_POINTS.search(p.flat) for p in current.parts):
-                return None  # "เรื่องแรก ... เรื่องที่สอง ...": the points of the item being heard
+            if current is not None and not flat.startswith("เลย", cue.end) \
+                    and any(_POINTS.search(p.flat) for p in current.parts):
+                return None  # "เรื่องแรก ... เรื่องที่สอง ...": the points of the item being heard (but "เรื่องที่
+                # สองเลยนะ" moves on: "เรื่องแรกผมแจ้งเฉยๆ นะ ... ก็ทุกหน่วยรับรู้ไว้ละกัน เรื่องที่สองเลยนะ")
         if cue.meaning.startswith("sub"):  # "อันที่สอง" of the sub-items announced: that sub-item's number
             current = drafts[self.current] if self.current >= 0 else None
             parent = current.number.split(".")[0] if current else ""
@@ -1112,13 +1132,14 @@ class _Splitter:
                 index = _by_content(drafts, rest or flat, self.current, after)
             if index is None and cue.meaning in ("1", "next", "other", "title"):
                 index = _next_planned(drafts, self.current, cue.meaning)
-            if index is None or drafts[index].heard and not (cue.number and self.reopens(index)):
+            if index is None or drafts[index].heard and not (cue.number and self.reopens(index, cue)):
                 return None
             return index
         if cue.number:
             major = cue.number.split(".")[0]
-            if any(d.number == cue.number and not d.guessed for d in drafts):
-                return None
+            same = next((i for i, d in enumerate(drafts) if d.number == cue.number and not d.guessed), None)
+            if same is not None:
+                return same if self.reopens(same, cue) else None
             # an item numbered in the order heard does not hide the numbers said after it
             passed = [int(d.number.split(".")[0]) for d in drafts if d.number.split(".")[0].isdigit() and not d.guessed]
             if passed and int(major) < max(passed) and chance < LEARNED:
@@ -1239,16 +1260,22 @@ class _Splitter:
             return Cue(0, 0, "2", "number", score=chance, learned=True)
         return Cue(0, 0, None, "next", score=chance, learned=True)
 
-    def reopens(self, index: int) -> bool:
+    def reopens(self, index: int, cue: Cue | None = None) -> bool:
         """Draft `index` was opened on a weak guess and its number is said now: it opens here instead
         ("เริ่มเลยนะครับ" heard as an opening, then "เอ่อวาระหนึ่ง..."; the chair's "ปิดไมค์หน่อยครับ" after a
-        ruling, then "โอเคต่อสี่จุดสองครับ")."""
-        return index == self.current and self.drafts[index].guess
+        ruling, then "โอเคต่อสี่จุดสองครับ"). So does one only the model heard, where the rules' own cue
+        (`cue`) follows in the next segment (the chair's "ได้ เอาสี่จุดสองก่อนเลย", then the secretary's
+        "วาระที่สี่จุดสอง การนำร่อง...")."""
+        draft = self.drafts[index]
+        if index != self.current or draft.learned_at is None:
+            return False
+        return draft.guess or cue is not None and not cue.learned and cue.strong and self.seg == draft.learned_at + 1 \
+            and not draft.in_english  # (an expert's English opening, then its interpretation: it opened there)
 
     def open(self, target: int, cue: Cue, segment: Segment, flat: str) -> None:
         """Draft `target` is opened by `cue`, said in `segment`."""
         draft = self.drafts[target]
-        if draft.heard and self.reopens(target):  # what was heard since the guess belongs to the draft before
+        if draft.heard and self.reopens(target, cue):  # what was heard since the guess belongs to the draft before
             back = draft.before
             (self.drafts[back].parts if back >= 0 else self.opening).extend(draft.parts)
             draft.parts = []
@@ -1259,6 +1286,8 @@ class _Splitter:
         else:
             draft.before = self.current
         draft.guess = cue.learned and cue.number is None and cue.score < LEARNED
+        draft.learned_at = self.seg if cue.learned else None
+        draft.in_english = len(re.findall("[A-Za-z]", segment.text)) > len(re.findall("[\u0e01-\u0e4e]", segment.text))
         self.current = target
         head = next((d for d in self.drafts if d.number == draft.number.split(".")[0]), draft)
         if self.planned and head is not draft and not head.heard:  # 4.1 opened: 4 was too
@@ -1275,6 +1304,7 @@ class _Splitter:
         item and opens the next belongs to the next."""
         self.opening, self.owner = opening, owner = [], {}
         for seg, segment in enumerate(transcript.segments):
+            self.seg = seg
             said = sentences(segment.text)
             chance = self.opens[seg] if self.opens is not None else NO_OPINION
             learned_at = self.learned_opening(seg, said)
@@ -1288,9 +1318,10 @@ class _Splitter:
                     stop = cues[n + 1].start if n + 1 < len(cues) else len(flat)
                     self.count_subs(flat[seen:cue.start])
                     seen = cue.end
-                    if chance < DOUBTED \
+                    if chance < DOUBTED and not (cue.meaning == "1" and self.current < 0) \
                             and (not cue.strong or cue.score < fuzzy.SOUND_ALIKE or self.planned and not cue.number):
                         continue  # a loose, approximate or unnumbered cue where the learned model hears no opening
+                        # (but "เรื่องแรก" before any item opens the first: "งั้นเริ่มเลยนะ คนครบแล้ว เรื่องแรกผมแจ้ง...")
                     target = self.locate(cue, flat, flat[cue.end:stop], segment.speaker, chance)
                     if target is not None:
                         self.open(target, cue, segment, flat)
@@ -1463,9 +1494,9 @@ def _decided(draft: _Draft, presiding: set[str], slack: float | None,
 
 # Units a chair names when he hands one a task without any handing-over word the rules know:
 # full names, abbreviations, the short names chairs use and districts (each written in full).
-_SHORT_UNITS = {**ACRONYMS, **{d: f"สำนักงานเขต{d}" for d in _DISTRICTS},
-                **{w: f"สำนัก{w.removeprefix('การ')}" if w.startswith(("โยธา", "อนามัย", "เทศกิจ", "ผังเมือง"))
-                   else w for w in _WHO_STARTS[_WHO_STARTS.index("โยธา"):] if w not in _DISTRICTS}}
+# (a short name stays as said, as in `_unit_written`: in a district's meeting "โยธา" is its own ฝ่ายโยธา)
+_SHORT_UNITS = {**{w: w for w in _WHO_STARTS[_WHO_STARTS.index("โยธา"):] if w not in _DISTRICTS},
+                **ACRONYMS, **{d: f"สำนักงานเขต{d}" for d in _DISTRICTS}}
 
 
 def _units_said() -> set[str]:
@@ -1589,6 +1620,9 @@ def _unit_keys() -> tuple[tuple[str, str], ...]:
                  if len(fuzzy.phrase_key(said)) >= 5)
 
 
+_GROUP_OF = re.compile(rf"(?P<unit>{'|'.join(ACRONYMS)})\.?\s*(?:ของเรา|เรา)?$")
+
+
 def _unit_written(who: str) -> tuple[str, bool]:
     """`who` as the minutes write a unit (`_written_units`), and whether it was heard approximately:
     "ทางสยป." is สำนักยุทธศาสตร์และประเมินผล, "แลวเขตบางรัก" สำนักงานเขตบางรัก, "สำนัถการระบาน้รู้"
@@ -1602,6 +1636,11 @@ def _unit_written(who: str) -> tuple[str, bool]:
             return _written_units()[form], False
         if form in _WHO_STARTS:  # a word for who is tasked ("นิติกร"), not a unit's name misheard ("นิติการ")
             return _full_name(who), False
+    # a group of a unit named by the unit's abbreviation ("กลุ่มงานขนส่งมวลชน สจส", "วิศวกรรมจราจร สจส เรา"):
+    # the group of that unit, written in full
+    group = _GROUP_OF.search(bare)
+    if group and group.start() > 0:
+        return f"{bare[: group.start()].strip()} {ACRONYMS[group['unit']]}", False
     for form in forms:
         fk = fuzzy.key(form)[0]
         if len(fk) < 5:
