@@ -385,3 +385,15 @@ def test_an_item_taken_first_opens_where_the_secretary_announces_it(name: str, n
         minutes = drafting.run(m.transcript, score.facts(m, planned))
         (item,) = [i for i in minutes.agenda if i.number == number and i.found]
         assert item.opened_at == m.transcript.segments[segment].start, planned
+
+
+@pytest.mark.parametrize("name, cer, segment", [
+    ("frozen12/secretary", 0.0, 33),  # a member reports "ผู้จัดงาน ขอเลื่อนออกไป": the model hears no ruling
+    ("frozen12/informal", 0.0, 35),  # "หมดแล้วนะ เลิก ขอบคุณครับ": the meeting's close, no decision in it
+    ("frozen12/formal", 0.1, 9),  # "...กุมภาพัน ครับ" heard like "ผ่าน" in a member's thanks to the chair
+])
+def test_what_only_sounds_like_a_ruling_is_none(name: str, cer: float, segment: int) -> None:
+    m = score.load(MEETINGS / f"{name}.json")
+    transcript = noise.corrupt_transcript(m.transcript, cer, 0, noise.default_confusions()) if cer else m.transcript
+    minutes = drafting.run(transcript, Meeting())
+    assert not [i.number for i in minutes.agenda if segment in i.resolution_segment_ids]

@@ -377,3 +377,25 @@ def test_result_shape_and_input_untouched() -> None:
     assert dumps(meeting) == meeting_before
     assert (minutes.style, minutes.engine, minutes.meeting) == ("summarised", "rules", meeting)
     assert any("4.3" in n for n in minutes.notes)
+
+
+@pytest.mark.parametrize(("said", "date", "actions"), [
+    # what the chair asks of a unit named after it
+    ("แล้วขอ timing plan จากทีม JICA ภายในเจ็ดวัน จะได้ตั้งค่าทัน", "2026-03-01",
+     [("คณะผู้เชี่ยวชาญ JICA", "timing plan", "2026-03-08")]),
+    # a unit after "แต่ฝั่ง", and its deadline said later in the same turn
+    ("แต่ฝั่ง สนน ไปเจรจาต่อรองราคากับผู้รับจ้างอีกรอบนะครับ ผลส่งมาที่เลขาภายในวันที่สี่ธันวา", "2026-11-20",
+     [("สำนักการระบายน้ำ", "เจรจาต่อรองราคากับผู้รับจ้างอีกรอบ", "2026-12-04")]),
+    # the task's sentence cut short by a particle: the deadline later in the turn is still its own
+    ("มอบหมาย สำนักการโยธา จัดทำแผนปฏิบัติการ ครับ พร้อมประมาณราคา เสนอ ภายในวันที่ 31 มีนาคม 2569 ครับ", "",
+     [("สำนักการโยธา", "จัดทำแผนปฏิบัติการ", "2026-03-31")]),
+    # a filler heard inside a word ("รอะเบียบ") does not lose the task
+    ("ฝากพัฒนาสังคมช่วยร่างรอะเบียบรับสมัครผู้สูงอายุ เอามาให้ผมดูภายในวันที่ 5 มีนาคม", "2026-03-01",
+     [("พัฒนาสังคม", "ร่างรเบียบรับสมัครผู้สูงอายุเอามาให้ผมดู", "2026-03-05")]),
+    # a deadline, then another unit: a second task
+    ("ให้กองคลังส่งรายงานภายในวันที่ 5 มีนาคม ฝ่ายเลขาช่วยเวียนให้ทุกหน่วยภายในวันที่ 10 มีนาคม", "2026-03-01",
+     [("กองคลัง", "ส่งรายงาน", "2026-03-05"), ("ฝ่ายเลขานุการ", "เวียนให้ทุกหน่วย", "2026-03-10")]),
+])
+def test_tasks_said_loosely_or_cut_short(said: str, date: str, actions: list[tuple[str, str, str]]) -> None:
+    minutes = _one(said, date)
+    assert [(a.assignee, a.task, a.due) for i in minutes.agenda for a in i.actions] == actions

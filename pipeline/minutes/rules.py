@@ -666,7 +666,7 @@ _ACTION_VERBS = (
     "|ติดตาม|ปรับปรุง|ปรับ|แก้ไข|นำเสนอ|เสนอ|รายงาน|สรุป|เตรียม|ทบทวน|ศึกษา|สำรวจ|แจ้ง|บันทึก|ตรวจ(?!ราชการ)"
     "|ทำ|ดูแล|ดู|เร่ง|หารือ|คุย|ขุด|ลอก|ออก|ร่าง|เขียน|คำนวณ|ประเมิน|วาง|เก็บ|ติดตั้ง|ซ่อม|อบรม|ประชาสัมพันธ์"
     "|ตั้ง|ขยาย|เพิ่ม|ลด|ยกเลิก|ชี้แจง|เชิญ|นัด|ลงพื้นที่|ทดสอบ|พัฒนา|จ้าง|ขออนุมัติ|ทำหนังสือ"
-    "|กำหนด|ยกร่าง|คัดเลือก|ประกาศ|ติดต่อ|สอบถาม|ติด|แก้|เคลียร์|โพสต์|เตือน"
+    "|กำหนด|ยกร่าง|คัดเลือก|ประกาศ|ติดต่อ|สอบถาม|ติด|แก้|เคลียร์|โพสต์|เตือน|เจรจา|ต่อรอง|ถม|รื้อ|เปลี่ยน|ขอใบเสนอราคา"
 )
 # Between assignee and task: "ฝากกองคลังช่วยดู", "ให้สำนักการโยธาไปร่วมกันทำ", "รบกวนฝ่ายไอทีรับไป...".
 _HELPERS = re.compile(r"(?:ช่วย|รับไป|ไปร่วมกัน|ร่วมกัน|ไปนั่ง|ไป|กลับไป|ลอง)+")
@@ -839,7 +839,9 @@ def actions_in(
                 " หรือไม่มีวันนี้ในปฏิทิน) โปรดตรวจสอบ"
             )
         # who and what are checked apart: the words between them ("ไปร่วมกัน") are left out of both
-        if not task or not supported(who, flat) or not supported(task, span[task_from:]):
+        # (the task as written may lose a filler heard inside a word: "ร่างรอะเบียบ" is written "ร่างรเบียบ")
+        if not task or not supported(who, flat) \
+                or not supported(task, span[task_from:]) and not supported(task, written(span[task_from:])):
             continue
         last = [(_full_name(one), task, due, cue.score) for one in _split_who(who)]
         found += last
@@ -858,7 +860,7 @@ def _fronted(before: str) -> str | None:
 _WHO_PATTERN = "|".join(_WHO_STARTS)
 # A chair speaking to a unit: "โยธาช่วยติดไฟ...", "ส่วนฝ่ายพัสดุก็เตรียมร่าง...", "กองสวนช่วยทำแบบป้าย...ได้ไหม".
 _ADDRESSED = re.compile(
-    r"^(?:แล้วก็|แล้ว|ก็|ส่วน|อ่า|เอ่อ|อืม|งั้น|โอเค|ครับ|ค่ะ|อันนี้|ทาง|เอางี้|\s)*"
+    r"^(?:แล้วก็|แล้ว|ก็|ส่วน|อ่า|เอ่อ|อืม|งั้น|โอเค|ครับ|ค่ะ|อันนี้|ทาง|เอางี้|แต่|ฝั่ง|ระหว่างนี้|\s)*"
     rf"(?P<who>(?:{_WHO_PATTERN}|[\u0e01-\u0e4e]{{2,}}).{{0,40}}?)(?:ช่วย|รับไป|(?:ก็|ไป|เอ่อ|อ่า)+(?=(?:{_ACTION_VERBS})))"
 )
 
@@ -870,7 +872,7 @@ _UNIT_ASKED = re.compile(r"(?:กอง|สำนักงานเขต|สำ
 # มาให้ดูภายในสองอาทิตย์นะครับ", "อนามัยจัดรอบอบรมให้ผู้ค้าให้เสร็จก่อนสิ้นเดือนนี้"): only with the deadline,
 # which makes it a task and not a report, and only from whoever presides.
 _ADDRESSED_DUE = re.compile(
-    r"^(?:แล้วก็|แล้ว|ก็|ส่วน|อ่า|เอ่อ|อืม|งั้น|โอเค|ครับ|ค่ะ|ทาง|\s)*"
+    r"^(?:แล้วก็|แล้ว|ก็|ส่วน|อ่า|เอ่อ|อืม|งั้น|โอเค|ครับ|ค่ะ|ทาง|แต่|ฝั่ง|ระหว่างนี้|\s)*"
     rf"(?P<who>(?:{_WHO_PATTERN})[\u0e01-\u0e4e.]{{0,25}}?)\s?(?:ไป|ช่วย)?"
     rf"(?!(?:แจ้ง|รายงาน|บอก|เสนอ|ชี้แจง)(?:มา)?ว่า)(?=(?:{_ACTION_VERBS}|ขอ|วัด|คัด|ประมาณการ))"
 )  # "สำนักงบประมาณแจ้งว่าจะโอนงบ...": a report, not a task
@@ -922,6 +924,24 @@ def _addressed_at(
     if not task or not supported(who, m["who"]) or not supported(task, flat[m.end():]):
         return []
     return [(_full_name(one), task, due, 0.9) for one in _split_who(who)]
+
+
+# What the chair asks of a unit named after it: "แล้วขอ timing plan จากทีม JICA ภายในเจ็ดวัน"
+_ASKED_FROM = re.compile(
+    r"^(?:แล้วก็|แล้ว|ก็|เอ่อ|งั้น|\s)*ขอ(?!ให้|ความ|มติ|อนุญาต|เสนอ|บคุณ|โทษ|แก้)(?P<task>.{2,40}?)\s?จาก"
+    rf"(?P<who>(?:ทาง)?\s?(?:{_WHO_PATTERN})[^\s]{{0,20}}?(?:\s[A-Za-z]+)?)(?=\s|ภายใน|ก่อน|$)", re.IGNORECASE)
+
+
+def _asked_from(flat: str, meeting_date: dt.date | None,
+                year: MeetingYear | None) -> list[tuple[str, str, dt.date | None, float]]:
+    m = _ASKED_FROM.match(flat)
+    if not m or _RELAYED.search(flat):
+        return []
+    who, task = m["who"].strip(), written(m["task"]).strip()
+    due, _ = due_date(flat[m.end():], meeting_date, year)
+    if len(task) < 3 or not supported(task, m["task"]) or not _who_like(who):
+        return []
+    return [(_full_name(who), task, due, 0.9)]
 
 
 _FORMAL = ("กอง", "สำนัก", "ฝ่าย", "ศูนย์", "เขต", "งาน", "กลุ่ม", "ทีม", "หน่วย", "นาย", "นาง", "น.ส.", "คุณ", "ทุก")
@@ -1457,12 +1477,15 @@ def _decided(draft: _Draft, presiding: set[str], slack: float | None,
         speaker = part.segment.speaker
         if chances is not None and chances[part.seg, 1] < DOUBTED_RULING \
                 and (found.kind == "loose" or found.score < fuzzy.WEAK or slack is not None) \
-                and not (slack is None and speaker in presiding and _CLOSES.search(part.segment.text)):
+                and not (slack is None and speaker in presiding and _CLOSES.search(part.segment.text)
+                         and found.score >= fuzzy.EXACT):
             continue  # a loose or misheard decision word where the model hears no ruling ("เห็นด้วยค่ะ แต่..."),
             # unless it is the chair's as he closes the meeting ("รับทราบครับ ขอบคุณทุกท่าน ปิดประชุมครับ")
-        if chances is not None and chances[part.seg, 1] < DOUBTED_RULING and presiding and speaker not in presiding:
+        if chances is not None and chances[part.seg, 1] < DOUBTED_RULING \
+                and (presiding and speaker not in presiding or chances[part.seg, 0] >= _SURE_OPENING):
             continue  # any decision a member says where the model hears no ruling is reported, not ruled
-            # ("สวท. แจ้งครับ งานวิ่ง...ผู้จัดงาน ขอเลื่อนออกไป เป็นเดือนมีนาแทน")
+            # ("สวท. แจ้งครับ งานวิ่ง...ผู้จัดงาน ขอเลื่อนออกไป เป็นเดือนมีนาแทน"), and one in what the model is
+            # sure opens the next item is its title ("ต่อไปเป็นการรับรองรายงานการประชุม...", its cue misheard)
         # A bare "รับทราบค่ะ" from someone other than whoever presides acknowledges, not resolves.
         if found.strength == _BARE and presiding and speaker and speaker not in presiding:
             continue
@@ -1580,7 +1603,7 @@ def _tasks(flat: str, said: str, meeting_date: dt.date | None, notes: list[str],
             return first + second
     found = actions_in(flat, meeting_date, notes, presides, year)
     if not found and presides:
-        found = addressed(flat, meeting_date, said, year)
+        found = addressed(flat, meeting_date, said, year) or _asked_from(flat, meeting_date, year)
     if not found and presides and chance is not None and chance >= LEARNED:
         found = _learned_actions(flat, meeting_date, year, chance)
         for who, *_ in found:
