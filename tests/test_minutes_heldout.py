@@ -351,9 +351,18 @@ def test_planned_sub_items_are_placed_by_the_next_in_order_and_by_their_titles()
 ])
 def test_an_opening_guessed_by_the_model_yields_to_the_number_said(name: str, number: str, segment: int) -> None:
     m = score.load(MEETINGS / f"{name}.json")
-    minutes = drafting.run(m.transcript, m.meeting)
-    (item,) = [i for i in minutes.agenda if i.number == number]
-    assert item.opened_at == m.transcript.segments[segment].start
+    for planned in (True, False):  # without the agenda the guess, numbered in order, takes the number said
+        minutes = drafting.run(m.transcript, score.facts(m, planned))
+        (item,) = [i for i in minutes.agenda if i.number == number]
+        assert item.opened_at == m.transcript.segments[segment].start, planned
+
+
+def test_a_sub_item_heard_first_opens_its_item_too() -> None:
+    m = score.load(MEETINGS / "frozen12/casual.json")  # "เข้าวาระสี่จุดหนึ่งนะครับ", item 4 never announced
+    minutes = drafting.run(m.transcript, Meeting())
+    opened = {i.number: i.opened_at for i in minutes.agenda}
+    assert opened["4"] == opened["4.1"] == m.transcript.segments[12].start
+    assert [i.number for i in minutes.agenda].index("4") == [i.number for i in minutes.agenda].index("4.1") - 1
 
 
 @pytest.mark.parametrize("said", [

@@ -236,7 +236,10 @@ def test_spoken_resolutions(said: str, written: str | None) -> None:
 ])
 def test_spoken_cue_numbers(said: str, number: str) -> None:
     minutes = _one(said)
-    assert [i.number for i in minutes.agenda] == [number]
+    # a sub-item heard with its item never announced opens that item too, where it opens
+    head = [number.split(".")[0]] if "." in number else []
+    assert [i.number for i in minutes.agenda] == [*head, number]
+    assert len({i.opened_at for i in minutes.agenda}) == 1
     assert not minutes.notes  # a cue was heard
 
 

@@ -999,6 +999,7 @@ class _Draft:
     guess: bool = False  # opened on the learned model's weak guess alone, no number said (see _Splitter.open)
     learned_at: int | None = None  # the segment it was opened in, where only the learned model heard that
     in_english: bool = False  # and that segment was said in English
+    implied: bool = False  # opened with its first sub-item heard, itself unannounced
     before: int = -1  # the draft heard before it opened
 
     @property
@@ -1127,7 +1128,7 @@ class _Splitter:
             # its sub-items, the rest of the number misheard (not item 4 said again as it opens, unless it
             # announced its sub-items: "...วันนี้มีสามเรื่อง" then "ระเบียบวาระที่สี่ไดหนึ่ง")
             done = sum(1 for d in drafts if d.number.startswith(cue.number + ".") and d.heard)
-            head = next((d for d in drafts if d.number == cue.number and d.heard), None)
+            head = next((d for d in drafts if d.number == cue.number and d.heard and not d.implied), None)
             if head is not None and (self.fresh <= 0 or head.subs > done):
                 # the first not heard yet: after 4.2 taken out of order, "กลับมาที่ระเบียบวาระที่สี่จุใครแง" is 4.1
                 heard = {d.number for d in drafts if d.heard}
@@ -1157,9 +1158,17 @@ class _Splitter:
             return index
         if cue.number:
             major = cue.number.split(".")[0]
+            guessed = drafts[self.current] if self.current >= 0 else None
+            if guessed is not None and guessed.guessed and guessed.guess and self.reopens(self.current, cue) \
+                    and major.isdigit() and int(major) <= int(guessed.number.split(".")[0]) \
+                    and not any(d.number == cue.number for d in drafts if d is not guessed):
+                # numbered in the order heard on the model's guess, its number said now ("โอเคต่อสี่จุดสองครับ"
+                # after a guess numbered 5; a guess numbered 1, then "รายงานครั้งที่สาม...", item 2, is the next)
+                guessed.number, guessed.guessed, guessed.notes = cue.number, False, []
+                return self.current
             same = next((i for i, d in enumerate(drafts) if d.number == cue.number and not d.guessed), None)
             if same is not None:
-                return same if self.reopens(same, cue) else None
+                return same if self.reopens(same, cue) or drafts[same].implied and not drafts[same].parts else None
             # an item numbered in the order heard does not hide the numbers said after it
             passed = [int(d.number.split(".")[0]) for d in drafts if d.number.split(".")[0].isdigit() and not d.guessed]
             if passed and int(major) < max(passed) and chance < LEARNED:
@@ -1169,6 +1178,9 @@ class _Splitter:
                 return None  # a number far ahead where the model hears no opening: a count, not an item
             title = _title_after(rest)
             title = cue.title if title == BLANK and cue.title else title
+            if "." in cue.number and not any(d.number == major for d in drafts):
+                # "เข้าวาระสี่จุดหนึ่ง", item 4 never announced: it opens too (where it is announced later, there)
+                drafts.append(_Draft(major, BLANK, implied=True))
             drafts.append(_Draft(cue.number, title))
             if cue.unsure:
                 drafts[-1].notes.append("เลขวาระย่อยฟังไม่ชัด จึงกำหนดตามลำดับที่ได้ยิน โปรดตรวจสอบ")
@@ -1263,7 +1275,8 @@ class _Splitter:
         near the start and follows the items heard ("เรื่องสามที่ค้างมา", "ทีนี้ สี่จุดสอง"), item 2 where the
         last meeting's minutes are spoken of before it (`by_custom`), else the next."""
         k, where = fuzzy.key(flat)
-        majors = [int(d.number.split(".")[0]) for d in self.drafts if d.heard and d.number.split(".")[0].isdigit()]
+        majors = [int(d.number.split(".")[0]) for n, d in enumerate(self.drafts)
+                  if d.heard and d.number.split(".")[0].isdigit() and not self.reopens(n)]
         last = max(majors, default=0)
         for i in range(min(len(k), _OPENER_REACH)):
             number, end = number_at(k, i)
@@ -1310,9 +1323,9 @@ class _Splitter:
         draft.in_english = len(re.findall("[A-Za-z]", segment.text)) > len(re.findall("[\u0e01-\u0e4e]", segment.text))
         self.current = target
         head = next((d for d in self.drafts if d.number == draft.number.split(".")[0]), draft)
-        if self.planned and head is not draft and not head.heard:  # 4.1 opened: 4 was too
+        if head is not draft and not head.heard:  # 4.1 opened: 4 was too
             head.heard, head.opened_at, head.order, self.heard = True, segment, self.heard, self.heard + 1
-        draft.heard, draft.opened_at, draft.order = True, segment, self.heard
+        draft.heard, draft.opened_at, draft.order, draft.implied = True, segment, self.heard, False
         self.ruled = False
         draft.score, draft.cue_text = cue.score, flat[cue.start:cue.end]
         self.heard += 1
