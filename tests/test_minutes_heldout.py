@@ -1,10 +1,10 @@
 """The minutes engine on meetings it was not written for, as text and as a speech model mishears it.
 
-tests/data/meetings/ holds eighty-four annotated meetings in six chairing styles, written by authors
+tests/data/meetings/ holds ninety-six annotated meetings in six chairing styles, written by authors
 who read the reference, not the rules (see its README). `dev/` was tuned on; each `frozen*/` set was
 committed before a round of changes and scored once at its end, then tuned on and (through
-`frozen11/`) trained on by the learned cues (pipeline.minutes.learned), except `frozen12/` and
-`frozen13/`: scored once, never read, never trained on. Their figures are the honest ones. The
+`frozen13/`) trained on by the learned cues (pipeline.minutes.learned), except `frozen14/` and
+`frozen15/`: scored once, never tuned on, never trained on. Their figures are the honest ones. The
 oracle is the annotation: where each item opens, where its resolution is said, who is given which
 task by when.
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pytest
 from rapidfuzz import fuzz
 
@@ -28,10 +29,10 @@ from pipeline.minutes.text import flatten
 from pipeline.types import AgendaTitle, Meeting, Segment, Transcript
 
 MEETINGS = Path(__file__).parent / "data" / "meetings"
-HELD_OUT = ("frozen13", "frozen12")
+HELD_OUT = ("frozen15", "frozen14")
 SETS = {name: score.load_set(MEETINGS / name) for name in (
-    *HELD_OUT, "frozen11", "frozen10", "frozen9", "frozen8", "frozen7", "frozen6", "frozen5", "frozen4", "frozen3",
-    "frozen2", "frozen", "dev")}
+    *HELD_OUT, "frozen13", "frozen12", "frozen11", "frozen10", "frozen9", "frozen8", "frozen7", "frozen6", "frozen5",
+    "frozen4", "frozen3", "frozen2", "frozen", "dev")}
 for _name, _set in SETS.items():
     for _m in _set:
         _m.name = f"{_name}/{_m.name}"
@@ -61,11 +62,12 @@ def test_the_held_out_set_is_what_the_issue_asks_for() -> None:
 
 # (set, items, resolutions, assignments, invented at most) as text, transcript alone
 AS_TEXT = [
-    ("frozen13", 0.84, 0.85, 0.67, 1), ("frozen12", 0.86, 0.88, 0.80, 3), ("frozen11", 0.94, 0.94, 0.89, 0),
-    ("frozen10", 0.90, 0.94, 0.89, 0), ("frozen9", 0.88, 0.88, 0.84, 0), ("frozen8", 0.90, 0.94, 0.76, 0),
-    ("frozen7", 0.92, 0.97, 0.92, 0), ("frozen6", 0.97, 0.94, 0.76, 1), ("frozen5", 0.97, 0.94, 0.84, 0),
-    ("frozen4", 0.92, 0.97, 0.82, 0), ("frozen3", 0.94, 0.97, 0.89, 0), ("frozen2", 0.97, 0.97, 0.92, 0),
-    ("frozen", 0.97, 0.97, 0.97, 0), ("dev", 0.97, 0.97, 0.97, 0),
+    ("frozen15", 0.90, 0.85, 0.80, 0), ("frozen14", 0.92, 0.88, 0.81, 1), ("frozen13", 0.94, 0.85, 0.76, 1),
+    ("frozen12", 0.97, 0.97, 0.92, 1), ("frozen11", 0.97, 0.94, 0.89, 0), ("frozen10", 0.94, 0.94, 0.89, 0),
+    ("frozen9", 0.90, 0.88, 0.84, 0), ("frozen8", 0.94, 0.94, 0.76, 0), ("frozen7", 0.92, 0.97, 0.97, 0),
+    ("frozen6", 0.97, 0.94, 0.76, 1), ("frozen5", 0.97, 0.94, 0.84, 0), ("frozen4", 0.94, 0.97, 0.82, 0),
+    ("frozen3", 0.94, 0.97, 0.89, 0), ("frozen2", 0.97, 0.97, 0.92, 0), ("frozen", 0.97, 0.97, 0.97, 0),
+    ("dev", 0.97, 0.97, 0.97, 0),
 ]
 
 
@@ -80,11 +82,12 @@ def test_meetings_as_text(half: str, items: float, resolutions: float, actions: 
 
 # (set, items, resolutions, assignments, invented at most) at 10% CER, two corrupted copies each
 AT_10 = [
-    ("frozen13", 0.82, 0.81, 0.51, 4), ("frozen12", 0.78, 0.81, 0.63, 7), ("frozen11", 0.89, 0.88, 0.72, 2),
-    ("frozen10", 0.91, 0.94, 0.64, 1), ("frozen9", 0.84, 0.82, 0.64, 1), ("frozen8", 0.90, 0.92, 0.61, 2),
-    ("frozen7", 0.88, 0.87, 0.57, 2), ("frozen6", 0.92, 0.88, 0.63, 2), ("frozen5", 0.93, 0.92, 0.61, 1),
-    ("frozen4", 0.90, 0.85, 0.50, 1), ("frozen3", 0.91, 0.92, 0.71, 1), ("frozen2", 0.94, 0.94, 0.75, 1),
-    ("frozen", 0.93, 0.94, 0.82, 1), ("dev", 0.93, 0.92, 0.81, 1),
+    ("frozen15", 0.85, 0.81, 0.65, 2), ("frozen14", 0.86, 0.89, 0.52, 2), ("frozen13", 0.93, 0.87, 0.59, 3),
+    ("frozen12", 0.88, 0.94, 0.76, 2), ("frozen11", 0.89, 0.89, 0.74, 2), ("frozen10", 0.94, 0.94, 0.64, 1),
+    ("frozen9", 0.85, 0.82, 0.68, 1), ("frozen8", 0.93, 0.94, 0.61, 1), ("frozen7", 0.89, 0.88, 0.60, 2),
+    ("frozen6", 0.92, 0.89, 0.63, 2), ("frozen5", 0.94, 0.92, 0.59, 1), ("frozen4", 0.90, 0.85, 0.50, 1),
+    ("frozen3", 0.91, 0.92, 0.71, 1), ("frozen2", 0.94, 0.94, 0.75, 1), ("frozen", 0.93, 0.94, 0.82, 1),
+    ("dev", 0.93, 0.92, 0.81, 1),
 ]
 
 
@@ -106,7 +109,8 @@ def _every_meeting(misses: dict[str, str], meetings: list[score.Annotated] = EVE
 
 
 # Held-out misses, kept as measured: a planned item never discussed but reported as found.
-_NEVER_MISSES = {"frozen3/secretary": "the item never discussed is taken as found"}
+_NEVER_MISSES = {"frozen3/secretary": "the item never discussed is taken as found",
+                 "frozen15/secretary": "the item never discussed (4.3) is taken as found"}
 
 
 @pytest.mark.parametrize("meeting", _every_meeting(_NEVER_MISSES), ids=lambda m: m.name)
@@ -124,7 +128,7 @@ def test_the_planned_agenda_keeps_its_numbers_and_titles(meeting: score.Annotate
 
 # Held-out misses, kept as measured: an item discussed but not located with the planned agenda.
 _PLANNED_MISSES = {
-    "frozen13/bilingual": "items 4.1 and 5", "frozen10/bilingual": "item 4.2",
+    "frozen10/bilingual": "item 4.2",
     "frozen9/informal": "item 4.1", "frozen7/votes": "item 4.3",
     "frozen3/secretary": "item 4.1, said with an earlier meeting's 4.1 in the same breath",
 }
@@ -338,10 +342,16 @@ def test_planned_sub_items_are_placed_by_the_next_in_order_and_by_their_titles()
         ("C", "มีที่ว่างประมาณสองไร่ค่ะ เจ้าของยินดีให้ใช้"),
         ("A", "ถัดไป อาหารกลางวัน รอบสอง ฝ่ายการศึกษาอีกที"),
     ])
+    expected = {"1": 0.0, "2": 4.0, "3": 12.0, "3.1": 16.0, "3.2": 24.0}
     minutes = drafting.run(transcript, Meeting(agenda=agenda))
-    opened = {i.number: i.opened_at for i in minutes.agenda}
-    assert opened == {"1": 0.0, "2": 4.0, "3": 12.0, "3.1": 16.0, "3.2": 24.0}
-    by_title = next(i for i in minutes.agenda if i.number == "3.1")
+    assert {i.number: i.opened_at for i in minutes.agenda} == expected
+    # the rules alone (a model of no opinion) open 3.1 by its title's words, with a note for the reviewer
+    neutral = learned.Model(np.zeros((learned.DIMENSIONS, len(learned.KINDS))),
+                            np.full(len(learned.KINDS), np.log(rules.NO_OPINION / (1 - rules.NO_OPINION))))
+    with learned.using(neutral):
+        alone = drafting.run(transcript, Meeting(agenda=agenda))
+    assert {i.number: i.opened_at for i in alone.agenda} == expected
+    by_title = next(i for i in alone.agenda if i.number == "3.1")
     assert any("สวนผักก่อน" in n for n in by_title.notes), by_title.notes  # a reviewer's note, not a silent claim
 
 
