@@ -1308,12 +1308,12 @@ class _Splitter:
     def open(self, target: int, cue: Cue, segment: Segment, flat: str) -> None:
         """Draft `target` is opened by `cue`, said in `segment`."""
         draft = self.drafts[target]
+        head = next((d for d in self.drafts if d.number == draft.number.split(".")[0]), draft)
         if draft.heard and self.reopens(target, cue):  # what was heard since the guess belongs to the draft before
             back = draft.before
             (self.drafts[back].parts if back >= 0 else self.opening).extend(draft.parts)
             draft.parts = []
             self.owner.update({seg: max(back, 0) for seg, owner in self.owner.items() if owner == target})
-            head = next((d for d in self.drafts if d.number == draft.number.split(".")[0]), draft)
             if head.opened_at is draft.opened_at:
                 head.opened_at = segment
         else:
@@ -1322,7 +1322,6 @@ class _Splitter:
         draft.learned_at = self.seg if cue.learned else None
         draft.in_english = len(re.findall("[A-Za-z]", segment.text)) > len(re.findall("[\u0e01-\u0e4e]", segment.text))
         self.current = target
-        head = next((d for d in self.drafts if d.number == draft.number.split(".")[0]), draft)
         if head is not draft and not head.heard:  # 4.1 opened: 4 was too
             head.heard, head.opened_at, head.order, self.heard = True, segment, self.heard, self.heard + 1
         draft.heard, draft.opened_at, draft.order, draft.implied = True, segment, self.heard, False
