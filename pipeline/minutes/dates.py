@@ -48,6 +48,8 @@ RELATIVE = re.compile(
     # "ภายในศุกร์นี้": the weekday without "วัน", with นี้/หน้า
     rf"|(?:ภายใน|ก่อน)(?P<weekday2>{_WEEKDAY_NAMES})(?P<wwhich2>นี้|หน้า)"
     rf"|ภายใน(?:วัน)?(?P<day>พรุ่งนี้|วันนี้|นี้)"
+    # "ไปดูให้หน่อย พรุ่งนี้เลยนะ": tomorrow said alone, as the deadline ends the sentence
+    rf"|(?P<day2>พรุ่งนี้)(?=\s*(?:เลย|เช้า|นะ|ครับ|ค่ะ|คะ)*\s*$)"
     rf"|(?:ภายใน|ก่อน)(?:สิ้น)?เดือน(?P<month_name>{'|'.join(THAI_MONTHS)})(?:\s*(?P<month_year>\d{{4}}))?"
     # "ภายใน"/"ก่อน" misheard or lost ("ให้แล้นสิ้นไตรมาสนี้"): an end of a period, or a weekday with
     # นี้/หน้า, still says when; a bare number of weeks does not (a duration, not a deadline)
@@ -83,8 +85,8 @@ def relative_date(m: re.Match[str], date: dt.date) -> dt.date:
         weekday, which = next((m[f"weekday{n}"], m[f"wwhich{n}"]) for n in ("", "2", "3", "4") if m[f"weekday{n}"])
         day = date + dt.timedelta(days=(_WEEKDAYS[weekday] - date.weekday()) % 7)
         return day + dt.timedelta(weeks=1) if which == "หน้า" else day
-    if m["day"]:
-        return date + dt.timedelta(days=1) if m["day"] == "พรุ่งนี้" else date
+    if m["day"] or m["day2"]:
+        return date + dt.timedelta(days=1) if "พรุ่งนี้" in (m["day"], m["day2"]) else date
     if m["month_name"]:
         month = THAI_MONTHS.index(m["month_name"]) + 1
         year = int(m["month_year"]) - BE_OFFSET if m["month_year"] else date.year + (month < date.month)

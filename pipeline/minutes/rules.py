@@ -123,7 +123,19 @@ def number_at(k: str, i: int, junk: int = 0) -> tuple[str | None, int]:
                     return f"{major}.{minor}", end
     if junk and major < 10 and re.match(r"[^\d\s]\d(?!\d)", k[j:j + 3]):  # "4บ1": the point itself misheard
         return f"{major}.{k[j + 1]}", j + 2
+    slipped = _POINT_MISHEARD.match(k, j) if major < 10 else None
+    if slipped:  # "สี่จุกนึ่": "จุด" a letter off, a sub-number after it all the same
+        minor, end = _part_at(k, slipped.end())
+        if minor is None and k.startswith(_ONE_CUT, slipped.end()):
+            minor, end = 1, slipped.end() + len(_ONE_CUT)
+        if minor is not None and minor < 10:
+            return f"{major}.{minor}", end
     return str(major), j
+
+
+# "จุด" heard a letter off ("จุก", "จุต", "ฉุด"), and "หนึ่ง" cut short ("นึ่"): read so only between numbers
+_POINT_MISHEARD = re.compile(r"จุ[ก-ฮ]|[ชฉ]ุด")
+_ONE_CUT = fuzzy.phrase_key("นึ")
 
 
 # --------------------------------------------------------------------------------------------
@@ -606,6 +618,8 @@ def decision(flat: str, slack: float | None = None) -> Decision | None:
                         or kind == "deferral" and hit.score < 1.0 and _NOT_DEFERRAL.search(flat[hit.start:hit.end + 2]):
                     continue
                 closed = _CLOSED.match(flat[hit.end:]) is not None  # "...ไม่ต้องคิดเยอะ เห็นชอบครับ"
+                if "ผ่าน" in phrase and "ผ" not in flat[hit.start:hit.end]:
+                    continue  # "ผู้พันนกองเทศกิจ...": "พัน" sounds as "ผ่าน" does, and is a rank or a number
                 if phrase == "ผ่าน" and not closed:
                     continue  # "ผ่านไลน์", "ผ่านมา": only "...ตามที่อนามัยเสนอ ผ่านค่ะ" at the end
                 if kind == "loose" and phrase not in _ANYWHERE and len(before) > 10 \
@@ -666,7 +680,7 @@ _ACTION_VERBS = (
     "|ติดตาม|ปรับปรุง|ปรับ|แก้ไข|นำเสนอ|เสนอ|รายงาน|สรุป|เตรียม|ทบทวน|ศึกษา|สำรวจ|แจ้ง|บันทึก|ตรวจ(?!ราชการ)"
     "|ทำ|ดูแล|ดู|เร่ง|หารือ|คุย|ขุด|ลอก|ออก|ร่าง|เขียน|คำนวณ|ประเมิน|วาง|เก็บ|ติดตั้ง|ซ่อม|อบรม|ประชาสัมพันธ์"
     "|ตั้ง|ขยาย|เพิ่ม|ลด|ยกเลิก|ชี้แจง|เชิญ|นัด|ลงพื้นที่|ทดสอบ|พัฒนา|จ้าง|ขออนุมัติ|ทำหนังสือ"
-    "|กำหนด|ยกร่าง|คัดเลือก|ประกาศ|ติดต่อ|สอบถาม|ติด|แก้|เคลียร์|โพสต์|เตือน|เจรจา|ต่อรอง|ถม|รื้อ|เปลี่ยน|ขอใบเสนอราคา"
+    "|กำหนด|ยกร่าง|คัดเลือก|ประกาศ|ติดต่อ|สอบถาม|ติด|แก้|เคลียร์|โพสต์|เตือน|เจรจา|ต่อรอง|ถม|รื้อ|เปลี่ยน|ขอใบเสนอราคา|เวียน"
 )
 # Between assignee and task: "ฝากกองคลังช่วยดู", "ให้สำนักการโยธาไปร่วมกันทำ", "รบกวนฝ่ายไอทีรับไป...".
 _HELPERS = re.compile(r"(?:ช่วย|รับไป|ไปร่วมกัน|ร่วมกัน|ไปนั่ง|ไป|กลับไป|ลอง)+")
@@ -705,11 +719,12 @@ def _full_name(who: str) -> str:
 _WHO_STARTS = (
     "กอง", "สำนัก", "ฝ่าย", "งาน", "ศูนย์", "กลุ่ม", "ทีม", "หน่วย", "เขต", "นาย", "นาง", "น.ส.", "คุณ", "ท่าน",
     "ผู้อำนวยการ", "ผอ", "เลขา", "ทุก", "อาจารย์", "ดร", "ผู้แทน", "เจ้าหน้าที่", "คณะ", "ผู้", "เจไอซีเอ", "jica",
+    "JICA", "ไจก้า", "ไจกา",
     "การ", "สถาบัน", "โรงเรียน", "สำนักงาน", "พี่", "น้อง", "นักวิชาการ", "นิติกร", "วิศวกร", "ผู้เชี่ยวชาญ",
     "สถานี", "บริษัท", "ที่ปรึกษา", "กรม", "ฝ่ายเลขา", "ประธาน", "รอง", "ประชาสัมพันธ์", *ACRONYMS,
     # Bangkok's offices and districts, as chairs name them without "สำนัก"/"สำนักงานเขต"
     "โยธา", "อนามัย", "เทศกิจ", "พัสดุ", "คลัง", "การโยธา", "การระบายน้ำ", "ระบายน้ำ", "สิ่งแวดล้อม", "การจราจร",
-    "พัฒนาสังคม", "วัฒนธรรม", "ป้องกันและบรรเทา", "ผังเมือง", "การแพทย์", "การศึกษา", "สวน", "ไอที", "นิติการ",
+    "พัฒนาสังคม", "พัฒนาชุมชน", "วัฒนธรรม", "ป้องกันและบรรเทา", "ผังเมือง", "การแพทย์", "การศึกษา", "สวน", "ไอที", "นิติการ",
     *_DISTRICTS,
 )
 # Someone else's order reported ("ที่ประชุมจังหวัดให้ทุกอำเภอ..."): not this meeting's assignment.
@@ -860,7 +875,7 @@ def _fronted(before: str) -> str | None:
 _WHO_PATTERN = "|".join(_WHO_STARTS)
 # A chair speaking to a unit: "โยธาช่วยติดไฟ...", "ส่วนฝ่ายพัสดุก็เตรียมร่าง...", "กองสวนช่วยทำแบบป้าย...ได้ไหม".
 _ADDRESSED = re.compile(
-    r"^(?:แล้วก็|แล้ว|ก็|ส่วน|อ่า|เอ่อ|อืม|งั้น|โอเค|ครับ|ค่ะ|อันนี้|ทาง|เอางี้|แต่|ฝั่ง|ระหว่างนี้|\s)*"
+    r"^(?:แล้วก็|แล้ว|ก็|ส่วน|อ่า|เอ่อ|อืม|งั้น|โอเค|ครับ|ค่ะ|อันนี้|อันนั้น|ทาง|เอางี้|แต่|ฝั่ง|ระหว่างนี้|\s)*"
     rf"(?P<who>(?:{_WHO_PATTERN}|[\u0e01-\u0e4e]{{2,}}).{{0,40}}?)(?:ช่วย|รับไป|(?:ก็|ไป|เอ่อ|อ่า)+(?=(?:{_ACTION_VERBS})))"
 )
 
@@ -917,10 +932,11 @@ def _addressed_at(
             or re.match(r"(?:และ|ให้|ขอ|ฝาก|มอบ|ใคร|ท่านใด)", who) or _RELAYED.search(flat) \
             or not (_who_like(who) or loose and (len(who) <= 8 or len(who) <= 20 and flat[:m.end()].endswith("ช่วย"))):
         return []
-    task = re.sub(r"(?:ได้ไหม|ได้มั้ย|ให้หน่อย|หน่อย|และ|ด้วย|นะ|เลย)+$", "", written(flat[m.end():])).strip()
+    task = written(flat[m.end():])
     due, said = due_date(flat[m.end():], meeting_date, year)
     if due and said:
         task = re.sub(re.escape(written(said.group())), "", task).strip()
+    task = re.sub(r"(?:ได้ไหม|ได้มั้ย|ให้หน่อย|หน่อย|และ|ด้วย|นะ|เลย)+$", "", task).strip()
     if not task or not supported(who, m["who"]) or not supported(task, flat[m.end():]):
         return []
     return [(_full_name(one), task, due, 0.9) for one in _split_who(who)]
@@ -1471,8 +1487,8 @@ def _learned_resolution(draft: _Draft, chances) -> tuple[str, list[int], list[in
     return text, [draft.parts[best].segment.id], used, float(chance), "learned"
 
 
-_CLOSES = re.compile(r"ปิดประชุม|ขอบคุณ|เลิก|thank you", re.IGNORECASE)
-_ENDS = re.compile(r"ปิดประชุม|เลิก")  # the meeting's close (not "ขอบคุณค่ะ คือสรุปก็คือ...", a ruling left implicit)
+_CLOSES = re.compile(r"ปิด(?:การ)?ประชุม|ขอบคุณ|เลิก|thank you", re.IGNORECASE)
+_ENDS = re.compile(r"ปิด(?:การ)?ประชุม|เลิก")  # the meeting's close (not "ขอบคุณค่ะ คือสรุปก็คือ...", a ruling left implicit)
 _DECIDES = re.compile(r"ทราบ|เห็นชอบ|อนุมัติ|รับรอง|ผ่าน|มติ|เลื่อน|ตามนี้|ตามที่|agree|approve", re.IGNORECASE)
 
 
@@ -1643,7 +1659,7 @@ def _written_units() -> dict[str, str]:
     """Every name a unit is said by (flattened) -> the unit's name as the minutes write it: its full
     name, a district's office ("บางรัก", "เขตบางรัก"), an abbreviation's office. A short name
     ("ระบายน้ำ", "เทศกิจ") stays as said: a district's meeting means its own ฝ่ายเทศกิจ by it."""
-    names = {flatten(n): n for n in _UNIT_NAMES} | {"ฝ่ายเลขา": "ฝ่ายเลขานุการ"}
+    names = {flatten(n): n for n in _UNIT_NAMES} | {"ฝ่ายเลขา": "ฝ่ายเลขานุการ", "ศูนย์สาธารณสุข": "ศูนย์บริการสาธารณสุข"}
     names |= {f"เขต{d}": f"สำนักงานเขต{d}" for d in _DISTRICTS} | {d: f"สำนักงานเขต{d}" for d in _DISTRICTS}
     names |= {short: short for short in _WHO_STARTS[_WHO_STARTS.index("โยธา"):] if short not in names}
     return names | ACRONYMS | _EXPERTS
@@ -1703,13 +1719,21 @@ def _trimmed(who: str) -> str:
     rest = who[len(name):] if name else ""
     if not name or not rest or re.match(r"\s*(?:กับ|และ|ร่วมกับ|,|ฯ|\.)", rest) or len(name) < 3:
         return who
-    return name
+    # "สวนอนามัย" is "ส่วนอนามัย" (as for อนามัย) heard without its tone mark: the unit after it
+    other = next((f for f in _unit_prefixes() if rest.lstrip().startswith(f)), None)
+    return _trimmed(rest.lstrip()) if other and fuzzy.phrase_key(name) in _LEAD_KEYS else name
 
 
 def _second_task(flat: str) -> tuple[int, int] | None:
     """Where a sentence turns to another unit ("...ส่วนสิ่งแวดล้อมช่วย...", "...แล้วพัฒนาสังคมช่วย...")."""
     for m in re.finditer(r"\s?(?:ส่วน|แล้วก็|แล้ว)\s?", flat):
         if m.start() >= _ASSIGN_LEAD and _unit_mention().match(flat, m.end()):
+            return m.start(), m.end()
+        # "...เสนอผมภายในวันที่สิบเอ็ดกันยายน แล้วก็ให้เขตหนองจอก...": a task with its deadline, then a
+        # handing-over word to another unit (kept for the second task)
+        handing = re.match(r"(?:ขอให้|ให้|ฝาก|รบกวน)\s?", flat[m.end():])
+        if handing and m.start() >= _ASSIGN_LEAD and _unit_mention().match(flat, m.end() + handing.end()) \
+                and due_date(flat[: m.start()], None)[1] is not None:
             return m.start(), m.end()
     for deadline in (*DUE.finditer(flat), *RELATIVE.finditer(flat)):  # "...ส่งมา ภายในสองอาทิตย์ ฝ่ายสิ่งแวดล้อม ประกาศ..."
         at = _PARTICLES.match(flat, deadline.end()).end()
@@ -1720,6 +1744,18 @@ def _second_task(flat: str) -> tuple[int, int] | None:
 
 _PARTICLES = re.compile(r"(?:ครับ|ค่ะ|นะ|\s)*")
 _WHO_FIRST = re.compile(f"(?:{_WHO_PATTERN})")
+
+
+@lru_cache(maxsize=1)
+def _calling() -> re.Pattern[str]:
+    names = "|".join(map(re.escape, _unit_prefixes()))
+    return re.compile(rf"^(?:แล้วก็|แล้ว|ส่วน|ทีนี้|ทาง|เอ่อ|อ่า|\s)*(?P<who>{names})[.\s]*(?:ครับ|ค่ะ|คะ|นะ|\s)*$")
+
+
+def _called(part: _Part) -> str | None:
+    """The unit a sentence only calls by name ("ทีนี้ สจส.ครับ"), whose task the next sentence gives."""
+    m = None if part.cue else _calling().match(part.flat)
+    return m["who"] if m else None
 
 
 def _unsure(segment: Segment) -> bool:
@@ -1768,6 +1804,10 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[
         chance = None if chances is None or any(part.segment.id in a.segment_ids for a in item.actions) \
             else float(chances[part.seg, 2])
         found = _tasks(part.flat, part.text, meeting_date, item.notes, presides, year, chance)
+        called = _called(draft.parts[i - 1]) if i and draft.parts[i - 1].seg == part.seg and presides else None
+        if not found and called:  # "ทีนี้ สจส.ครับ" then "ไปทำป้าย ตีเส้นให้ครบ...": the unit called, then its task
+            joined = f"{called} {part.flat}"
+            found = _tasks(joined, joined, meeting_date, item.notes, presides, year, chance)
         last = item.actions[-1] if item.actions else None
         if not found and last and last.due is None and last.segment_ids[-1] in (part.segment.id, part.segment.id - 1):
             # "...ให้หน่อยนะครับ ให้เสร็จภายในสามสัปดาห์ได้ไหม": the deadline said just after the task, or
