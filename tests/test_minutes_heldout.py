@@ -238,6 +238,9 @@ def test_spoken_numbers_survive_errors(said: str, number: str) -> None:
     "ตามที่แจ้งไว้ในวาระที่ 1 เรื่องน้ำเสีย",
     "ครั้งที่แล้ว ระเบียบวาระที่ 3 ก็คุยเรื่องนี้",
     "จะขอสลับวาระ 4.2 ขึ้นมาก่อนวาระ 4.1 นะคะ",
+    "แต่ตรงวาระสี่จุดหนึ่งของครั้งที่แล้ว ที่บันทึกว่าเขตจะส่งรายชื่อ",  # an earlier meeting's item, named after it
+    "ตัวเลขชุดนี้จะใช้ประกอบการพิจารณาวาระสี่จุดหนึ่งต่อไป",  # the item it will serve, not its opening
+    "ฮ่าๆ รอเรื่องถัดไปก่อนนะ",  # waiting for the next item is no move to it
 ])
 def test_mentions_of_items_open_nothing(said: str) -> None:
     assert rules.find_cues(flatten(said)) == ()
@@ -367,6 +370,20 @@ def test_an_opening_guessed_by_the_model_yields_to_the_number_said(name: str, nu
         minutes = drafting.run(m.transcript, score.facts(m, planned))
         (item,) = [i for i in minutes.agenda if i.number == number]
         assert item.opened_at == m.transcript.segments[segment].start, planned
+
+
+@pytest.mark.parametrize("name, number, segment", [
+    ("frozen14/formal", "2", 5),  # the model's opening at "เรื่องที่สอง กรมอุตุฯ..." (the chair's second point)
+    ("frozen15/formal", "2", 4),  # ... yields to "ต่อไประเบียบวาระที่สอง" said two segments on
+    ("frozen15/casual", "5", 38),  # a guess after a ruling ("สิ่งแวดล้อมช่วยประสาน...") yields to "มีเรื่องอื่นไหม"
+    ("frozen15/secretary", "4", 12),  # a member's "วาระสี่จุดหนึ่งของครั้งที่แล้ว" opened neither 4 nor 4.1
+    ("frozen15/secretary", "4.1", 24),
+])
+def test_a_weak_opening_yields_to_the_item_announced(name: str, number: str, segment: int) -> None:
+    m = score.load(MEETINGS / f"{name}.json")
+    minutes = drafting.run(m.transcript, score.facts(m, True))
+    (item,) = [i for i in minutes.agenda if i.number == number]
+    assert item.opened_at == m.transcript.segments[segment].start
 
 
 def test_a_sub_item_heard_first_opens_its_item_too() -> None:

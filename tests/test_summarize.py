@@ -13,6 +13,7 @@ import pytest
 
 from pipeline import minutes as summarize
 from pipeline.errors import MinutesError
+from pipeline.minutes import fuzzy
 from pipeline.minutes.check import supported
 from pipeline.minutes.summary import extract_summary
 from pipeline.thaidate import BLANK, arabic_digits
@@ -416,6 +417,9 @@ def test_result_shape_and_input_untouched() -> None:
     # a health centre as staff say it is written by its name
     ("แล้วก็ฝากศูนย์สาธารณสุขช่วยจัดรายชื่อพยาบาลลงตารางภายในสิ้นเดือนนี้", "2026-03-01",
      [("ศูนย์บริการสาธารณสุข", "จัดรายชื่อพยาบาลลงตาราง", "2026-03-31")]),
+    # an abbreviation heard with "ศ" for "ส" is the same office
+    ("ศปภ. รวบรวมรายชื่อผู้เข้าอบรมจากเขต ส่งเลขาภายในวันที่ 30 เมษายน 2569", "2026-03-01",
+     [("สำนักป้องกันและบรรเทาสาธารณภัย", "รวบรวมรายชื่อผู้เข้าอบรมจากเขตส่งเลขา", "2026-04-30")]),
     # "อันนั้น" before the unit, the request ending "ให้หน่อย"
     ("อันนั้นฝ่ายโยธาไปดูให้หน่อย พรุ่งนี้เลยนะ", "2026-03-01",
      [("ฝ่ายโยธา", "ดู", "2026-03-02")]),
@@ -423,3 +427,13 @@ def test_result_shape_and_input_untouched() -> None:
 def test_tasks_said_loosely_or_cut_short(said: str, date: str, actions: list[tuple[str, str, str]]) -> None:
     minutes = _one(said, date)
     assert [(a.assignee, a.task, a.due) for i in minutes.agenda for a in i.actions] == actions
+
+
+def test_a_unit_named_first_keeps_its_task_though_the_work_verb_is_misheard() -> None:
+    # "รวบรวา" is no work verb the rules know; the office named first is still who is tasked, not
+    # "เขต", which the task's names come from, and the reviewer is told to check it
+    minutes = _one("สปภ. รวบรวาตรายชื้อผู้เข้าอบรมจากเขต ส่งเลขาภายในวันที่ 30 เมษายน 2569", "2026-03-01")
+    (item,) = minutes.agenda
+    assert [(a.assignee, a.due) for a in item.actions] == [("สำนักป้องกันและบรรเทาสาธารณภัย", "2026-04-30")]
+    assert item.actions[0].confidence < fuzzy.WEAK
+    assert any("สำนักป้องกันและบรรเทาสาธารณภัย" in n and "ฟังไม่ชัด" in n for n in item.notes), item.notes

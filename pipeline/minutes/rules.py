@@ -206,11 +206,13 @@ _TITLES: tuple[tuple[str, str, str], ...] = (
     ("เรื่องอื่น", "อื่น", "เรื่องอื่น ๆ"),
 )
 # Before a cue, these make it a reference to an item, not its opening: "ในวาระที่ 1".
-_NOT_CUE_AFTER = ("ใน", "ตาม", "ของ", "จาก", "กับ", "เหมือน", "เช่น", "ก่อน", "หลัง", "แทน", "สลับ", "และ")
+_NOT_CUE_AFTER = ("ใน", "ตาม", "ของ", "จาก", "กับ", "เหมือน", "เช่น", "ก่อน", "หลัง", "แทน", "สลับ", "และ",
+                  "ประกอบการพิจารณา", "รอ")
 # Anywhere before it in the sentence, or just after it: an earlier meeting's item.
 _PAST = ("ครั้งที่แล้ว", "ครั้งก่อน", "คราวที่แล้ว", "คราวก่อน", "ครั้งที่ผ่านมา", "เมื่อครั้ง", "ประชุมที่แล้ว")
 
 
+_OF_PAST = re.compile(rf"\s*(?:นะ|ครับ|ค่ะ|\s)*(?:ของ|ใน|เมื่อ)\s*(?:การประชุม|ที่ประชุม)?\s*(?:{'|'.join(_PAST)})")
 _PAST_KEYS = tuple(fuzzy.phrase_key(p) for p in _PAST)
 _PAST_REACH = 24  # key letters after a decision's start in which an earlier meeting named makes it that one's
 _FUTURE = re.compile(r"(?<!ต่อไป)จะ(?:ขอ)?(?:สลับ|ย้าย|เลื่อน|ยก|พิจารณา|คุย|นำ|เอา|ไป|มี|เป็น)?(?:ใน|ที่|เรื่อง)?\s*$")
@@ -285,6 +287,8 @@ def _is_mention(flat: str, cue: Cue) -> bool:
             or before.endswith(_SWAP_KEYS) and len(fuzzy.key(flat[cue.end:])[0]) <= _SWAP_ASKED:
         return True  # "ขอเอาวาระสี่จุดสองขึ้นก่อนได้ไหมครับ", "ฝ่ายเลขาจึงขออนุญาตสลับ นำวาระ ๔.๒ ขึ้นพิจารณาก่อนค่ะ"
         # (not "ขอสลับนำวาระ 4.2 ขึ้นก่อน ข้อเสนอให้เอกชน...": the item's title follows, it opens)
+    if cue.meaning == "number" and _OF_PAST.match(flat, cue.end):
+        return True  # "ตรงวาระสี่จุดหนึ่งของครั้งที่แล้ว ที่บันทึกว่า...": an earlier meeting's item
     far = fuzzy.key(flat[max(0, cue.start - _IN_MEETING_REACH):cue.start])[0]
     return any(fuzzy.phrase_key(p) in near for p in _PAST) or any(w in far for w in _IN_MEETING)
 
@@ -413,7 +417,7 @@ _COUNT = fuzzy.phrase_key("มี")  # "วาระนี้มีสองเ�
 _EN_NUMBERS = {w: n for n, w in enumerate("one two three four five six seven eight nine".split(), 1)}
 _EN_WORD = "|".join(_EN_NUMBERS)
 _EN_ITEM = re.compile(
-    rf"(?:^\s*|\b(?:move|moving|go|going|proceed|proceeding|turn|turning|come|coming|next|now|so|okay|ok|let.?s|then)\b.{{0,20}}?\b)(?:agenda\s+)?item\s+(?:number\s+|no\.?\s*)?"
+    rf"(?:^\s*|\b(?:move|moving|go|going|proceed|proceeding|turn|turning|come|coming|next|now|so|okay|ok|let.?s|then)\b.{{0,20}}?\b)(?:agenda\s+)?item\s+(?:is\s+|will\s+be\s+)?(?:number\s+|no\.?\s*)?"
     rf"(?:(?P<n>\d(?:\.\d)?)|(?P<w1>{_EN_WORD})(?:\s+point\s+(?P<w2>{_EN_WORD}))?)\b", re.IGNORECASE)
 _OPENER_SIMILARITY = 0.5
 _OPENER_REACH = 16  # key letters from the sentence's start to its number, at most
@@ -703,6 +707,8 @@ ACRONYMS = {
     "สปภ": "สำนักป้องกันและบรรเทาสาธารณภัย", "สผม": "สำนักผังเมือง", "สยป": "สำนักยุทธศาสตร์และประเมินผล",
     "สงป": "สำนักงบประมาณกรุงเทพมหานคร", "กฟน": "การไฟฟ้านครหลวง", "กปน": "การประปานครหลวง",
 }
+# and as heard: "ส" and "ศ" sound alike ("ศปภ. รวบรวมรายชื่อ...")
+ACRONYMS |= {"ศ" + a[1:]: name for a, name in ACRONYMS.items() if a.startswith("ส")}
 
 
 # The foreign experts as chairs call them ("ทีมไจก้า"), as the minutes name them.
@@ -1017,6 +1023,7 @@ class _Draft:
     in_english: bool = False  # and that segment was said in English
     implied: bool = False  # opened with its first sub-item heard, itself unannounced
     before: int = -1  # the draft heard before it opened
+    weak_at: int | None = None  # the segment it was opened in, where only a weak cue opened it ("เรื่องที่สอง")
 
     @property
     def title_flat(self) -> str:
@@ -1152,6 +1159,10 @@ class _Splitter:
                 cue = replace(cue, number=f"{cue.number}.{sub}", unsure=True)
         if self.planned:
             index = None
+            guessed = drafts[self.current] if self.current >= 0 else None
+            if guessed is not None and guessed.guess and cue.words and not cue.learned \
+                    and cue.words in guessed.title_flat and self.reopens(self.current, cue):
+                return self.current  # opened on the model's weak guess, its title said now ("มีเรื่องอื่นไหม")
             if cue.number:
                 index = _planned_index(drafts, cue.number)
                 # a number only the model's opening has is read from a few letters ("ต่อ เรื่องหัวดับเพลิง" as
@@ -1316,9 +1327,13 @@ class _Splitter:
         (`cue`) follows in the next segment (the chair's "ได้ เอาสี่จุดสองก่อนเลย", then the secretary's
         "วาระที่สี่จุดสอง การนำร่อง...")."""
         draft = self.drafts[index]
+        if index == self.current and cue is not None and cue.strong and not cue.learned and cue.number == draft.number \
+                and draft.weak_at is not None and 0 < self.seg - draft.weak_at <= _REOPEN_REACH:
+            return True  # "เรื่องที่สอง กรมอุตุฯ คาดการณ์..." (the chair's second point), then "ต่อไประเบียบวาระที่สอง"
         if index != self.current or draft.learned_at is None:
             return False
-        return draft.guess or cue is not None and not cue.learned and cue.strong and self.seg == draft.learned_at + 1 \
+        return draft.guess or cue is not None and not cue.learned and cue.strong \
+            and 0 < self.seg - draft.learned_at <= _REOPEN_REACH \
             and not draft.in_english  # (an expert's English opening, then its interpretation: it opened there)
 
     def open(self, target: int, cue: Cue, segment: Segment, flat: str) -> None:
@@ -1336,6 +1351,7 @@ class _Splitter:
             draft.before = self.current
         draft.guess = cue.learned and cue.number is None and cue.score < LEARNED
         draft.learned_at = self.seg if cue.learned else None
+        draft.weak_at = self.seg if not cue.strong and not cue.learned else None
         draft.in_english = len(re.findall("[A-Za-z]", segment.text)) > len(re.findall("[\u0e01-\u0e4e]", segment.text))
         self.current = target
         if head is not draft and not head.heard:  # 4.1 opened: 4 was too
@@ -1414,6 +1430,7 @@ DOUBTED_TASK = 0.05  # below this learned chance no assignment the rules read is
 DOUBTED_RULING = 0.15  # below this learned chance a loose or misheard decision of the rules is no resolution
 DOUBTED = 0.25  # below this learned chance a loose or approximate cue of the rules opens nothing
 LEARNED = 0.5  # the learned model's chance from which an opening or a resolution it alone hears is kept
+_REOPEN_REACH = 3  # segments after a weak opening in which its number said in full opens the item instead
 _SURE_RULING = 0.8  # the chance from which the model hears a segment as the item's ruling
 _AFTER_RULING = 0.3  # and the chance from which it opens an item after one, or the first
 _BY_TITLE = 0.8  # how sure a sub-item opened by its title's words alone is (a reviewer's note: below fuzzy.WEAK)
@@ -1571,7 +1588,12 @@ def _learned_actions(flat: str, meeting_date: dt.date | None, year: MeetingYear 
     ช่วยตรวจ..."), with any unit joined to it ("เทศกิจกับเขตบางกะปิ ไปลงพื้นที่...")."""
     if _SELF.search(flat[:12]) or _RELAYED.search(flat):
         return []
+    first = None  # the unit the sentence starts with, its work verb misheard ("สปภ. รวบรวาตรายชื้อ...")
     for m in _unit_mention().finditer(flat):
+        if first is None:
+            first = m if not _UNIT_LEAD.sub("", flat[: m.start()]).strip() else False
+        if m.start() and flat[: m.start()].endswith(_OBJECT_BEFORE):
+            continue  # "...จากเขต ส่งเลขา...": what the task comes from or goes to, not who does it
         names, end = [m["who"]], m.end()
         while (joined := re.match(r"\s*(?:ร่วมกับ|กับ|และ)\s*", flat[end:])) and \
                 (other := _unit_mention().match(flat, end + joined.end())):
@@ -1584,7 +1606,12 @@ def _learned_actions(flat: str, meeting_date: dt.date | None, year: MeetingYear 
         if not task or not supported(task, flat[end + after.end():]) or _QUESTION_END.search(task):
             return []
         return [(_SHORT_UNITS.get(n, n), task, due, chance) for n in names]
+    if first and chance >= _SURE:
+        return _heard_unit_action(flat, meeting_date, year, chance, first)
     return _heard_unit_action(flat, meeting_date, year, chance) if chance >= _SURE else []
+
+
+_OBJECT_BEFORE = ("จาก", "ของ", "ถึง")
 
 
 _HEARD_UNIT = 0.8  # how like a unit's name (five key letters or more) what was heard must be
@@ -1597,20 +1624,22 @@ def _unit_forms() -> tuple[str, ...]:
     return tuple(sorted(forms, key=lambda n: -len(n)))
 
 
-def _heard_unit_action(flat: str, meeting_date: dt.date | None, year: MeetingYear | None,
-                       chance: float) -> list[tuple[str, str, dt.date | None, float]]:
+def _heard_unit_action(flat: str, meeting_date: dt.date | None, year: MeetingYear | None, chance: float,
+                       said: re.Match[str] | None = None) -> list[tuple[str, str, dt.date | None, float]]:
     """A sentence the learned model is sure gives a task whose work verb was heard too badly for
     `_learned_actions` ("รบกวนตลาด งรกชื่...", "อนถมัยทำใครแาชุด..."): the first unit it names,
-    approximately, and what follows as the task."""
+    approximately (or the one `said` first, exactly: "สปภ. รวบรวาตรายชื้อ..."), and what follows as the task."""
     k = fuzzy.key(flat)
     hits = [(h.start, -(h.end - h.start), h, n) for n in _unit_forms()
             for h in fuzzy.find_all(n, flat, k, _HEARD_UNIT if len(fuzzy.phrase_key(n)) >= 5 else None)]
+    if said is not None:  # the unit named first, exactly (`_learned_actions`)
+        hits = [(said.start(), 0, fuzzy.Hit(said.start(), said.end(), 1.0), said["who"])]
     if not hits:
         return []
     _, _, hit, name = min(hits, key=lambda x: x[:2])
     if _SELF.search(flat[: hit.start]) or _REPORTED.search(flat[max(0, hit.start - 12): hit.start]):
         return []
-    rest = flat[hit.end:]
+    rest = flat[hit.end:].lstrip("ฯ. ")
     task, due, _ = _deadline(written(_HELPERS.sub("", rest[:8], count=1) + rest[8:]).strip(), meeting_date, year)
     if len(task) < 4 or not supported(task, rest):
         return []
