@@ -40,23 +40,25 @@ DUE = re.compile(
 _N = rf"(?P<n>\d{{1,3}}|{NUMWORD})"
 _WEEKDAYS = {d.removeprefix("วัน"): i for i, d in enumerate(THAI_WEEKDAYS)} | {"พฤหัส": 3}
 _WEEKDAY_NAMES = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
+_THIS = r"(?:นี้|นี(?![\u0e01-\u0e4e]))"  # "ศุกร์นี" too: the tone mark lost
 RELATIVE = re.compile(
-    rf"(?:ภายใน|ไม่เกิน)(?:ระยะเวลา)?\s*{_N}\s*(?P<unit>วัน(?!ที่)|สัปดาห์|อาทิตย์|เดือน)"
-    rf"|(?:ภายใน|ก่อน)(?P<end>สิ้น)?(?P<period>สัปดาห์|อาทิตย์|เดือน|ไตรมาส|ปีงบประมาณ|ปีงบ|ปี)(?P<which>นี้|หน้า)"
+    # "ให้เสร็จในสองอาทิตย์": "ใน" after what must be done by then says "within" too
+    rf"(?:ภายใน|ไม่เกิน|(?<=เสร็จ)ใน|(?<=ทัน)ใน)(?:ระยะเวลา)?\s*{_N}\s*(?P<unit>วัน(?!ที่)|สัปดาห์|อาทิตย์|เดือน)"
+    rf"|(?:ภายใน|ก่อน)(?P<end>สิ้น)?(?P<period>สัปดาห์|อาทิตย์|เดือน|ไตรมาส|ปีงบประมาณ|ปีงบ|ปี)(?P<which>{_THIS}|หน้า)"
     rf"|(?:ภายใน|ก่อน)(?P<end2>สิ้น)(?P<period2>สัปดาห์|อาทิตย์|เดือน|ไตรมาส|ปีงบประมาณ|ปีงบ|ปี)"
-    rf"|(?:ภายใน|ก่อน)วัน(?P<weekday>{_WEEKDAY_NAMES})(?:ที่)?(?:สัปดาห์|อาทิตย์)?(?P<wwhich>นี้|หน้า)?"
+    rf"|(?:ภายใน|ก่อน)วัน(?P<weekday>{_WEEKDAY_NAMES})(?:ที่)?(?:สัปดาห์|อาทิตย์)?(?P<wwhich>{_THIS}|หน้า)?"
     # "ภายในศุกร์นี้": the weekday without "วัน", with นี้/หน้า
-    rf"|(?:ภายใน|ก่อน)(?P<weekday2>{_WEEKDAY_NAMES})(?P<wwhich2>นี้|หน้า)"
+    rf"|(?:ภายใน|ก่อน)(?P<weekday2>{_WEEKDAY_NAMES})(?P<wwhich2>{_THIS}|หน้า)"
     rf"|ภายใน(?:วัน)?(?P<day>พรุ่งนี้|วันนี้|นี้)"
     # "ไปดูให้หน่อย พรุ่งนี้เลยนะ": tomorrow said alone, as the deadline ends the sentence
     rf"|(?P<day2>พรุ่งนี้)(?=\s*(?:เลย|เช้า|นะ|ครับ|ค่ะ|คะ)*\s*$)"
     rf"|(?:ภายใน|ก่อน)(?:สิ้น)?เดือน(?P<month_name>{'|'.join(THAI_MONTHS)})(?:\s*(?P<month_year>\d{{4}}))?"
     # "ภายใน"/"ก่อน" misheard or lost ("ให้แล้นสิ้นไตรมาสนี้"): an end of a period, or a weekday with
     # นี้/หน้า, still says when; a bare number of weeks does not (a duration, not a deadline)
-    rf"|(?P<end3>สิ้น)(?P<period3>สัปดาห์|อาทิตย์|เดือน|ไตรมาส|ปีงบประมาณ|ปีงบ|ปี)(?P<which3>นี้|หน้า)?"
-    rf"|วัน(?P<weekday3>{_WEEKDAY_NAMES})(?P<wwhich3>นี้|หน้า)"
+    rf"|(?P<end3>สิ้น)(?P<period3>สัปดาห์|อาทิตย์|เดือน|ไตรมาส|ปีงบประมาณ|ปีงบ|ปี)(?P<which3>{_THIS}|หน้า)?"
+    rf"|วัน(?P<weekday3>{_WEEKDAY_NAMES})(?P<wwhich3>{_THIS}|หน้า)"
     # the weekday alone, with นี้/หน้า ("ส่งรายชื่อให้ พส. ศุกร์นี้เลย"; "อาทิตย์หน้า" is next week, not Sunday)
-    rf"|(?P<weekday4>{_WEEKDAY_NAMES.replace('อาทิตย์|', '')})(?P<wwhich4>นี้|หน้า)"
+    rf"|(?P<weekday4>{_WEEKDAY_NAMES.replace('อาทิตย์|', '')})(?P<wwhich4>{_THIS}|หน้า)"
 )
 
 
