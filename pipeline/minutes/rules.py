@@ -1152,7 +1152,8 @@ class _Splitter:
             # announced its sub-items: "...วันนี้มีสามเรื่อง" then "ระเบียบวาระที่สี่ไดหนึ่ง")
             done = sum(1 for d in drafts if d.number.startswith(cue.number + ".") and d.heard)
             head = next((d for d in drafts if d.number == cue.number and d.heard and not d.implied), None)
-            if head is not None and (self.fresh <= 0 or head.subs > done):
+            if head is not None and not head.guess and (self.fresh <= 0 or head.subs > done):
+                # (not over a weak guess: "เริ่มเลยนะครับ" guessed as item 1, then "เอ่อ วาระหนึ่ง" is item 1)
                 # the first not heard yet: after 4.2 taken out of order, "กลับมาที่ระเบียบวาระที่สี่จุใครแง" is 4.1
                 heard = {d.number for d in drafts if d.heard}
                 sub = next(n for n in range(1, done + 2) if f"{cue.number}.{n}" not in heard)
