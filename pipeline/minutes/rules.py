@@ -1630,11 +1630,12 @@ def _heard_unit_action(flat: str, meeting_date: dt.date | None, year: MeetingYea
     """A sentence the learned model is sure gives a task whose work verb was heard too badly for
     `_learned_actions` ("รบกวนตลาด งรกชื่...", "อนถมัยทำใครแาชุด..."): the first unit it names,
     approximately (or the one `said` first, exactly: "สปภ. รวบรวาตรายชื้อ..."), and what follows as the task."""
-    k = fuzzy.key(flat)
-    hits = [(h.start, -(h.end - h.start), h, n) for n in _unit_forms()
-            for h in fuzzy.find_all(n, flat, k, _HEARD_UNIT if len(fuzzy.phrase_key(n)) >= 5 else None)]
     if said is not None:  # the unit named first, exactly (`_learned_actions`)
         hits = [(said.start(), 0, fuzzy.Hit(said.start(), said.end(), 1.0), said["who"])]
+    else:
+        k = fuzzy.key(flat)
+        hits = [(h.start, -(h.end - h.start), h, n) for n in _unit_forms()
+                for h in fuzzy.find_all(n, flat, k, _HEARD_UNIT if len(fuzzy.phrase_key(n)) >= 5 else None)]
     if not hits:
         return []
     _, _, hit, name = min(hits, key=lambda x: x[:2])
@@ -1834,8 +1835,8 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[
         chance = None if chances is None or any(part.segment.id in a.segment_ids for a in item.actions) \
             else float(chances[part.seg, 2])
         found = _tasks(part.flat, part.text, meeting_date, item.notes, presides, year, chance)
-        called = _called(draft.parts[i - 1]) if i and draft.parts[i - 1].seg == part.seg and presides else None
-        if not found and called:  # "ทีนี้ สจส.ครับ" then "ไปทำป้าย ตีเส้นให้ครบ...": the unit called, then its task
+        if not found and i and draft.parts[i - 1].seg == part.seg and presides \
+                and (called := _called(draft.parts[i - 1])):  # "ทีนี้ สจส.ครับ" then "ไปทำป้าย...": the unit, its task
             joined = f"{called} {part.flat}"
             found = _tasks(joined, joined, meeting_date, item.notes, presides, year, chance)
         last = item.actions[-1] if item.actions else None
