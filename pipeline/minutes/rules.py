@@ -178,7 +178,7 @@ _FIRST_ONLY = {"ถัดไป", "ต่อเลย"}
 # A sub-item's number said alone ("4.3 ครับ เชิญ...", "ขอเริ่มที่ 4.1"), not a measure ("4.2 กิโลเมตร").
 _BARE_NUMBER_AFTER = re.compile(r"(?:เริ่มที่|ขอเริ่มที่|เรื่องแรก|ต่อไป|ต่อไปเป็น|มาที่|ไปที่|ถัดไป|ครับ|ค่ะ|นะ)\s*$")
 _BARE_NUMBER_AFTER_ANY = re.compile(
-    rf"(?:ต่อเลย|ต่อไป|ขยับไป|ไปต่อ|มาต่อ|เริ่มที่|ขอเริ่มที่|ต่อที่|ไปที่|มาที่|เรื่องแรก)"
+    rf"(?:ต่อเลย|ต่อไป|ขยับไป|ไปต่อ|มาต่อ|เริ่มที่|ขอเริ่มที่|ต่อที่|ไปที่|มาที่|เรื่องแรก|เรื่องพิจารณา|เรื่องเพื่อพิจารณา|ต่อ)"
     rf"(?=\s*(?:{'|'.join(DIGIT_WORDS[1:])}|สิบ))"
 )
 _MEASURE = re.compile(r"\s*(?:กิโล|เมตร|ล้าน|บาท|เปอร์เซ็นต์|%|ไร่|ตัน|ลิตร|ชั่วโมง|นาที|เท่า|คะแนน|แสน|หมื่น|พัน|คน|ราย|องศา)")
@@ -201,6 +201,8 @@ _TITLES: tuple[tuple[str, str, str], ...] = (
     ("เรื่องเพื่อพิจารณา", "เพื่อพิจารณา", "เรื่องเพื่อพิจารณา"),
     ("เรื่องที่ต้องพิจารณา", "เพื่อพิจารณา", "เรื่องเพื่อพิจารณา"),
     ("เรื่องที่ต้องตัดสินใจ", "เพื่อพิจารณา", "เรื่องเพื่อพิจารณา"),
+    ("เรื่องหลักที่ต้องตัดสินใจ", "เพื่อพิจารณา", "เรื่องเพื่อพิจารณา"),
+    ("ส่วนที่ต้องพิจารณา", "เพื่อพิจารณา", "เรื่องเพื่อพิจารณา"),
     ("เรื่องพิจารณา", "เพื่อพิจารณา", "เรื่องเพื่อพิจารณา"),
     ("เรื่องอื่นๆ", "อื่น", "เรื่องอื่น ๆ"),
     ("เรื่องอื่น", "อื่น", "เรื่องอื่น ๆ"),
@@ -224,6 +226,7 @@ _IN_MEETING_REACH = 60  # letters before the item in which it may be named ("ต
 # An item asked to be taken first ("ขอเอาวาระสี่จุดสองขึ้นก่อนได้ไหมครับ", "เอาเรื่องแผงค้าขึ้นมาก่อนเลยได้ไหมครับ"):
 # a request, not its opening.
 _SWAP_ASKED = 16  # key letters after the number of an item asked to be swapped, at most, where it is only asked
+_SWAP_NOW = re.compile(r"(?:ถ้าอย่างนั้น|ถ้างั้น|งั้น|เพราะฉะนั้น)\s*(?:ฝ่ายเลขา)?\s*(?:จึง)?\s*(?:ขอ)?\s*สลับ")  # done, as agreed
 _SWAP_KEYS = tuple(fuzzy.phrase_key("สลับ" + w) for w in ("", "นำ", "เอา", "ยก"))
 _FIRST_ASKED = re.compile(r"^.{0,20}?ขึ้น(?:มา)?ก่อน.*(?:ไหม|มั้ย)")
 
@@ -284,7 +287,8 @@ def _is_mention(flat: str, cue: Cue) -> bool:
     if cue.meaning == "number":
         near += fuzzy.key(flat[cue.end:cue.end + 12])[0]
     if _FIRST_ASKED.match(flat[cue.end:]) \
-            or before.endswith(_SWAP_KEYS) and len(fuzzy.key(flat[cue.end:])[0]) <= _SWAP_ASKED:
+            or before.endswith(_SWAP_KEYS) and len(fuzzy.key(flat[cue.end:])[0]) <= _SWAP_ASKED \
+            and not _SWAP_NOW.search(flat[: cue.start]):
         return True  # "ขอเอาวาระสี่จุดสองขึ้นก่อนได้ไหมครับ", "ฝ่ายเลขาจึงขออนุญาตสลับ นำวาระ ๔.๒ ขึ้นพิจารณาก่อนค่ะ"
         # (not "ขอสลับนำวาระ 4.2 ขึ้นก่อน ข้อเสนอให้เอกชน...": the item's title follows, it opens)
     if cue.meaning == "number" and _OF_PAST.match(flat, cue.end):
@@ -332,7 +336,8 @@ def find_cues(flat: str) -> tuple[Cue, ...]:
         elif first or flat.startswith("เลย", stop):  # "เรื่องที่สาม ผลการดำเนินงาน...", "...ละกัน เรื่องที่สองเลยนะ":
             # only as the next item, see _Splitter.locate
             found.append(Cue(hit.start, stop, number, "number", score=hit.score, strong=False, next_only=True))
-    for m in _BARE_NUMBER_AFTER_ANY.finditer(flat):  # "ต่อเลยสี่จุดสอง เรื่อง...": a sub-item said in words
+    # "ต่อเลยสี่จุดสอง เรื่อง...", "สี่ เรื่องพิจารณา สี่จุดหนึ่งก่อน...": a sub-item said in words
+    for m in _BARE_NUMBER_AFTER_ANY.finditer(flat):
         number, end = number_at(k, inverse[m.end()])
         if number and "." in number and not _MEASURE.match(flat[_flat_end(where, end, len(flat)):]):
             # the number alone: "เรื่องแรก" or "ต่อเลย" before it is a transition the number then names
@@ -509,16 +514,19 @@ _STATED: tuple[tuple[int, str], ...] = (
     (2, "ถือว่าผ่าน"), (2, "เป็นอันว่าผ่าน"), (2, "ถือว่าที่ประชุม"), (2, "เป็นอันว่าที่ประชุม"),
     (2, "มีมติ"), (2, "ลงมติ"), (2, "คะแนนเสียง"), (2, "งดออกเสียง"),
     (2, "ที่ประชุมทราบ"), (2, "ถือว่ารายงานผ่าน"), (2, "รับรองรายงานการประชุม"), (2, "ผลการลงคะแนน"),
-    (2, "ลงคะแนน"), (2, "ผลคะแนน"), (2, "เป็นเอกฉันท์"),
+    (2, "ลงคะแนน"), (2, "ผลคะแนน"), (2, "เป็นเอกฉันท์"), (2, "เสียงข้างมาก"), (2, "ที่ประชุมเลือก"),
     # an expert's or interpreter's English: "the meeting agrees on online training ..."
     *((2, f"the {who} {verb}") for who in ("meeting", "chairman", "chair", "committee")
-      for verb in ("agrees", "agreed", "approves", "approved", "notes", "noted", "resolves", "resolved")),
+      for verb in ("agrees", "agreed", "approves", "approved", "notes", "noted", "resolves", "resolved",
+                   "selects", "selected")),
+    (2, "we are agreed"), (2, "we have agreed"), (2, "it is agreed"),
 )
 _LOOSE: tuple[str, ...] = (
     "ผ่านตามนี้", "ผ่านนะ", "ก็ผ่าน", "ผ่านไป", "ตามนี้นะ", "ตามนั้นนะ", "โอเคตามนั้น", "ตามนั้น", "ทราบกันแล้ว",
-    "ทราบตามนี้", "ทราบตามนั้น", "ผ่าน", "รับรู้ไว้", "รับรู้ตามนี้", "เดินหน้าตามที่", "ไม่เอานะ", "ตัดไปก่อน",
+    "ทราบตามนี้", "ทราบตามนั้น", "ผ่านการรับรอง", "ผ่าน", "รับรู้ไว้", "รับรู้ตามนี้", "เดินหน้าตามที่", "ไม่เอานะ", "ตัดไปก่อน",
     "ตกลงตามนี้", "ตกลงตามนั้น", "ตกลงกันตามนี้", "เอาตาม", "approve ตามที่เสนอ", "approve ตามนี้",
     "รับทราบกัน", "เอาตามนี้", "เอาตามนั้น", "ไม่มีใครค้าน", "ไม่มีผู้ใดคัดค้าน", "ไม่มีใครคัดค้าน",
+    "เห็นพ้องกันตามนี้", "เห็นพ้องตามนี้", "เห็นพ้องกัน", "ไปตามนี้", "ทราบ",
     *(f"{v}ตามนี้" for v in _VERBS), *(f"{v}ตามที่เสนอ" for v in _VERBS), *_VERBS,
 )
 _DEFER: tuple[str, ...] = (
@@ -527,7 +535,12 @@ _DEFER: tuple[str, ...] = (
     "พักไว้ก่อน", "พักเรื่องนี้ไว้ก่อน", "ยกกลับมาคุย",
 )
 # Loose forms a chair says anywhere in the sentence, not only to open his clause: a refusal or a cut.
-_ANYWHERE = {"ไม่เอานะ", "ตัดไปก่อน", "เดินหน้าตามที่"}
+_ANYWHERE = {"ไม่เอานะ", "ตัดไปก่อน", "เดินหน้าตามที่", "ผ่านตามนี้"}
+# A chair's bare "ทราบ" closes what he heard ("แค่นั้น ทราบนะครับ", "ทราบ ปิดประชุม", "ทราบแล้ว ไม่มีอะไรแล้วนะ"):
+# at the end of its clause, never "ไม่ทราบ", "ทราบว่า..." or "ได้ทราบ".
+_NOTED_AFTER = re.compile(r"(?:แล้ว|กัน|ไว้)?(?:นะ|ครับ|ค่ะ|คะ|\s)*(?:$|\s*(?:ปิด|ไม่มีอะไร|ขอบคุณ|เรื่อง|ต่อ|ไป|เชิญ))")
+_NOT_NOTED_AFTER = tuple(fuzzy.phrase_key(w) for w in (
+    "ไม่", "รับ", "ยัง", "ได้", "จะ", "ให้", "ว่า", "ผม", "ดิฉัน", "ที่", "เพื่อ", "ขอ", "ทำให้"))
 # A request, an opinion or a condition, not a decision: "ขอให้ที่ประชุมรับทราบ", "ผมเห็นชอบ", "ถ้าที่ประชุมอนุมัติ".
 _NOT_RESOLUTION_AFTER = (
     "ขอ", "ให้", "เสนอ", "เพื่อ", "โปรด", "จะ", "ต้อง", "ควร", "ถ้า", "หาก", "คิดว่า", "เห็นว่า", "ผม", "ดิฉัน",
@@ -543,14 +556,16 @@ _NOT_DEFERRAL = re.compile(r"ประกอบการ|ระกอบกา�
 _LEAD_IN = re.compile(
     "^(?:โอเค|ค่ะ|ครับ|คะ|นะ|ก็|งั้น|ถ้างั้น|ถ้าอย่างนั้น|ดังนั้น|เพราะฉะนั้น|สรุปว่า|สรุป|ถือว่า|เป็นอันว่า|เรื่องนี้|วาระนี้"
     "|ทุกท่าน|เอ่อ|อ่า|ดีครับ|ดีค่ะ|ได้ครับ|ได้ค่ะ|เพราะงั้น|แล้วก็|ไม่มี|ไม่มีใคร|ตรงนี้|อันนี้|ข้อนี้|ส่วนนี้|\\s"
+    "|ผมถือว่า|ดิฉันถือว่า|เรา|แค่นี้|แค่นั้น"
     f"|(?:ระเบียบวาระ|วาระ|เรื่อง)?(?:ที่)?(?:\\d+(?:\\s*\\.\\s*\\d+)?|{NUMWORD}(?:จุด{NUMWORD})?)"
     "|(?:ถ้า|หาก)ไม่มี.{0,40}?(?=ก็|ถือว่า|เป็นอันว่า|งั้น|$))*$"
 )
 # The end of what precedes a loose decision in the same breath: "...อีกทีหนึ่ง เรื่องนี้ทราบกันแล้วนะ".
 _CLAUSE_END = re.compile(
     r"(?:เรื่องนี้|วาระนี้|ตรงนี้|อันนี้|ข้อนี้|ก็|โอเค|งั้น|ถือว่า|เป็นอันว่า|เอาเป็นว่า|นะ|ครับ|ค่ะ|คะ|ตอนนี้|เอางี้|เอาอย่างนี้"
-    r"|หลักการ|ในหลักการ|ทุกคน|ทุกท่าน|ตามนั้น|ตามนี้|นอกนั้น)\s*$")
-_CLOSED = re.compile(r"(?:ตามนี้|ตามที่เสนอ|ไว้ก่อน)?(?:นะ)?(?:ครับ|ค่ะ|คะ|จ้ะ|จ้า)?\s*$")
+    r"|หลักการ|ในหลักการ|ทุกคน|ทุกท่าน|ตามนั้น|ตามนี้|นอกนั้น|แค่นี้|แค่นั้น"
+    r"|รายงาน(?:การประชุม)?\s*(?:ครั้ง|คราว)(?:ที่แล้ว|ก่อน|ที่ผ่านมา|ที่\s*[^\s]{1,15}))\s*$")  # the report approved
+_CLOSED = re.compile(r"(?:ตามนี้|ตามที่เสนอ|ไว้ก่อน|ไว้)?(?:นะ)?(?:ครับ|ค่ะ|คะ|จ้ะ|จ้า)?\s*$")
 _BLOCKERS = tuple(fuzzy.phrase_key(w) for w in _NOT_RESOLUTION_AFTER)
 _WHO_BLOCKERS = tuple(fuzzy.phrase_key(w) for w in ("ผม", "ดิฉัน", "กระผม", "หนู", "ขอ", "ถ้า", "หาก", "ควร", "ต้อง"))
 # After the verb in the same sentence: a question, asking for a decision.
@@ -570,8 +585,19 @@ class Decision:
     score: float
 
 
+# The previous meeting's report, item 2's subject ("งั้นรายงานครั้งที่แล้วผ่านนะ", "เป็นอันว่ารายงานการประชุม
+# ครั้งก่อนผ่านการรับรอง"): approving it is this meeting's decision, not an earlier one's.
+_REPORT_OF_PAST = re.compile(
+    rf"(?P<report>รายงาน(?:การประชุม)?)\s*(?:ของ)?\s*(?:การประชุม|ที่ประชุม)?\s*(?:{'|'.join(_PAST)})")
+
+
+def _this_report(flat: str) -> str:
+    """`flat` with the earlier meeting named after "รายงาน" blanked out (the same length: offsets hold)."""
+    return _REPORT_OF_PAST.sub(lambda m: m["report"] + " " * (len(m.group()) - len(m["report"])), flat)
+
+
 def _past(flat: str, start: int) -> bool:
-    before = _before(flat, start)
+    before = _before(_this_report(flat), start)
     return any(fuzzy.phrase_key(p) in before for p in (*_PAST, "เคย", "ไปแล้วเมื่อ"))
 
 
@@ -585,6 +611,7 @@ def _refused(flat: str, start: int, request: bool = True) -> bool:
     """Words at `start` that are no decision: after "ขอ", "ให้", "ผม"... (`_BLOCKERS`), about an earlier
     meeting ("ครั้งที่แล้ว ...", "ที่ประชุมครั้งที่แล้ว..."), asked as a question, or (with `request`)
     asked for: "ขอให้ที่ประชุมพิจารณาเห็นชอบ"."""
+    flat = _this_report(flat)
     after = fuzzy.key(flat[start:start + 30])[0][:_PAST_REACH]
     return _before(flat, start).endswith(_BLOCKERS) or _past(flat, start) or _asked(flat, start) \
         or any(p in after for p in _PAST_KEYS) \
@@ -604,13 +631,14 @@ def decision(flat: str, slack: float | None = None) -> Decision | None:
         for strength, phrase in group:
             # a short deferral one letter off is another word ("ถอนเรื่อง" / "ตอนเรื่อง"), and so is English
             # ("the chairman asked" / "agreed")
-            strict = 1.0 if kind == "deferral" and len(fuzzy.phrase_key(phrase)) <= 9 or phrase.isascii() else None
+            strict = 1.0 if kind == "deferral" and len(fuzzy.phrase_key(phrase)) <= 9 or phrase.isascii() \
+                or phrase == "ทราบ" else None
             if slack is not None and phrase in _VERBS:
                 strict = slack
             for hit in fuzzy.find_all(phrase, flat, (k, where), strict):
                 before = _before(flat, hit.start)
                 if phrase == "ที่ประชุมรับทราบ" and before.endswith(_ASK_TO_NOTE) \
-                        and _CLOSED.match(flat[hit.end:].removeprefix("ไว้")):
+                        and _CLOSED.match(flat[hit.end:]):
                     # a chair's "ขอให้ที่ประชุมรับทราบไว้นะครับ" closing what he told: noted (presiding only)
                     best = best or Decision(_BARE, hit.start, "loose", hit.score)
                     continue
@@ -624,6 +652,10 @@ def decision(flat: str, slack: float | None = None) -> Decision | None:
                 closed = _CLOSED.match(flat[hit.end:]) is not None  # "...ไม่ต้องคิดเยอะ เห็นชอบครับ"
                 if "ผ่าน" in phrase and "ผ" not in flat[hit.start:hit.end]:
                     continue  # "ผู้พันนกองเทศกิจ...": "พัน" sounds as "ผ่าน" does, and is a rank or a number
+                if phrase == "ทราบ" and (before.endswith(_NOT_NOTED_AFTER) or not _NOTED_AFTER.match(flat, hit.end)):
+                    continue
+                if phrase == "ผ่านการรับรอง" and "รายงาน" not in flat[: hit.start]:
+                    continue  # the report approved, not "แบบนี้ผ่านการรับรองจากวิศวกรแล้ว"
                 if phrase == "ผ่าน" and not closed:
                     continue  # "ผ่านไลน์", "ผ่านมา": only "...ตามที่อนามัยเสนอ ผ่านค่ะ" at the end
                 if kind == "loose" and phrase not in _ANYWHERE and len(before) > 10 \
@@ -684,7 +716,7 @@ _ACTION_VERBS = (
     "|ติดตาม|ปรับปรุง|ปรับ|แก้ไข|นำเสนอ|เสนอ|รายงาน|สรุป|เตรียม|ทบทวน|ศึกษา|สำรวจ|แจ้ง|บันทึก|ตรวจ(?!ราชการ)"
     "|ทำ|ดูแล|ดู|เร่ง|หารือ|คุย|ขุด|ลอก|ออก|ร่าง|เขียน|คำนวณ|ประเมิน|วาง|เก็บ|ติดตั้ง|ซ่อม|อบรม|ประชาสัมพันธ์"
     "|ตั้ง|ขยาย|เพิ่ม|ลด|ยกเลิก|ชี้แจง|เชิญ|นัด|ลงพื้นที่|ทดสอบ|พัฒนา|จ้าง|ขออนุมัติ|ทำหนังสือ"
-    "|กำหนด|ยกร่าง|คัดเลือก|ประกาศ|ติดต่อ|สอบถาม|ติด|แก้|เคลียร์|โพสต์|เตือน|เจรจา|ต่อรอง|ถม|รื้อ|เปลี่ยน|ขอใบเสนอราคา|เวียน"
+    "|กำหนด|ยกร่าง|คัดเลือก|เลือก|ประมาณการ|ยืนยัน|เดินดู|เดินสำรวจ|เดินตรวจ|ประกาศ|ติดต่อ|สอบถาม|ติด|แก้|เคลียร์|โพสต์|เตือน|เจรจา|ต่อรอง|ถม|รื้อ|เปลี่ยน|ขอใบเสนอราคา|เวียน"
 )
 # Between assignee and task: "ฝากกองคลังช่วยดู", "ให้สำนักการโยธาไปร่วมกันทำ", "รบกวนฝ่ายไอทีรับไป...".
 _HELPERS = re.compile(r"(?:ช่วย|รับไป|ไปร่วมกัน|ร่วมกัน|ไปนั่ง|ไป|กลับไป|ลอง)+")
@@ -830,9 +862,17 @@ def actions_in(
         helper = next((h for h in _HELPERS.finditer(span)
                        if h.start() >= max(2, named) and not _BARE_UNIT.fullmatch(span[: h.start()].strip())), None)
         cut = min([p for p in (m and m.start(), helper and helper.start()) if p] or [named or len(span)])
-        fronted = _fronted(flat[: cue.start]) if n == 0 and re.match(_ACTION_VERBS, span.lstrip()) else None
+        fronted = _fronted(flat[: cue.start]) if n == 0 and _VERB_FIRST.match(span.lstrip()) else None
         if fronted:  # "ส่วน สจส. ขอให้จัดเจ้าหน้าที่มาตรวจซ้ำ...": the unit named before the cue, the task after it
             span, cut = fronted + " " + span.lstrip(), len(fronted) + 1
+        left = _WHO_LAST.match(span) if n == 0 and not m and not helper else None
+        task = re.sub(r"^(?:ส่วน|แล้วก็|แล้ว|ก็|ทีนี้|เรื่อง|\s)+", "", flat[: cue.start]).strip()
+        if left and _who_like(left["who"].strip()) and len(task) >= 4 and supported(written(task), task):
+            # "ส่วนหลักสูตรฉบับละเอียด ฝากทีม JICA ด้วยนะครับ ขอภายในสิบห้าเมษา": the task before, the unit last
+            due, _ = due_date(left["rest"], meeting_date, year)
+            last = [(_full_name(one), written(task), due, cue.score) for one in _split_who(left["who"].strip())]
+            found += last
+            continue
         if cut < 2 or cut > 50:
             continue
         who = _WHO_EXTRA.sub("", written(span[:cut], cut=False)).strip()
@@ -840,8 +880,8 @@ def actions_in(
         task = re.sub(r"(?:และ|โดย|ด้วย|ด้วยนะ|นะ|เลย)$", "", written(span[task_from:])).strip()
         if _QUESTION_END.search(task):
             continue  # "...มีใครจะแก้ไขไหม": a question, not a task
-        if not who or not task or SUBJECT in who or len(who) > 45 or _SELF.search(who) \
-                or _CLAUSE_IN_WHO.search(who):
+        if not who or len(task) < 2 or SUBJECT in who or len(who) > 45 or _SELF.search(who) \
+                or _CLAUSE_IN_WHO.search(who) or _HEED.match(who):
             continue
         strong = fuzzy.phrase_key("ให้") != fuzzy.key(flat[cue.start:cue.end])[0]  # ขอให้, มอบหมาย, ฝาก...
         if not _who_like(who) and (cue.score < fuzzy.SOUND_ALIKE or len(who) > (40 if strong else 10)):
@@ -869,6 +909,10 @@ def actions_in(
     return found
 
 
+# A task straight after the handing-over word: "ขอให้ไปร่วมตรวจรับพื้นที่...", "ฝากเดินดูหน่อย...".
+_VERB_FIRST = re.compile(rf"(?:{_HELPERS.pattern})?(?:{_ACTION_VERBS}|ร่วม)")
+
+
 def _fronted(before: str) -> str | None:
     """A unit named at the start of a sentence, before its handing-over word ("ส่วน สจส. ขอให้...",
     "ส่วนกองสัตวแพทย์ ฝาก..."): its name, or None."""
@@ -879,6 +923,13 @@ def _fronted(before: str) -> str | None:
 
 
 _WHO_PATTERN = "|".join(_WHO_STARTS)
+_WHO_LAST = re.compile(
+    rf"^\s*(?P<who>(?:ทาง)?(?:{_WHO_PATTERN})[^\s]{{0,20}}?(?:\s[A-Za-z]+)?)\s*(?:ช่วย)?(?:ด้วย|หน่อย)(?:นะ)?"
+    r"(?:ครับ|ค่ะ|คะ)?\s*(?P<rest>.*)$")
+
+
+# Asked to heed, not to act: "ขอให้ระวังเรื่องข้อมูลส่วนบุคคลด้วย" ("ส่วน" there starts no unit).
+_HEED = re.compile(r"ระวัง|ระมัดระวัง|คำนึง|ตระหนัก|เข้าใจ")
 # A chair speaking to a unit: "โยธาช่วยติดไฟ...", "ส่วนฝ่ายพัสดุก็เตรียมร่าง...", "กองสวนช่วยทำแบบป้าย...ได้ไหม".
 _ADDRESSED = re.compile(
     r"^(?:แล้วก็|แล้ว|ก็|ส่วน|อ่า|เอ่อ|อืม|งั้น|โอเค|ครับ|ค่ะ|อันนี้|อันนั้น|ทาง|เอางี้|แต่|ฝั่ง|ระหว่างนี้|\s)*"
@@ -897,6 +948,9 @@ _ADDRESSED_DUE = re.compile(
     rf"(?P<who>(?:{_WHO_PATTERN})[\u0e01-\u0e4e.]{{0,25}}?)\s?(?:ไป|ช่วย)?"
     rf"(?!(?:แจ้ง|รายงาน|บอก|เสนอ|ชี้แจง)(?:มา)?ว่า)(?=(?:{_ACTION_VERBS}|ขอ|วัด|คัด|ประมาณการ))"
 )  # "สำนักงบประมาณแจ้งว่าจะโอนงบ...": a report, not a task
+
+_ADDRESSED_DUE_NAMED = re.compile(_ADDRESSED_DUE.pattern.replace(r"[\u0e01-\u0e4e.]{0,25}?", r"[\u0e01-\u0e4e.]{3,25}?"))
+_LEAD_ONLY = re.compile(r"(?:งั้น|งัน|ถ้างั้น|โอเค|ครับ|ค่ะ|เอ่อ|อ่า|แล้วก็|แล้ว|ก็|ทีนี้|\s)+")
 
 # "ส่วนฝ่ายพัสดุก็เตรียมร่าง...": the chair turning to a unit ("as for ...").
 _ASIDE = re.compile(rf"^(?:แล้วก็|ก็|อ่า|เอ่อ|งั้น|โอเค|ครับ|ค่ะ|\s)*ส่วน(?P<who>(?:{_WHO_PATTERN}).{{0,30}}?)ก็")
@@ -927,8 +981,12 @@ def _addressed_at(
     flat: str, meeting_date: dt.date | None, loose: bool, year: MeetingYear | None = None
 ) -> list[tuple[str, str, dt.date | None, float]]:
     m = _ADDRESSED.match(flat) or _ASIDE.match(flat)
+    if m and _LEAD_ONLY.fullmatch(m["who"]):  # "งั้นช่วยพัฒนาสังคมทำตัวเลข...": the unit follows "ช่วย"
+        return _addressed_at(flat[m.end():], meeting_date, loose, year)
     if not m and due_date(flat, meeting_date, year)[1] is not None:
         m = _ADDRESSED_DUE.match(flat)
+        if m and _BARE_UNIT.fullmatch(m["who"].strip()):  # "กองจัดการคุณภาพน้ำส่ง...": จัดการ is in the name
+            m = _ADDRESSED_DUE_NAMED.match(flat) or m
         if m and not _who_like(m["who"]):
             m = None
     if not m:
@@ -1129,8 +1187,9 @@ class _Splitter:
             elif head is not None and head.subs or not major.isdigit() or cue.number != str(int(major) + 1):
                 return None
             if current is not None and not flat.startswith("เลย", cue.end) \
-                    and any(_POINTS.search(p.flat) for p in current.parts):
-                return None  # "เรื่องแรก ... เรื่องที่สอง ...": the points of the item being heard (but "เรื่องที่
+                    and any(_POINTS.search(p.flat) for p in current.parts if p.seg != current.parts[0].seg):
+                return None  # "เรื่องแรก ... เรื่องที่สอง ...": the points of the item being heard, not the "เรื่องแรก
+                # เลย สี่จุดหนึ่ง" that opened it (and "เรื่องที่
                 # สองเลยนะ" moves on: "เรื่องแรกผมแจ้งเฉยๆ นะ ... ก็ทุกหน่วยรับรู้ไว้ละกัน เรื่องที่สองเลยนะ")
         if cue.meaning.startswith("sub"):  # "อันที่สอง" of the sub-items announced: that sub-item's number
             current = drafts[self.current] if self.current >= 0 else None
@@ -1466,6 +1525,10 @@ _OPINION = re.compile(rf"(?:ผม|ดิฉัน|กระผม|หนู|ถ
 _ASKED = re.compile(r"(?:ไหม|มั้ย|หรือไม่|หรือเปล่า|รึเปล่า|หรือยัง)(?:ครับ|คะ|ค่ะ|นะ|จ๊ะ)*\s*$")
 
 
+# Said to mean that nothing is resolved: "อันนี้แค่แจ้งไว้ ยังไม่ต้องมีมติอะไร".
+_NO_RESOLUTION = re.compile(r"ไม่ต้อง(?:มี|ลง)?มติ|ไม่(?:ได้)?มีมติ|ไม่ต้องตัดสิน")
+
+
 def _learned_resolution(draft: _Draft, chances) -> tuple[str, list[int], list[int], float, str] | None:
     """The segment the learned model is surest states the item's resolution, as said: the rules
     know none of its words, so the reviewer is asked to write it in the register of minutes. A
@@ -1478,7 +1541,8 @@ def _learned_resolution(draft: _Draft, chances) -> tuple[str, list[int], list[in
             said.setdefault(p.seg, []).append(i)
 
     def spoils(p: _Part) -> bool:  # a segment holding these holds no resolution of its own
-        return bool(_REQUEST.search(p.flat) or _past(p.flat, len(p.flat)) or actions_in(p.flat, None, []))
+        return bool(_REQUEST.search(p.flat) or _past(p.flat, len(p.flat)) or _NO_RESOLUTION.search(p.flat)
+                    or actions_in(p.flat, None, []))
 
     def closes(seg: int, segment: Segment) -> bool:  # nor does the meeting's close with no decision word in it, unless
         # the model is sure ("หมดแล้วนะ เลิก ขอบคุณครับ"; not "...ทุกท่านทราบนะครับ ... เลิกประชุม", "ทรไหมครับ ปิดประชุม")
@@ -1505,6 +1569,7 @@ def _learned_resolution(draft: _Draft, chances) -> tuple[str, list[int], list[in
     return text, [draft.parts[best].segment.id], used, float(chance), "learned"
 
 
+_CLOSE_AFTER = re.compile(r"\s*(?:ไม่มีอะไรแล้ว|ขอบคุณ|ปิด(?:การ)?ประชุม|ปิดเลย|เลิกประชุม)(?!.*(?:มติ|เห็นชอบ|อนุมัติ)).*$")
 _CLOSES = re.compile(r"ปิด(?:การ)?ประชุม|ขอบคุณ|เลิก|thank you", re.IGNORECASE)
 _ENDS = re.compile(r"ปิด(?:การ)?ประชุม|เลิก")  # the meeting's close (not "ขอบคุณค่ะ คือสรุปก็คือ...", a ruling left implicit)
 _DECIDES = re.compile(r"ทราบ|เห็นชอบ|อนุมัติ|รับรอง|ผ่าน|มติ|เลื่อน|ตามนี้|ตามที่|agree|approve", re.IGNORECASE)
@@ -1538,6 +1603,7 @@ def _decided(draft: _Draft, presiding: set[str], slack: float | None,
         if found.strength == _BARE and not presiding and part.cue:
             continue
         words, used = part.flat[found.start:], [i]
+        words = _CLOSE_AFTER.sub("", words) or words  # "ทราบ ปิดประชุม": the meeting's close is no part of it
         # "มติที่ประชุม" said alone: the decision follows in the next sentence
         if not as_resolution(words).removeprefix(SUBJECT).strip() and i + 1 < len(parts) and not parts[i + 1].cue:
             words, used = parts[i + 1].flat, [i + 1]
@@ -1913,6 +1979,12 @@ def _presiding(transcript: Transcript) -> set[str]:
             talk[segment.speaker] = talk.get(segment.speaker, 0) + 1
     if len(talk) > 2:
         found.add(max(talk, key=talk.get))
+    # a secretary who announces the items addresses the chair ("ขอเรียนเชิญท่านประธาน..."): the chair is
+    # whoever else talks most, though he says no cue of his own
+    addressing = {s.speaker for s in transcript.segments if s.speaker in found and "ท่านประธาน" in flatten(s.text)}
+    others = {who: n for who, n in talk.items() if who not in addressing}
+    if addressing and others and len(talk) > 2:
+        found.add(max(others, key=others.get))
     return found
 
 

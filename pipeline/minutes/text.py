@@ -75,7 +75,7 @@ def written(text: str, cut: bool = True) -> str:
 
 DIGIT_WORDS = {w: n for w, n in thaidate.NUMBER_WORDS.items() if n}  # the number words but ศูนย์
 UNITS = "|".join(thaidate.DIGIT_WORDS[1:])  # หนึ่ง|สอง|...|เก้า
-NUMWORD = rf"(?:(?:ยี่|สอง|สาม)?สิบ(?:เอ็ด|{UNITS})?|{UNITS})"
+NUMWORD = rf"(?:(?:ยี่|{UNITS})?สิบ(?:เอ็ด|{UNITS})?|{UNITS})"  # to ninety-nine: "ภายในสี่สิบห้าวัน"
 NUM_PART = rf"(?:\d+|{NUMWORD})"
 NUMBER = rf"{NUM_PART}(?:\s*(?:\.|จุด)\s*{NUM_PART})?"
 
