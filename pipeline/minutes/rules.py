@@ -949,7 +949,9 @@ _ADDRESSED_DUE = re.compile(
     rf"(?!(?:แจ้ง|รายงาน|บอก|เสนอ|ชี้แจง)(?:มา)?ว่า)(?=(?:{_ACTION_VERBS}|ขอ|วัด|คัด|ประมาณการ))"
 )  # "สำนักงบประมาณแจ้งว่าจะโอนงบ...": a report, not a task
 
-_ADDRESSED_DUE_NAMED = re.compile(_ADDRESSED_DUE.pattern.replace(r"[\u0e01-\u0e4e.]{0,25}?", r"[\u0e01-\u0e4e.]{3,25}?"))
+# the same, the unit's name at least three letters past its first word ("กองจัดการคุณภาพน้ำ")
+_ADDRESSED_DUE_NAMED = re.compile(
+    _ADDRESSED_DUE.pattern.replace(r"[\u0e01-\u0e4e.]{0,25}?", r"[\u0e01-\u0e4e.]{3,25}?"))
 _LEAD_ONLY = re.compile(r"(?:งั้น|งัน|ถ้างั้น|โอเค|ครับ|ค่ะ|เอ่อ|อ่า|แล้วก็|แล้ว|ก็|ทีนี้|\s)+")
 
 # "ส่วนฝ่ายพัสดุก็เตรียมร่าง...": the chair turning to a unit ("as for ...").
@@ -1187,7 +1189,8 @@ class _Splitter:
             elif head is not None and head.subs or not major.isdigit() or cue.number != str(int(major) + 1):
                 return None
             if current is not None and not flat.startswith("เลย", cue.end) \
-                    and any(_POINTS.search(p.flat) for p in current.parts if p.seg != current.parts[0].seg):
+                    and any(m for n, p in enumerate(current.parts) for m in _POINTS.finditer(p.flat)
+                            if n or _HESITANT.sub("", p.flat[: m.start()]).strip()):
                 return None  # "เรื่องแรก ... เรื่องที่สอง ...": the points of the item being heard, not the "เรื่องแรก
                 # เลย สี่จุดหนึ่ง" that opened it (and "เรื่องที่
                 # สองเลยนะ" moves on: "เรื่องแรกผมแจ้งเฉยๆ นะ ... ก็ทุกหน่วยรับรู้ไว้ละกัน เรื่องที่สองเลยนะ")
@@ -2067,8 +2070,12 @@ def run(transcript: Transcript, meeting: Meeting) -> Minutes:
     splitter = _Splitter(drafts, planned, presiding, list(chances[:, 0]), list(chances[:, 1]))
     opening, owner = splitter.split(transcript)
     notes: list[str] = []
-    if not any(d.heard for d in drafts):
+    # no cue heard, or only the model's guess that the meeting's first words open its one item
+    guessed_only = len(drafts) == 1 and drafts[0].learned_at == 0 and not planned
+    if not any(d.heard for d in drafts) or guessed_only:
         notes.append("ไม่ได้ยินการเปิดระเบียบวาระใดเลย ข้อความทั้งหมดจึงอยู่ในวาระแรก โปรดตรวจสอบ")
+    if guessed_only:
+        drafts[0].notes.append(notes[0])
     if not drafts:
         drafts.append(_Draft("1", BLANK))
         drafts[0].notes.append(notes[0])
