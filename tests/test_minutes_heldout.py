@@ -1,10 +1,10 @@
 """The minutes engine on meetings it was not written for, as text and as a speech model mishears it.
 
-tests/data/meetings/ holds one hundred and eight annotated meetings in six chairing styles, written by
+tests/data/meetings/ holds one hundred and twenty annotated meetings in six chairing styles, written by
 authors who read the reference, not the rules (see its README). `dev/` was tuned on; each `frozen*/` set
 was committed before a round of changes and scored once at its end, then tuned on and (through
-`frozen15/`) trained on by the learned cues (pipeline.minutes.learned), except `frozen16/` and
-`frozen17/`: scored once, never tuned on, never trained on. Their figures are the honest ones. The
+`frozen17/`) trained on by the learned cues (pipeline.minutes.learned), except `frozen18/` and
+`frozen19/`: scored once, never tuned on, never trained on. Their figures are the honest ones. The
 oracle is the annotation: where each item opens, where its resolution is said, who is given which
 task by when.
 
@@ -29,10 +29,10 @@ from pipeline.minutes.text import flatten
 from pipeline.types import AgendaTitle, Meeting, Segment, Transcript
 
 MEETINGS = Path(__file__).parent / "data" / "meetings"
-HELD_OUT = ("frozen17", "frozen16")
+HELD_OUT = ("frozen19", "frozen18")
 SETS = {name: score.load_set(MEETINGS / name) for name in (
-    *HELD_OUT, "frozen15", "frozen14", "frozen13", "frozen12", "frozen11", "frozen10", "frozen9", "frozen8",
-    "frozen7", "frozen6", "frozen5", "frozen4", "frozen3", "frozen2", "frozen", "dev")}
+    *HELD_OUT, "frozen17", "frozen16", "frozen15", "frozen14", "frozen13", "frozen12", "frozen11", "frozen10",
+    "frozen9", "frozen8", "frozen7", "frozen6", "frozen5", "frozen4", "frozen3", "frozen2", "frozen", "dev")}
 for _name, _set in SETS.items():
     for _m in _set:
         _m.name = f"{_name}/{_m.name}"
@@ -62,12 +62,13 @@ def test_the_held_out_set_is_what_the_issue_asks_for() -> None:
 
 # (set, items, resolutions, assignments, invented at most) as text, transcript alone
 AS_TEXT = [
-    ("frozen17", 0.88, 0.74, 0.89, 1), ("frozen16", 0.94, 0.82, 0.61, 1), ("frozen15", 0.94, 0.91, 0.92, 0),
-    ("frozen14", 0.97, 0.88, 0.93, 0), ("frozen13", 0.94, 0.85, 0.80, 1), ("frozen12", 0.97, 0.97, 0.92, 1),
-    ("frozen11", 0.97, 0.94, 0.89, 0), ("frozen10", 0.94, 0.94, 0.89, 0), ("frozen9", 0.90, 0.88, 0.88, 0),
-    ("frozen8", 0.94, 0.94, 0.80, 0), ("frozen7", 0.92, 0.97, 0.97, 0), ("frozen6", 0.97, 0.94, 0.76, 1),
-    ("frozen5", 0.97, 0.94, 0.84, 0), ("frozen4", 0.94, 0.97, 0.82, 0), ("frozen3", 0.94, 0.97, 0.89, 0),
-    ("frozen2", 0.97, 0.97, 0.92, 0), ("frozen", 0.97, 0.97, 0.97, 0), ("dev", 0.97, 0.97, 0.97, 0),
+    ("frozen19", 0.92, 0.88, 0.74, 0), ("frozen18", 0.97, 0.91, 0.72, 2), ("frozen17", 0.97, 0.94, 0.97, 0),
+    ("frozen16", 0.97, 0.94, 0.93, 0), ("frozen15", 0.94, 0.91, 0.92, 0), ("frozen14", 0.97, 0.91, 0.93, 0),
+    ("frozen13", 0.94, 0.85, 0.80, 1), ("frozen12", 0.97, 0.97, 0.92, 1), ("frozen11", 0.97, 0.94, 0.89, 0),
+    ("frozen10", 0.94, 0.94, 0.89, 0), ("frozen9", 0.90, 0.88, 0.88, 0), ("frozen8", 0.94, 0.94, 0.80, 0),
+    ("frozen7", 0.92, 0.97, 0.97, 0), ("frozen6", 0.97, 0.94, 0.76, 1), ("frozen5", 0.97, 0.94, 0.84, 0),
+    ("frozen4", 0.94, 0.97, 0.93, 0), ("frozen3", 0.94, 0.97, 0.89, 0), ("frozen2", 0.97, 0.97, 0.92, 0),
+    ("frozen", 0.97, 0.97, 0.97, 0), ("dev", 0.97, 0.97, 0.97, 0),
 ]
 
 
@@ -82,12 +83,13 @@ def test_meetings_as_text(half: str, items: float, resolutions: float, actions: 
 
 # (set, items, resolutions, assignments, invented at most) at 10% CER, two corrupted copies each
 AT_10 = [
-    ("frozen17", 0.82, 0.67, 0.68, 3), ("frozen16", 0.88, 0.78, 0.45, 2), ("frozen15", 0.92, 0.88, 0.78, 1),
-    ("frozen14", 0.90, 0.91, 0.64, 1), ("frozen13", 0.93, 0.87, 0.63, 3), ("frozen12", 0.88, 0.94, 0.76, 2),
-    ("frozen11", 0.89, 0.89, 0.74, 2), ("frozen10", 0.94, 0.94, 0.66, 1), ("frozen9", 0.85, 0.82, 0.73, 1),
-    ("frozen8", 0.93, 0.94, 0.61, 1), ("frozen7", 0.89, 0.88, 0.60, 2), ("frozen6", 0.92, 0.89, 0.63, 2),
-    ("frozen5", 0.94, 0.92, 0.59, 1), ("frozen4", 0.90, 0.85, 0.52, 1), ("frozen3", 0.91, 0.92, 0.71, 1),
-    ("frozen2", 0.95, 0.95, 0.77, 1), ("frozen", 0.93, 0.94, 0.82, 1), ("dev", 0.93, 0.92, 0.83, 1),
+    ("frozen19", 0.84, 0.85, 0.69, 1), ("frozen18", 0.82, 0.77, 0.59, 5), ("frozen17", 0.92, 0.88, 0.73, 1),
+    ("frozen16", 0.91, 0.91, 0.67, 2), ("frozen15", 0.90, 0.85, 0.78, 1), ("frozen14", 0.90, 0.92, 0.64, 1),
+    ("frozen13", 0.93, 0.87, 0.61, 3), ("frozen12", 0.88, 0.95, 0.76, 2), ("frozen11", 0.89, 0.89, 0.74, 2),
+    ("frozen10", 0.94, 0.94, 0.66, 1), ("frozen9", 0.85, 0.82, 0.73, 1), ("frozen8", 0.93, 0.94, 0.61, 1),
+    ("frozen7", 0.88, 0.88, 0.60, 2), ("frozen6", 0.92, 0.88, 0.63, 3), ("frozen5", 0.94, 0.92, 0.59, 1),
+    ("frozen4", 0.90, 0.84, 0.58, 2), ("frozen3", 0.91, 0.92, 0.69, 1), ("frozen2", 0.95, 0.95, 0.77, 1),
+    ("frozen", 0.93, 0.93, 0.82, 1), ("dev", 0.93, 0.92, 0.83, 1),
 ]
 
 
@@ -109,7 +111,8 @@ def _every_meeting(misses: dict[str, str], meetings: list[score.Annotated] = EVE
 
 
 # Held-out misses, kept as measured: a planned item never discussed but reported as found.
-_NEVER_MISSES = {"frozen3/secretary": "the item never discussed is taken as found"}
+_NEVER_MISSES = {"frozen3/secretary": "the item never discussed is taken as found",
+                 "frozen18/secretary": "4.3, withdrawn undiscussed but named as it is withdrawn, is taken as found"}
 
 
 @pytest.mark.parametrize("meeting", _every_meeting(_NEVER_MISSES), ids=lambda m: m.name)
@@ -127,8 +130,7 @@ def test_the_planned_agenda_keeps_its_numbers_and_titles(meeting: score.Annotate
 
 # Held-out misses, kept as measured: an item discussed but not located with the planned agenda.
 _PLANNED_MISSES = {
-    "frozen17/bilingual": "items 4.1 and 4.2", "frozen17/votes": "item 4.2",
-    "frozen16/bilingual": "item 4.1", "frozen16/secretary": "item 4.2, taken first",
+    "frozen19/informal": "items 4.1 and 4.2",
     "frozen10/bilingual": "item 4.2",
     "frozen9/informal": "item 4.1", "frozen7/votes": "item 4.3",
     "frozen3/secretary": "item 4.1, said with an earlier meeting's 4.1 in the same breath",
@@ -143,8 +145,7 @@ def test_every_planned_item_discussed_is_located(meeting: score.Annotated) -> No
 
 
 # Held-out misses, kept as measured: items taken out of order but not reported so.
-_ORDER_MISSES = {"frozen16/secretary": "4.2 taken first not located, so the order is not seen",
-                 "frozen9/secretary": "4.2 taken before 4.1 not reported",
+_ORDER_MISSES = {"frozen9/secretary": "4.2 taken before 4.1 not reported",
                  "frozen3/secretary": "4.1 not located, so its late turn is not seen"}
 
 
