@@ -596,9 +596,17 @@ def _this_report(flat: str) -> str:
     return _REPORT_OF_PAST.sub(lambda m: m["report"] + " " * (len(m.group()) - len(m["report"])), flat)
 
 
+_PAST_BEFORE = tuple(fuzzy.phrase_key(p) for p in (*_PAST, "เคย", "ไปแล้วเมื่อ"))
+
+
 def _past(flat: str, start: int) -> bool:
-    before = _before(_this_report(flat), start)
-    return any(fuzzy.phrase_key(p) in before for p in (*_PAST, "เคย", "ไปแล้วเมื่อ"))
+    return _named_past(_this_report(flat), start)
+
+
+def _named_past(flat: str, start: int) -> bool:
+    """An earlier meeting named before `start` in `flat`, its own report already blanked (`_this_report`)."""
+    before = _before(flat, start)
+    return any(p in before for p in _PAST_BEFORE)
 
 
 def _asked(flat: str, start: int) -> bool:
@@ -613,7 +621,7 @@ def _refused(flat: str, start: int, request: bool = True) -> bool:
     asked for: "ขอให้ที่ประชุมพิจารณาเห็นชอบ"."""
     flat = _this_report(flat)
     after = fuzzy.key(flat[start:start + 30])[0][:_PAST_REACH]
-    return _before(flat, start).endswith(_BLOCKERS) or _past(flat, start) or _asked(flat, start) \
+    return _before(flat, start).endswith(_BLOCKERS) or _named_past(flat, start) or _asked(flat, start) \
         or any(p in after for p in _PAST_KEYS) \
         or request and _REQUEST.search(flat[max(0, start - 32):start]) is not None
 
@@ -866,7 +874,7 @@ def actions_in(
         if fronted:  # "ส่วน สจส. ขอให้จัดเจ้าหน้าที่มาตรวจซ้ำ...": the unit named before the cue, the task after it
             span, cut = fronted + " " + span.lstrip(), len(fronted) + 1
         left = _WHO_LAST.match(span) if n == 0 and not m and not helper else None
-        task = re.sub(r"^(?:ส่วน|แล้วก็|แล้ว|ก็|ทีนี้|เรื่อง|\s)+", "", flat[: cue.start]).strip()
+        task = re.sub(r"^(?:ส่วน|แล้วก็|แล้ว|ก็|ทีนี้|เรื่อง|\s)+", "", flat[: cue.start]).strip() if left else ""
         if left and _who_like(left["who"].strip()) and len(task) >= 4 and supported(written(task), task):
             # "ส่วนหลักสูตรฉบับละเอียด ฝากทีม JICA ด้วยนะครับ ขอภายในสิบห้าเมษา": the task before, the unit last
             due, _ = due_date(left["rest"], meeting_date, year)
@@ -943,15 +951,17 @@ _UNIT_ASKED = re.compile(r"(?:กอง|สำนักงานเขต|สำ
 # A unit named first and its task straight after, with a deadline ("แล้วบางกะปิ ไปวัดพื้นที่ ทำผังแผงใหม่
 # มาให้ดูภายในสองอาทิตย์นะครับ", "อนามัยจัดรอบอบรมให้ผู้ค้าให้เสร็จก่อนสิ้นเดือนนี้"): only with the deadline,
 # which makes it a task and not a report, and only from whoever presides.
-_ADDRESSED_DUE = re.compile(
-    r"^(?:แล้วก็|แล้ว|ก็|ส่วน|อ่า|เอ่อ|อืม|งั้น|โอเค|ครับ|ค่ะ|ทาง|แต่|ฝั่ง|ระหว่างนี้|\s)*"
-    rf"(?P<who>(?:{_WHO_PATTERN})[\u0e01-\u0e4e.]{{0,25}}?)\s?(?:ไป|ช่วย)?"
-    rf"(?!(?:แจ้ง|รายงาน|บอก|เสนอ|ชี้แจง)(?:มา)?ว่า)(?=(?:{_ACTION_VERBS}|ขอ|วัด|คัด|ประมาณการ))"
-)  # "สำนักงบประมาณแจ้งว่าจะโอนงบ...": a report, not a task
+def _addressed_due(name_from: int) -> re.Pattern[str]:
+    return re.compile(
+        r"^(?:แล้วก็|แล้ว|ก็|ส่วน|อ่า|เอ่อ|อืม|งั้น|โอเค|ครับ|ค่ะ|ทาง|แต่|ฝั่ง|ระหว่างนี้|\s)*"
+        rf"(?P<who>(?:{_WHO_PATTERN})[\u0e01-\u0e4e.]{{{name_from},25}}?)\s?(?:ไป|ช่วย)?"
+        rf"(?!(?:แจ้ง|รายงาน|บอก|เสนอ|ชี้แจง)(?:มา)?ว่า)(?=(?:{_ACTION_VERBS}|ขอ|วัด|คัด|ประมาณการ))"
+    )  # "สำนักงบประมาณแจ้งว่าจะโอนงบ...": a report, not a task
 
+
+_ADDRESSED_DUE = _addressed_due(0)
 # the same, the unit's name at least three letters past its first word ("กองจัดการคุณภาพน้ำ")
-_ADDRESSED_DUE_NAMED = re.compile(
-    _ADDRESSED_DUE.pattern.replace(r"[\u0e01-\u0e4e.]{0,25}?", r"[\u0e01-\u0e4e.]{3,25}?"))
+_ADDRESSED_DUE_NAMED = _addressed_due(3)
 _LEAD_ONLY = re.compile(r"(?:งั้น|งัน|ถ้างั้น|โอเค|ครับ|ค่ะ|เอ่อ|อ่า|แล้วก็|แล้ว|ก็|ทีนี้|\s)+")
 
 # "ส่วนฝ่ายพัสดุก็เตรียมร่าง...": the chair turning to a unit ("as for ...").
@@ -2074,10 +2084,10 @@ def run(transcript: Transcript, meeting: Meeting) -> Minutes:
     guessed_only = len(drafts) == 1 and drafts[0].learned_at == 0 and not planned
     if not any(d.heard for d in drafts) or guessed_only:
         notes.append("ไม่ได้ยินการเปิดระเบียบวาระใดเลย ข้อความทั้งหมดจึงอยู่ในวาระแรก โปรดตรวจสอบ")
-    if guessed_only:
-        drafts[0].notes.append(notes[0])
-    if not drafts:
+    blank = not drafts
+    if blank:
         drafts.append(_Draft("1", BLANK))
+    if blank or guessed_only:
         drafts[0].notes.append(notes[0])
     if opening:
         drafts[0].parts[:0] = opening
