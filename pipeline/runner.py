@@ -348,9 +348,9 @@ def _outputs(draft: Draft) -> list[str]:
 # The whole program. Bump a stage's version when its code changes what it produces: its cache then reruns.
 STAGES = [
     Stage("audio", 1, _audio_key, _decode, stored=Audio, extra=("audio.wav",), media=True),
-    Stage("transcript", 3, _transcript_key, _transcribe, ("audio",), Transcript, media=True),
+    Stage("transcript", 4, _transcript_key, _transcribe, ("audio",), Transcript, media=True),
     Stage("text", 2, _text_key, _clean, ("transcript",), Transcript, media=True),
-    Stage("speakers", 3, _speakers_key, _speakers, ("audio", "text"), Transcript),
+    Stage("speakers", 4, _speakers_key, _speakers, ("audio", "text"), Transcript),
     Stage("minutes", 3, _minutes_key, _draft_minutes, ("reviewed", "audio"), Minutes),
     Stage("render", 2, _render_key, _render, ("reviewed", "minutes")),
 ]

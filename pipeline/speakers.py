@@ -26,7 +26,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from pipeline import audio, diarize, tracks, transcribe, zoom
+from pipeline import audio, diarize, thai, tracks, transcribe, zoom
 from pipeline.errors import MinutesError, choose
 from pipeline.meeting import Directory, read_roster
 from pipeline.types import Audio, ChatMessage, Meeting, Recording, Segment, Transcript, Turn, Word
@@ -208,9 +208,14 @@ def attach(transcript: Transcript, turns: list[Turn], unknown: str = UNKNOWN) ->
     the others say why no one is known (`unknown`). Segments are renumbered from 0.
     """
     turns = sorted(turns, key=lambda t: t.start)
+    edited = {thai.describe(e) for e in transcript.edits if e.kind != "unheard"}
     out: list[Segment] = []
     for seg in transcript.segments:
-        for piece in _split(seg, turns, unknown) if turns else [_keep(seg, unknown)]:
+        pieces = _split(seg, turns, unknown) if turns else [_keep(seg, unknown)]
+        for piece in pieces:
+            if len(pieces) > 1:  # each piece flagged for the edits its own time touches, as the text stage does
+                rest = [f for f in seg.flags if f not in edited]
+                piece.flags = list(dict.fromkeys([*thai.edit_flags(piece, transcript.edits), *rest]))
             piece.id = len(out)
             out.append(piece)
     return replace(transcript, segments=out)

@@ -457,7 +457,7 @@ def clean(transcript: Transcript, options: TextOptions | None = None) -> Transcr
     edits.sort(key=lambda e: (e.start, e.end))
     for i, seg in enumerate(out):
         seg.id = i
-        seg.flags = _flags(seg, edits) + seg.flags
+        seg.flags = edit_flags(seg, edits) + seg.flags
     return Transcript(
         language=transcript.language,
         duration=transcript.duration,
@@ -508,7 +508,9 @@ def describe(edit: Edit) -> str:
     return f"{edit.kind}: {edit.note}"
 
 
-def _flags(seg: Segment, edits: list[Edit]) -> list[str]:
+def edit_flags(seg: Segment, edits: list[Edit]) -> list[str]:
+    """The reviewer's lines for the edits a sentence's time touches (an unheard line is its own)."""
+
     def touches(e: Edit) -> bool:
         if e.kind in ("glossary", "number"):  # made on this stage's own words: the sentence holding them
             return seg.start <= e.start < seg.end or e.start == seg.start

@@ -794,14 +794,16 @@ UNSURE = 0.3
 HEARD_SHARE = 0.45  # of a stretch of speech its words' times must cover (real speech measured: 0.50-1.0)
 
 
-def _heard(found: list[Segment], a: float, b: float, edits: list[Edit], doubted_count: bool = False) -> bool:
+def _heard(found: list[Segment], a: float, b: float, edits: list[Edit], settled: bool = False) -> bool:
     """Whether the words placed in [a, b] are enough for the speech there: Whisper skips a voice
     it cannot make out, and the times it gives its neighbours' words can spill into it. A loop
     written once was heard where it was; what the loop's retry sampled there was not (decoded
-    again alone at temperature 0, it is kept if that finds the same speech). `doubted_count`: words
-    the model doubts count as heard too (they stay in the transcript, flagged)."""
+    again alone at temperature 0, it is kept if that finds the same speech). `settled`: the words
+    are the transcript as its stage kept them, so all count as heard, those the model doubts and
+    those the loop's retry sampled too (they stay in the transcript, flagged)."""
     spans = [(max(e.start, a), min(e.end, b)) for e in edits if e.kind == "loop" and e.end > a and e.start < b]
-    found = [seg for seg in found if not any(f.startswith(RETRIED) for f in seg.flags)]  # sampled: not heard
+    if not settled:
+        found = [seg for seg in found if not any(f.startswith(RETRIED) for f in seg.flags)]  # sampled: not heard
     for seg in found:
         if not seg.words and _overlaps(seg, a, b):
             return True
@@ -812,7 +814,7 @@ def _heard(found: list[Segment], a: float, b: float, edits: list[Edit], doubted_
         covered += max(y - max(x, reach), 0.0)
         reach = max(reach, y)
     probabilities = [w.probability for seg in found for w in seg.words if a <= (w.start + w.end) / 2 <= b]
-    sure = doubted_count or not probabilities or sum(probabilities) / len(probabilities) >= UNSURE
+    sure = settled or not probabilities or sum(probabilities) / len(probabilities) >= UNSURE
     return covered > 0 and covered >= HEARD_SHARE * (b - a) and sure
 
 
@@ -830,7 +832,8 @@ def unheard_turns(segments: list[Segment], turns: list[Turn]) -> tuple[list[Segm
     """`[ฟังไม่ชัด]` lines, each with its turn's speaker, where the speaker stage finds someone
     talking (a turn of their own Zoom track, of their diarised voice) and the transcript has no
     words there: the words in the turn cover under HEARD_SHARE of it, as the transcript stage
-    judges its own speech (words the model doubts count: they stay in the transcript, flagged).
+    judges its own speech once settled (words the model doubts or the loop's retry sampled count:
+    the transcript stage kept them, flagged).
     A turn that a `[ฟังไม่ชัด]` line already covers, or shorter than UNHEARD_MIN, gets none."""
     lines: list[Segment] = []
     edits: list[Edit] = []
@@ -897,12 +900,27 @@ def _clock(t: float) -> str:
 
 
 def _within_speech(found: list[Segment], stretch: Stretch) -> list[Segment]:
-    """Times pulled in from the padding around the speech: Whisper stretches a run's first and last
-    words into the audio kept for context, where nobody spoke."""
-    lo, hi = stretch.speech[0][0], stretch.speech[-1][1]
+    """Times pulled in from where nobody spoke: Whisper stretches a run's first and last words into
+    the audio kept for context, and across a pause inside a window it can time the first words
+    after the pause in the pause. A word is cut to the speech it overlaps; one lying in a pause
+    moves to the speech its next word is in (else the speech before it)."""
+    spans = stretch.speech
+    lo, hi = spans[0][0], spans[-1][1]
     for seg in found:
-        for w in seg.words:
+        words = seg.words
+        for k, w in enumerate(words):
             w.start, w.end = min(max(w.start, lo), hi), min(max(w.end, lo), hi)
+            inside = [(x, y) for x, y in spans if x <= w.end and y >= w.start]
+            if inside:
+                w.start, w.end = max(w.start, inside[0][0]), min(w.end, inside[-1][1])
+                continue
+            later = next(((x, y) for x, y in spans if x > w.end), None)
+            following = next((v for v in words[k + 1 :] if v.end > w.end), None)
+            if later and following and following.end >= later[0]:
+                w.start = w.end = later[0]
+            else:
+                earlier = max((y for _, y in spans if y < w.start), default=w.start)
+                w.start = w.end = earlier
         seg.start, seg.end = min(max(seg.start, lo), hi), min(max(seg.end, lo), hi)
     return found
 

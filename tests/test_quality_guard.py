@@ -338,3 +338,21 @@ def test_the_batch_size_is_asked_for_or_fits_the_memory(monkeypatch) -> None:  #
     assert transcribe.batch_size_for(transcribe.Settings(device="cpu")) == 2
     monkeypatch.setattr(transcribe, "_free_mib", lambda device: None)
     assert transcribe.batch_size_for(transcribe.Settings(device="cpu")) == 4
+
+
+def test_a_word_timed_in_a_pause_moves_to_the_speech_it_belongs_to() -> None:
+    # A window holding two stretches of speech with a long pause between them: Whisper times the
+    # first word after the pause in the pause ("มัน" at 27.7 s) and stretches the next one across it.
+    from pipeline.types import Segment, Word
+
+    stretch = transcribe.Stretch(20.0, 50.0, speech=[(20.0, 26.0), (45.9, 50.6)])
+    words = [Word(24.8, 25.4, "ภาย"), Word(27.7, 28.2, "มัน"), Word(28.2, 46.6, "เป็น"), Word(46.6, 47.0, "เรื่อง"),
+             Word(49.9, 51.5, "จริง")]
+    (seg,) = transcribe._within_speech([Segment(id=0, start=24.8, end=51.5, text="ภายมันเป็นเรื่องจริง", words=words)],
+                                       stretch)
+    assert [(w.start, w.end) for w in seg.words] == [(24.8, 25.4), (45.9, 45.9), (45.9, 46.6), (46.6, 47.0),
+                                                     (49.9, 50.6)]
+    # a word in a pause with nothing after it stays with the speech before it
+    (alone,) = transcribe._within_speech([Segment(id=0, start=24.8, end=28.2, text="ภายมัน",
+                                                  words=[Word(24.8, 25.4, "ภาย"), Word(27.7, 28.2, "มัน")])], stretch)
+    assert [(w.start, w.end) for w in alone.words] == [(24.8, 25.4), (26.0, 26.0)]

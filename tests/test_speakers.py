@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline import speakers
+from pipeline import speakers, transcribe
 from pipeline.errors import MinutesError
 from pipeline.types import Recording, Segment, Transcript, Turn, Word
 
@@ -85,3 +85,28 @@ def test_no_line_where_one_is_already_or_the_engine_only_marks_the_active_speake
     # Zoom's active speaker stays on through silence: not a sign that anyone talks there.
     hinted = _heard_and_unheard("hints", [Turn(8.0, 11.5, "นายเอก", "Zoom timeline (active speaker)")])
     assert "[ฟังไม่ชัด]" not in [s.text for s in hinted.segments]
+
+
+def test_a_split_sentence_keeps_only_the_edit_flags_its_own_time_touches() -> None:
+    # The text stage flagged the whole sentence for an edit at 1.3-2.4 s; once split by speaker,
+    # the chair's half (0-1 s) is not what was edited.
+    from pipeline.types import Edit
+
+    transcript = _transcript()
+    edit = Edit("repeated", 1.3, 2.4, "เชิญท่าน ผอ.", "เชิญท่าน ผอ.", "said 7 times in this meeting")
+    transcript.edits = [edit]
+    transcript.segments[0].flags = ["repeated: said 7 times in this meeting", "doubtful: low confidence (0.30)"]
+    turns = [Turn(0.0, 1.1, "ประธาน", "zoom track"), Turn(1.1, 2.6, "เลขานุการ", "zoom track")]
+    first, second, _ = speakers.attach(transcript, turns).segments
+    assert first.flags == ["doubtful: low confidence (0.30)"]
+    assert second.flags == ["repeated: said 7 times in this meeting", "doubtful: low confidence (0.30)"]
+
+
+def test_words_the_loops_retry_sampled_are_heard_once_the_transcript_kept_them() -> None:
+    # The text stage flags a sentence with every edit its time touches, the loop's retry among them:
+    # its words, kept by the transcript stage, are heard, and no [ฟังไม่ชัด] line is put over them.
+    transcript = _transcript()
+    transcript.segments[0].flags = [f"{transcribe.RETRIED}สุด ×13"]
+    out = speakers.assign(transcript, Recording(id="r", path="r.m4a"), "tracks",
+                          engines={"tracks": lambda t, r, a: [Turn(0.0, 2.4, "นายเอก", "Zoom per-participant track")]})
+    assert "[ฟังไม่ชัด]" not in [s.text for s in out.segments]
