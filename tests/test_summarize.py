@@ -482,6 +482,27 @@ def test_result_shape_and_input_untouched() -> None:
     # "อันนั้น" before the unit, the request ending "ให้หน่อย"
     ("อันนั้นฝ่ายโยธาไปดูให้หน่อย พรุ่งนี้เลยนะ", "2026-03-01",
      [("ฝ่ายโยธา", "ดู", "2026-03-02")]),
+    # a second unit given its own task in the same breath; one deadline at the end is both tasks'
+    ("ให้สำนักการโยธา ทำแบบติดตั้ง ของห้าเขต แล้วก็ สำนักการจราจรและขนส่ง ออกแบบป้าย กับเส้นช่องจอด ส่งมาที่เลขาฯ"
+     " ภายใน ศุกร์หน้า ครับ", "2026-11-13",
+     [("สำนักการโยธา", "ทำแบบติดตั้งของห้าเขต", "2026-11-20"),
+      ("สำนักการจราจรและขนส่ง", "ออกแบบป้ายกับเส้นช่องจอดส่งมาที่เลขาฯ", "2026-11-20")]),
+    # each its own deadline; the expressway authority by its abbreviation
+    ("แล้วขอให้โยธาปรับแบบรายละเอียดให้เสร็จภายในสิ้นเดือนนี้ ส่วน กทพ ช่วยตรวจสอบการรับน้ำหนักของโครงสร้างทางพิเศษ"
+     " ส่งมาภายในศุกร์หน้านะครับ", "2026-11-13",
+     [("โยธา", "ปรับแบบรายละเอียดให้เสร็จ", "2026-11-30"),
+      ("การทางพิเศษแห่งประเทศไทย", "ตรวจสอบการรับน้ำหนักของโครงสร้างทางพิเศษส่งมา", "2026-11-20")]),
+    # a bare "ขอ" with the unit right after it
+    ("ขอ JICA ส่งแผนที่ขอบเขตลุ่มน้ำย่อยให้กองสารสนเทศภูมิศาสตร์ด้วยนะครับ", "2026-10-21",
+     [("คณะผู้เชี่ยวชาญ JICA", "ส่งแผนที่ขอบเขตลุ่มน้ำย่อยให้กองสารสนเทศภูมิศาสตร์", None)]),
+    # two offices, one of them by its long name
+    ("แล้วก็มอบหมาย สำนักงานเขตพระนคร และสำนักงานเขตป้อมปราบศัตรูพ่าย จัดเจ้าหน้าที่ร่วมสำรวจ ให้เสร็จภายในสิ้นเดือนนี้นะครับ",
+     "2026-11-18",
+     [("สำนักงานเขตพระนคร", "จัดเจ้าหน้าที่ร่วมสำรวจให้เสร็จ", "2026-11-30"),
+      ("สำนักงานเขตป้อมปราบศัตรูพ่าย", "จัดเจ้าหน้าที่ร่วมสำรวจให้เสร็จ", "2026-11-30")]),
+    # the next meeting's date is no one's task
+    ("การประชุมครั้งต่อไป กำหนดเป็นวันพุธที่สิบหก ธันวาคม เวลาสิบสามนาฬิกาสามสิบนาที ห้องประชุมชั้นสาม ครับ", "2026-11-18",
+     []),
 ])
 def test_tasks_said_loosely_or_cut_short(said: str, date: str, actions: list[tuple[str, str, str]]) -> None:
     minutes = _one(said, date)
@@ -496,3 +517,45 @@ def test_a_unit_named_first_keeps_its_task_though_the_work_verb_is_misheard() ->
     assert [(a.assignee, a.due) for a in item.actions] == [("สำนักป้องกันและบรรเทาสาธารณภัย", "2026-04-30")]
     assert item.actions[0].confidence < fuzzy.WEAK
     assert any("สำนักป้องกันและบรรเทาสาธารณภัย" in n and "ฟังไม่ชัด" in n for n in item.notes), item.notes
+
+
+def test_an_interpreters_report_of_the_chairs_ruling_is_the_chairs_thai() -> None:
+    # The interpreter says in English what the chair just summed up in Thai: the resolution was said
+    # by the chair, and the minutes write his Thai, citing both.
+    said = [
+        ("SPEAKER_00", "วาระที่สี่จุดสอง การเชื่อมต่อข้อมูลสถานีวัดระดับน้ำ เข้าระบบแบบเรียลไทม์ เลขาครับ"),
+        ("SPEAKER_01", "ครับ ตอนนี้สถานีวัดระดับน้ำมี 19 สถานี ส่งข้อมูลทุก สิบห้านาที"),
+        ("SPEAKER_00", "ครับ สรุปนะครับ เอาข้อมูลทุกห้านาทีเป็นเป้า ใช้แม่แบบของ JICA ครับ"),
+        ("SPEAKER_03", "the chairman agrees on five minute data with the JICA template"),
+        ("SPEAKER_00", "วาระที่ห้า เรื่องอื่น ๆ มีท่านใดจะเสนอไหมครับ"),
+    ]
+    segments = [Segment(id=i, start=i * 10.0, end=i * 10.0 + 8, text=t, speaker=s) for i, (s, t) in enumerate(said)]
+    minutes = summarize.run(Transcript(segments=segments), Meeting())
+    (item,) = [i for i in minutes.agenda if i.number == "4.2"]
+    assert item.resolution_segment_ids == [2, 3]
+    assert item.resolution == "ที่ประชุมเอาข้อมูลทุกห้านาทีเป็นเป้าใช้แม่แบบของ JICA"
+
+
+@pytest.mark.parametrize("said, resolution", [
+    # the chair sums up what is decided without a decision word; his tasks after it are not part of it
+    ("ครับ สรุปนะครับ เราเดินห้าเขต ตามที่เลขาฯ เสนอ ให้สำนักการโยธา ทำแบบติดตั้ง ส่งมาภายในศุกร์หน้า ครับ",
+     "ที่ประชุมเราเดินห้าเขตตามที่เลขาฯเสนอ"),
+    ("อ้อ ดีเลย สรุปนะ ผ้าห่มใช้ของบริจาค แปดร้อยผืนก่อน ที่เหลือสามร้อยผืน ซื้อเพิ่มจากงบ ของสำนักเรา",
+     "ที่ประชุมผ้าห่มใช้ของบริจาคแปดร้อยผืนก่อนที่เหลือสามร้อยผืนซื้อเพิ่มจากงบของสำนักเรา"),
+    # a summing-up that settles nothing
+    ("สรุปนะครับ เรื่องนี้ยังไม่ได้ข้อยุติ เดี๋ยวผมจะไปหารือกับท่านรองก่อน", None),
+])
+def test_a_chairs_summing_up_is_the_resolution_when_no_decision_word_is_said(said: str, resolution: str | None) -> None:
+    segments = [
+        Segment(id=0, start=0.0, end=6.0, text="วาระที่สาม เรื่องเพื่อพิจารณา เชิญเลขาครับ", speaker="SPEAKER_00"),
+        Segment(id=1, start=6.5, end=14.0, text="ค่ะ ฝ่ายเลขาเสนอให้เริ่มจากเขตที่พร้อมก่อนค่ะ", speaker="SPEAKER_01"),
+        Segment(id=2, start=14.5, end=20.0, text="โยธาครับ ถ้าแยกช่อง ก็ต้องเดินสาย ไกลขึ้นนิดนึงครับ", speaker="SPEAKER_02"),
+        Segment(id=3, start=20.5, end=30.0, text=said, speaker="SPEAKER_00"),
+        Segment(id=4, start=30.5, end=36.0, text="วาระที่สี่ เรื่องอื่น ๆ มีท่านใดจะเสนอไหมครับ", speaker="SPEAKER_00"),
+    ]
+    minutes = summarize.run(Transcript(segments=segments), Meeting(date="2026-11-13"))
+    (item,) = [i for i in minutes.agenda if i.number == "3"]
+    assert item.resolution == resolution
+    if resolution:
+        assert item.resolution_segment_ids == [3]
+        assert any("ไม่เป็นทางการ" in n for n in item.notes)  # the reviewer is asked to check its wording

@@ -707,8 +707,8 @@ def as_resolution(words: str) -> str:
 # Assignments (data)
 
 # The words that hand over a task; a bare "ให้" only at a sentence start or after these.
-_ASSIGN = ("มอบหมายให้", "มอบหมาย", "มอบให้", "มอบ", "ฝากให้", "ฝาก", "ขอให้", "รบกวน", "ขอความร่วมมือ", "ให้")
-_EXACT_ONLY = {"ให้", "มอบ", "ฝาก"}
+_ASSIGN = ("มอบหมายให้", "มอบหมาย", "มอบให้", "มอบ", "ฝากให้", "ฝาก", "ขอให้", "รบกวน", "ขอความร่วมมือ", "ให้", "ขอ")
+_EXACT_ONLY = {"ให้", "มอบ", "ฝาก", "ขอ"}  # a bare "ขอ" only with a unit right after it ("ขอ JICA ส่งแผนที่...")
 _BARE_ASSIGN_AFTER = (
     "และ", "โดย", "จึง", "ก็", "แล้ว", "ทั้งนี้", "พร้อมทั้ง", "เห็นชอบ", "อนุมัติ", "มีมติ", "ตามที่เสนอ", "ครับ", "ค่ะ",
     "คะ", "นะ", "งั้น", "ดังนั้น", "ตามนี้", "เลย", "รับทราบ", "โอเค", "เอ่อ", "อ่า", "อืม", "เอางี้", "อย่างนี้",
@@ -724,7 +724,7 @@ _ACTION_VERBS = (
     "|ติดตาม|ปรับปรุง|ปรับ|แก้ไข|นำเสนอ|เสนอ|รายงาน|สรุป|เตรียม|ทบทวน|ศึกษา|สำรวจ|แจ้ง|บันทึก|ตรวจ(?!ราชการ)"
     "|ทำ|ดูแล|ดู|เร่ง|หารือ|คุย|ขุด|ลอก|ออก|ร่าง|เขียน|คำนวณ|ประเมิน|วาง|เก็บ|ติดตั้ง|ซ่อม|อบรม|ประชาสัมพันธ์"
     "|ตั้ง|ขยาย|เพิ่ม|ลด|ยกเลิก|ชี้แจง|เชิญ|นัด|ลงพื้นที่|ทดสอบ|พัฒนา|จ้าง|ขออนุมัติ|ทำหนังสือ"
-    "|กำหนด|ยกร่าง|คัดเลือก|เลือก|ประมาณการ|ยืนยัน|เดินดู|เดินสำรวจ|เดินตรวจ|ประกาศ|ติดต่อ|สอบถาม|ติด|แก้|เคลียร์|โพสต์|เตือน|เจรจา|ต่อรอง|ถม|รื้อ|เปลี่ยน|ขอใบเสนอราคา|เวียน"
+    "|กำหนด|ยกร่าง|คัดเลือก|เลือก|ประมาณการ|ยืนยัน|เดินดู|เดินสำรวจ|เดินตรวจ|ประกาศ|ติดต่อ|สอบถาม|ติด|แก้|เคลียร์|โพสต์|เตือน|เจรจา|ต่อรอง|ถม|รื้อ|เปลี่ยน|ขอใบเสนอราคา|เวียน|สอบเทียบ|(?<!ผู้)นำ(?!เสนอ)"
 )
 # Between assignee and task: "ฝากกองคลังช่วยดู", "ให้สำนักการโยธาไปร่วมกันทำ", "รบกวนฝ่ายไอทีรับไป...".
 _HELPERS = re.compile(r"(?:ช่วย|รับไป|ไปร่วมกัน|ร่วมกัน|ไปนั่ง|ไป|กลับไป|ลอง)+")
@@ -732,7 +732,7 @@ _WHO_EXTRA = re.compile(r"^(?:ทาง|ท่าน(?=[ก-ฮ]{4}))|(?:ช่�
 # What an assignee starts with: a unit or a person.
 # Bangkok's fifty districts, as their offices are named ("สำนักงานเขต" + the district).
 _DISTRICTS = (
-    "พระนคร", "ดุสิต", "หนองจอก", "บางรัก", "บางเขน", "บางกะปิ", "ปทุมวัน", "ป้อมปราบ", "พระโขนง", "มีนบุรี",
+    "พระนคร", "ดุสิต", "หนองจอก", "บางรัก", "บางเขน", "บางกะปิ", "ปทุมวัน", "ป้อมปราบศัตรูพ่าย", "พระโขนง", "มีนบุรี",
     "ลาดกระบัง", "ยานนาวา", "สัมพันธวงศ์", "พญาไท", "ธนบุรี", "บางกอกใหญ่", "ห้วยขวาง", "คลองสาน", "ตลิ่งชัน",
     "บางกอกน้อย", "บางขุนเทียน", "ภาษีเจริญ", "หนองแขม", "ราษฎร์บูรณะ", "บางพลัด", "ดินแดง", "บึงกุ่ม", "สาทร",
     "บางซื่อ", "จตุจักร", "บางคอแหลม", "ประเวศ", "คลองเตย", "สวนหลวง", "จอมทอง", "ดอนเมือง", "ราชเทวี",
@@ -746,6 +746,8 @@ ACRONYMS = {
     "สนค": "สำนักการคลัง", "สนท": "สำนักเทศกิจ", "สพส": "สำนักพัฒนาสังคม", "สวท": "สำนักวัฒนธรรม กีฬา และการท่องเที่ยว",
     "สปภ": "สำนักป้องกันและบรรเทาสาธารณภัย", "สผม": "สำนักผังเมือง", "สยป": "สำนักยุทธศาสตร์และประเมินผล",
     "สงป": "สำนักงบประมาณกรุงเทพมหานคร", "กฟน": "การไฟฟ้านครหลวง", "กปน": "การประปานครหลวง",
+    # the state agencies that sit in the BMA's working groups
+    "กทพ": "การทางพิเศษแห่งประเทศไทย", "รฟม": "การรถไฟฟ้าขนส่งมวลชนแห่งประเทศไทย", "ขสมก": "องค์การขนส่งมวลชนกรุงเทพ",
 }
 # and as heard: "ส" and "ศ" sound alike ("ศปภ. รวบรวมรายชื่อ...")
 ACRONYMS |= {"ศ" + a[1:]: name for a, name in ACRONYMS.items() if a.startswith("ส")}
@@ -771,14 +773,14 @@ _WHO_STARTS = (
     # Bangkok's offices and districts, as chairs name them without "สำนัก"/"สำนักงานเขต"
     "โยธา", "อนามัย", "เทศกิจ", "พัสดุ", "คลัง", "การโยธา", "การระบายน้ำ", "ระบายน้ำ", "สิ่งแวดล้อม", "การจราจร",
     "พัฒนาสังคม", "พัฒนาชุมชน", "วัฒนธรรม", "ป้องกันและบรรเทา", "ผังเมือง", "การแพทย์", "การศึกษา", "สวน", "ไอที", "นิติการ",
-    *_DISTRICTS,
+    *_DISTRICTS, "ป้อมปราบ",  # (เขตป้อมปราบศัตรูพ่าย, as said short)
 )
 # Someone else's order reported ("ที่ประชุมจังหวัดให้ทุกอำเภอ..."): not this meeting's assignment.
 _REPORTED = re.compile(r"ที่ประชุม|จังหวัด|กระทรวง|ผู้ว่า|ปลัด|ท่าน|สั่ง|นโยบาย|รัฐบาล|ครม|รัฐมนตรี|ซึ่ง")
 # "ได้ส่งรายงาน ... ให้ท่านกรรมการ": sent to, not tasked.
 _SENT = re.compile(r"ส่ง|แจ้ง|เสนอ|มอบ|คืน|โอน|เวียน|จ่าย")
 # An assignee is a name, not a clause: "กรรมการทางอีเมลแล้วไม่มีท่านใดขอ" is not one.
-_CLAUSE_IN_WHO = re.compile(r"แล้ว|ไม่|ว่า|ซึ่ง|เพราะ|ถ้า|ครับ|ค่ะ|นะ|จะ|มีใคร")
+_CLAUSE_IN_WHO = re.compile(r"แล้ว|ไม่|ว่า|ซึ่ง|เพราะ|ถ้า|ครับ|ค่ะ|นะ|จะ|มีใคร|ตามที่|ประชุม")  # "การประชุมครั้งต่อไป..." too
 # A message passed on ("ผอเขตฝากมาว่า ... ให้ทุกฝ่าย..."): someone else's request, reported.
 _RELAYED = re.compile(r"(?:ฝาก|แจ้ง|สั่ง|บอก)มาว่า")
 # The chair taking a task himself, or a message passed on ("ผอเขตฝากมาว่า"): not an assignment here.
@@ -811,6 +813,8 @@ def _assign_cues(flat: str) -> list[fuzzy.Hit]:
     hits: list[fuzzy.Hit] = []
     for phrase in _ASSIGN:
         for hit in fuzzy.find_all(phrase, flat, (k, where), 1.0 if phrase in _EXACT_ONLY else None):
+            if phrase == "ขอ" and not _who_like(flat[hit.end:hit.end + 12]):
+                continue
             if phrase == "ให้":
                 before = flat[: hit.start].strip()
                 unit_next = _who_like(flat[hit.end:hit.end + 12]) and not before.endswith(_NOT_ASSIGN_AFTER) \
@@ -888,7 +892,7 @@ def actions_in(
         task = re.sub(r"(?:และ|โดย|ด้วย|ด้วยนะ|นะ|เลย)$", "", written(span[task_from:])).strip()
         if _QUESTION_END.search(task):
             continue  # "...มีใครจะแก้ไขไหม": a question, not a task
-        if not who or len(task) < 2 or SUBJECT in who or len(who) > 45 or _SELF.search(who) \
+        if not who or len(task) < 2 or SUBJECT in who or max(map(len, _split_who(who))) > 45 or _SELF.search(who) \
                 or _CLAUSE_IN_WHO.search(who) or _HEED.match(who):
             continue
         strong = fuzzy.phrase_key("ให้") != fuzzy.key(flat[cue.start:cue.end])[0]  # ขอให้, มอบหมาย, ฝาก...
@@ -1008,6 +1012,8 @@ def _addressed_at(
             or re.match(r"(?:และ|ให้|ขอ|ฝาก|มอบ|ใคร|ท่านใด)", who) or _RELAYED.search(flat) \
             or not (_who_like(who) or loose and (len(who) <= 8 or len(who) <= 20 and flat[:m.end()].endswith("ช่วย"))):
         return []
+    if not loose and any(who.endswith(u) and who != u for u in _SHORT_UNITS) and not _unit_written(who)[1]:
+        return []  # "ทุกยี่สิบห้าเมตร เสริมไฟราว โยธา ไปปรับแบบ...": the unit is the last words, a phrase start later
     task = written(flat[m.end():])
     due, said = due_date(flat[m.end():], meeting_date, year)
     if due and said:
@@ -1527,9 +1533,42 @@ def _resolution(draft: _Draft, presiding: set[str],
         found = _decided(draft, presiding, _SLACK, set(chair[-_CLOSING:]), chances)
         if found is not None:
             found = (*found[:3], min(found[3], _SLACK_SCORE), found[4])
+    if found is None and presiding:
+        found = _summed_up(draft, presiding)
     if found is None and chances is not None:
         found = _learned_resolution(draft, chances)
     return found
+
+
+# A chair summing up ("สรุปนะครับ เราเดินห้าเขต ตามที่เลขาฯ เสนอ ...") where no decision word is said,
+# and what says the summing-up decides nothing ("สรุปนะ ยังไม่ได้ข้อยุติ", "ยังสรุปไม่ได้").
+_SUMMING_UP = re.compile(r"สรุป(?:นะ|ก็คือ|ว่า|สั้นๆ|ง่ายๆ)(?:ครับ|ค่ะ|คะ|นะ|\s)*")
+_UNSETTLED = re.compile(r"ยังไม่|ไม่ได้ข้อ|สรุปไม่ได้|ยังสรุป|ไว้ก่อน|ค่อยว่ากัน")
+_HANDED = re.compile(r"มอบหมายให้|มอบหมาย|ขอให้|ให้|ฝาก|รบกวน")  # before a unit: the tasks start
+
+
+def _summed_up(draft: _Draft, presiding: set[str]) -> tuple[str, list[int], list[int], float, str] | None:
+    """The item's resolution in the chair's summing-up, when no decision word was heard: its words
+    up to the first task handed over, as said (a note asks the reviewer to check the wording)."""
+    for i in reversed(range(len(draft.parts))):
+        part = draft.parts[i]
+        m = None if part.cue or part.segment.speaker not in presiding else _SUMMING_UP.search(part.flat)
+        if m is None or _ASKED.search(part.flat) or _past(part.flat, len(part.flat)):
+            continue
+        # what is summed up may be the sentences after it, in the same breath ("ครับ สรุปนะครับ | เราเดินห้าเขต...")
+        used = [i, *(j for j in range(i + 1, len(draft.parts))
+                     if draft.parts[j].seg == part.seg and not draft.parts[j].cue)]
+        rest = " ".join([part.flat[m.end():], *(draft.parts[j].flat for j in used[1:])]).strip()
+        if _UNSETTLED.search(rest) or _NO_RESOLUTION.search(rest):
+            continue
+        handed = [c.start for c in _assign_cues(rest)]
+        handed += [h.start() for h in _HANDED.finditer(rest) if _unit_mention().match(rest, h.end())]
+        words = rest[: min(handed)] if handed else rest
+        text = as_resolution(words)
+        if len(text) - len(SUBJECT) >= _SLACK_WORDS and supported(text, rest):
+            used = [j for j in used if j == i or rest.find(draft.parts[j].flat) < len(words)]
+            return text, [part.segment.id], used, 0.9, "loose"
+    return None
 
 
 # A decision verb or subject said as an opinion or a condition ("ผมเห็นชอบ", "ถ้าที่ประชุมอนุมัติ").
@@ -1539,7 +1578,9 @@ _ASKED = re.compile(r"(?:ไหม|มั้ย|หรือไม่|หรื�
 
 
 # Said to mean that nothing is resolved: "อันนี้แค่แจ้งไว้ ยังไม่ต้องมีมติอะไร".
-_NO_RESOLUTION = re.compile(r"ไม่ต้อง(?:มี|ลง)?มติ|ไม่(?:ได้)?มีมติ|ไม่ต้องตัดสิน")
+# Said to mean that nothing is settled, unless put off to a later meeting ("ยังไม่สรุป ยกไปครั้งหน้า": deferred).
+_NO_RESOLUTION = re.compile(r"ไม่ต้อง(?:มี|ลง)?มติ|ไม่(?:ได้)?มีมติ|ไม่ต้องตัดสิน"
+                            r"|(?:ไม่ได้ข้อยุติ|ยังไม่มีข้อยุติ|สรุปไม่ได้|ยังไม่สรุป)(?!.*(?:ยกไป|เลื่อน|(?:ครั้ง|คราว)หน้า))")
 
 
 def _learned_resolution(draft: _Draft, chances) -> tuple[str, list[int], list[int], float, str] | None:
@@ -1584,7 +1625,8 @@ def _learned_resolution(draft: _Draft, chances) -> tuple[str, list[int], list[in
 
 _CLOSE_AFTER = re.compile(r"\s*(?:ไม่มีอะไรแล้ว|ขอบคุณ|ปิด(?:การ)?ประชุม|ปิดเลย|เลิกประชุม)(?!.*(?:มติ|เห็นชอบ|อนุมัติ)).*$")
 _CLOSES = re.compile(r"ปิด(?:การ)?ประชุม|ขอบคุณ|เลิก|thank you", re.IGNORECASE)
-_ENDS = re.compile(r"ปิด(?:การ)?ประชุม|เลิก")  # the meeting's close (not "ขอบคุณค่ะ คือสรุปก็คือ...", a ruling left implicit)
+# the meeting's close (not "ขอบคุณค่ะ คือสรุปก็คือ...", a ruling left implicit): "...ออกจากห้องได้เลย เจอกันคราวหน้า"
+_ENDS = re.compile(r"ปิด(?:การ)?ประชุม|เลิก|ออกจากห้อง|เจอกัน(?:ใหม่)?(?:คราว|ครั้ง)หน้า|ไม่มีอะไรแล้ว")
 _DECIDES = re.compile(r"ทราบ|เห็นชอบ|อนุมัติ|รับรอง|ผ่าน|มติ|เลื่อน|ตามนี้|ตามที่|agree|approve", re.IGNORECASE)
 
 
@@ -1633,11 +1675,30 @@ def _decided(draft: _Draft, presiding: set[str], slack: float | None,
             continue
         if slack is not None and (len(text) - len(SUBJECT) < _SLACK_WORDS or "ต้อนรับ" in part.flat):
             continue  # a verb heard badly needs words after it ("ที่ประชุมลา" is a fragment), and is no welcome
+        reported = _reported_ruling(parts, i, found, presiding)
+        if reported is not None:
+            text, used = reported[0] or text, [*used, *reported[1]]
         rank = (found.strength, i)
         if best is None or rank >= best[0]:
             ids = sorted(dict.fromkeys(parts[j].segment.id for j in used))
             best = (rank, text, ids, used, found.score, found.kind)
     return None if best is None else best[1:]
+
+
+def _reported_ruling(parts: list[_Part], i: int, found: Decision, presiding: set[str]) -> tuple[str, list[int]] | None:
+    """An interpreter's English report of the chair ("the chairman agrees on five minute data ...")
+    restates the chair's summing-up said just before it, in Thai: the resolution was said there. Its
+    parts, and their Thai written as the resolution where they hold no assignment (else "")."""
+    if not i or not parts[i].flat[found.start:].startswith(("the chairman", "the chair ")):
+        return None
+    before = [j for j in range(i) if not parts[j].cue and parts[j].seg == parts[i - 1].seg]
+    chair = parts[i - 1].segment.speaker
+    if not before or chair not in presiding or chair == parts[i].segment.speaker:
+        return None
+    said = " ".join(parts[j].flat for j in before if not actions_in(parts[j].flat, None, []))
+    words = said[said.find("สรุป") + len("สรุป"):] if "สรุป" in said else said
+    text = as_resolution(words) if words.strip() else ""
+    return (text if text and supported(text, said) else ""), before
 
 
 # Units a chair names when he hands one a task without any handing-over word the rules know:
@@ -1713,8 +1774,10 @@ def _heard_unit_action(flat: str, meeting_date: dt.date | None, year: MeetingYea
         hits = [(said.start(), 0, fuzzy.Hit(said.start(), said.end(), 1.0), said["who"])]
     else:
         k = fuzzy.key(flat)
+        # (not the meeting's "ครั้ง" after "ประชุม", which sounds as "คลัง" does: "การประชุมครั้งต่อไป กำหนด...")
         hits = [(h.start, -(h.end - h.start), h, n) for n in _unit_forms()
-                for h in fuzzy.find_all(n, flat, k, _HEARD_UNIT if len(fuzzy.phrase_key(n)) >= 5 else None)]
+                for h in fuzzy.find_all(n, flat, k, _HEARD_UNIT if len(fuzzy.phrase_key(n)) >= 5 else None)
+                if not flat[: h.start].endswith("ประชุม")]
     if not hits:
         return []
     _, _, hit, name = min(hits, key=lambda x: x[:2])
@@ -1737,7 +1800,14 @@ def _tasks(flat: str, said: str, meeting_date: dt.date | None, notes: list[str],
     if cut:
         first = _tasks(flat[: cut[0]], flat[: cut[0]], meeting_date, notes, presides, year, chance)
         second = _tasks(flat[cut[1]:], flat[cut[1]:], meeting_date, notes, presides, year, chance)
+        if not first and second and len(second) > len(actions_in(flat, meeting_date, [], presides, year)):
+            return second  # the tasks are all after the turn ("เราเดินห้าเขต...ส่วนจตุจักรให้...แล้วก็สจส...")
         if first and second:
+            shared = {due for *_, due, _ in second if due}
+            if len(shared) == 1 and not any(due for *_, due, _ in first) \
+                    and due_date(flat[: cut[0]], meeting_date, year)[1] is None:
+                # "ให้สำนักการโยธาทำแบบ แล้วก็สำนักการจราจรและขนส่งออกแบบป้าย ส่งมาภายในศุกร์หน้า": one deadline, both tasks'
+                first = [(who, task, shared.pop(), score) for who, task, _, score in first]
             return first + second
     found = actions_in(flat, meeting_date, notes, presides, year)
     if not found and presides:
@@ -1771,6 +1841,7 @@ def _written_units() -> dict[str, str]:
     ("ระบายน้ำ", "เทศกิจ") stays as said: a district's meeting means its own ฝ่ายเทศกิจ by it."""
     names = {flatten(n): n for n in _UNIT_NAMES} | {"ฝ่ายเลขา": "ฝ่ายเลขานุการ", "ศูนย์สาธารณสุข": "ศูนย์บริการสาธารณสุข"}
     names |= {f"เขต{d}": f"สำนักงานเขต{d}" for d in _DISTRICTS} | {d: f"สำนักงานเขต{d}" for d in _DISTRICTS}
+    names |= {"ป้อมปราบ": "สำนักงานเขตป้อมปราบศัตรูพ่าย", "เขตป้อมปราบ": "สำนักงานเขตป้อมปราบศัตรูพ่าย"}
     names |= {short: short for short in _WHO_STARTS[_WHO_STARTS.index("โยธา"):] if short not in names}
     return names | ACRONYMS | _EXPERTS
 
