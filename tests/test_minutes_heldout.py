@@ -1,10 +1,10 @@
 """The minutes engine on meetings it was not written for, as text and as a speech model mishears it.
 
-tests/data/meetings/ holds one hundred and twenty annotated meetings in six chairing styles, written by
+tests/data/meetings/ holds one hundred and thirty-two annotated meetings in six chairing styles, written by
 authors who read the reference, not the rules (see its README). `dev/` was tuned on; each `frozen*/` set
 was committed before a round of changes and scored once at its end, then tuned on and (through
-`frozen17/`) trained on by the learned cues (pipeline.minutes.learned), except `frozen18/` and
-`frozen19/`: scored once, never tuned on, never trained on. Their figures are the honest ones. The
+`frozen19/`) trained on by the learned cues (pipeline.minutes.learned), except `frozen20/` and
+`frozen21/`: scored once, never tuned on, never trained on. Their figures are the honest ones. The
 oracle is the annotation: where each item opens, where its resolution is said, who is given which
 task by when.
 
@@ -29,9 +29,9 @@ from pipeline.minutes.text import flatten
 from pipeline.types import AgendaTitle, Meeting, Segment, Transcript
 
 MEETINGS = Path(__file__).parent / "data" / "meetings"
-HELD_OUT = ("frozen19", "frozen18")
+HELD_OUT = ("frozen21", "frozen20")
 SETS = {name: score.load_set(MEETINGS / name) for name in (
-    *HELD_OUT, "frozen17", "frozen16", "frozen15", "frozen14", "frozen13", "frozen12", "frozen11", "frozen10",
+    *HELD_OUT, "frozen19", "frozen18", "frozen17", "frozen16", "frozen15", "frozen14", "frozen13", "frozen12", "frozen11", "frozen10",
     "frozen9", "frozen8", "frozen7", "frozen6", "frozen5", "frozen4", "frozen3", "frozen2", "frozen", "dev")}
 for _name, _set in SETS.items():
     for _m in _set:
@@ -62,6 +62,7 @@ def test_the_held_out_set_is_what_the_issue_asks_for() -> None:
 
 # (set, items, resolutions, assignments, invented at most) as text, transcript alone
 AS_TEXT = [
+    ("frozen21", 0.88, 0.85, 0.59, 2), ("frozen20", 0.92, 0.97, 0.75, 1),
     ("frozen19", 0.92, 0.88, 0.74, 0), ("frozen18", 0.97, 0.91, 0.72, 2), ("frozen17", 0.97, 0.94, 0.97, 0),
     ("frozen16", 0.97, 0.94, 0.93, 0), ("frozen15", 0.94, 0.91, 0.92, 0), ("frozen14", 0.97, 0.91, 0.93, 0),
     ("frozen13", 0.94, 0.85, 0.80, 1), ("frozen12", 0.97, 0.97, 0.92, 1), ("frozen11", 0.97, 0.94, 0.89, 0),
@@ -83,6 +84,7 @@ def test_meetings_as_text(half: str, items: float, resolutions: float, actions: 
 
 # (set, items, resolutions, assignments, invented at most) at 10% CER, two corrupted copies each
 AT_10 = [
+    ("frozen21", 0.82, 0.78, 0.42, 5), ("frozen20", 0.86, 0.92, 0.53, 4),
     ("frozen19", 0.84, 0.85, 0.69, 1), ("frozen18", 0.82, 0.77, 0.59, 5), ("frozen17", 0.92, 0.88, 0.73, 1),
     ("frozen16", 0.91, 0.91, 0.67, 2), ("frozen15", 0.90, 0.85, 0.78, 1), ("frozen14", 0.90, 0.92, 0.64, 1),
     ("frozen13", 0.93, 0.87, 0.61, 3), ("frozen12", 0.88, 0.95, 0.76, 2), ("frozen11", 0.89, 0.89, 0.74, 2),
@@ -112,6 +114,8 @@ def _every_meeting(misses: dict[str, str], meetings: list[score.Annotated] = EVE
 
 # Held-out misses, kept as measured: a planned item never discussed but reported as found.
 _NEVER_MISSES = {"frozen3/secretary": "the item never discussed is taken as found",
+                 "frozen20/votes": "4.4, withdrawn undiscussed but named as it is withdrawn, is taken as found",
+                 "frozen21/votes": "4.4, withdrawn undiscussed but named as it is withdrawn, is taken as found",
                  "frozen18/secretary": "4.3, withdrawn undiscussed but named as it is withdrawn, is taken as found"}
 
 
@@ -130,6 +134,8 @@ def test_the_planned_agenda_keeps_its_numbers_and_titles(meeting: score.Annotate
 
 # Held-out misses, kept as measured: an item discussed but not located with the planned agenda.
 _PLANNED_MISSES = {
+    "frozen20/informal": "items 4, 4.1, 4.2 and 4.3", "frozen21/casual": "items 4.2 and 4.3",
+    "frozen21/informal": "item 4.2", "frozen21/votes": "item 4.3",
     "frozen19/informal": "items 4.1 and 4.2",
     "frozen10/bilingual": "item 4.2",
     "frozen9/informal": "item 4.1", "frozen7/votes": "item 4.3",
@@ -149,10 +155,16 @@ _ORDER_MISSES = {"frozen9/secretary": "4.2 taken before 4.1 not reported",
                  "frozen3/secretary": "4.1 not located, so its late turn is not seen"}
 
 
-@pytest.mark.parametrize("meeting", _every_meeting(_ORDER_MISSES, [m for m in EVERY if m.name.endswith("secretary")]),
+def _out_of_order(m: score.Annotated) -> bool:
+    """Whether the annotation opens a planned sub-item before one listed earlier."""
+    opens = [i["opens"] for i in m.items if "." in i["number"] and i["opens"] is not None]
+    return opens != sorted(opens)
+
+
+@pytest.mark.parametrize("meeting", _every_meeting(_ORDER_MISSES, [m for m in EVERY if _out_of_order(m)]),
                          ids=lambda m: m.name)
 def test_items_taken_out_of_order_are_reported(meeting: score.Annotated) -> None:
-    # The secretary's meetings take a planned sub-item before the one listed first.
+    # Meetings (the secretary's, mostly) that take a planned sub-item before the one listed first.
     minutes = drafting.run(meeting.transcript, meeting.meeting)
     assert any("ไม่ตรงตามลำดับ" in n for n in minutes.notes), meeting.name
 
