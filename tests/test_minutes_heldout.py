@@ -31,8 +31,9 @@ from pipeline.types import AgendaTitle, Meeting, Segment, Transcript
 MEETINGS = Path(__file__).parent / "data" / "meetings"
 HELD_OUT = ("frozen21", "frozen20")
 SETS = {name: score.load_set(MEETINGS / name) for name in (
-    *HELD_OUT, "frozen19", "frozen18", "frozen17", "frozen16", "frozen15", "frozen14", "frozen13", "frozen12", "frozen11", "frozen10",
-    "frozen9", "frozen8", "frozen7", "frozen6", "frozen5", "frozen4", "frozen3", "frozen2", "frozen", "dev")}
+    *HELD_OUT, "frozen19", "frozen18", "frozen17", "frozen16", "frozen15", "frozen14", "frozen13", "frozen12",
+    "frozen11", "frozen10", "frozen9", "frozen8", "frozen7", "frozen6", "frozen5", "frozen4", "frozen3", "frozen2",
+    "frozen", "dev")}
 for _name, _set in SETS.items():
     for _m in _set:
         _m.name = f"{_name}/{_m.name}"
