@@ -1577,8 +1577,8 @@ _OPINION = re.compile(rf"(?:ผม|ดิฉัน|กระผม|หนู|ถ
 _ASKED = re.compile(r"(?:ไหม|มั้ย|หรือไม่|หรือเปล่า|รึเปล่า|หรือยัง)(?:ครับ|คะ|ค่ะ|นะ|จ๊ะ)*\s*$")
 
 
-# Said to mean that nothing is resolved: "อันนี้แค่แจ้งไว้ ยังไม่ต้องมีมติอะไร".
-# Said to mean that nothing is settled, unless put off to a later meeting ("ยังไม่สรุป ยกไปครั้งหน้า": deferred).
+# Said to mean that nothing is resolved ("อันนี้แค่แจ้งไว้ ยังไม่ต้องมีมติอะไร") or settled, unless put off to a
+# later meeting ("ยังไม่สรุป ยกไปครั้งหน้า" is deferred).
 _NO_RESOLUTION = re.compile(r"ไม่ต้อง(?:มี|ลง)?มติ|ไม่(?:ได้)?มีมติ|ไม่ต้องตัดสิน"
                             r"|(?:ไม่ได้ข้อยุติ|ยังไม่มีข้อยุติ|สรุปไม่ได้|ยังไม่สรุป)(?!.*(?:ยกไป|เลื่อน|(?:ครั้ง|คราว)หน้า))")
 
@@ -1800,8 +1800,6 @@ def _tasks(flat: str, said: str, meeting_date: dt.date | None, notes: list[str],
     if cut:
         first = _tasks(flat[: cut[0]], flat[: cut[0]], meeting_date, notes, presides, year, chance)
         second = _tasks(flat[cut[1]:], flat[cut[1]:], meeting_date, notes, presides, year, chance)
-        if not first and second and len(second) > len(actions_in(flat, meeting_date, [], presides, year)):
-            return second  # the tasks are all after the turn ("เราเดินห้าเขต...ส่วนจตุจักรให้...แล้วก็สจส...")
         if first and second:
             shared = {due for *_, due, _ in second if due}
             if len(shared) == 1 and not any(due for *_, due, _ in first) \
@@ -1809,7 +1807,11 @@ def _tasks(flat: str, said: str, meeting_date: dt.date | None, notes: list[str],
                 # "ให้สำนักการโยธาทำแบบ แล้วก็สำนักการจราจรและขนส่งออกแบบป้าย ส่งมาภายในศุกร์หน้า": one deadline, both tasks'
                 first = [(who, task, shared.pop(), score) for who, task, _, score in first]
             return first + second
-    found = actions_in(flat, meeting_date, notes, presides, year)
+    said_notes: list[str] = []
+    found = actions_in(flat, meeting_date, said_notes, presides, year)
+    if cut and not first and second and len(second) > len(found):
+        return second  # the tasks are all after the turn ("เราเดินห้าเขต...ส่วนจตุจักรให้...แล้วก็สจส...")
+    notes += said_notes
     if not found and presides:
         found = addressed(flat, meeting_date, said, year) or _asked_from(flat, meeting_date, year)
     if not found and presides and chance is not None and chance >= LEARNED:
