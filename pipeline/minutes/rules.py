@@ -153,7 +153,7 @@ _ANCHOR = fuzzy.phrase_key("ระเบียบวาระ")
 _LOOSE_INTRO = tuple(map(fuzzy.phrase_key, ("ขอเข้าสู่", "เข้าสู่", "ต่อไปเป็น")))
 # Transitions that open the next item without a number (meaning: "1" the first, "next", "other").
 _TRANSITIONS: tuple[tuple[str, str], ...] = (
-    ("เรื่องแรก", "1"), ("วาระแรก", "1"), ("ประเด็นแรก", "1"), ("เอาเรื่อง", "1"),
+    ("เรื่องแรก", "1"), ("วาระแรก", "1"), ("ประเด็นแรก", "1"), ("เอาเรื่อง", "1"), ("ตัวแรก", "1"),
     # the chair's own news opens the first item ("แจ้งก่อนสองเรื่อง", "ผมแจ้งก่อนสั้นๆ"): only before any item
     ("แจ้งก่อน", "1"), ("ผมขอแจ้ง", "1"), ("ขอแจ้งให้ทราบ", "1"),
     ("ข้อสอง", "sub2"), ("ข้อสาม", "sub3"), ("ข้อสุดท้าย", "sublast"),
@@ -721,13 +721,13 @@ _NOT_ASSIGN_AFTER = (
 # The work verbs that end the assignee; "ส่ง" but not "ส่งเสริม" (part of agency names).
 _ACTION_VERBS = (
     "ดำเนินการ|จัดทำ|จัดส่ง|จัดซื้อ|จัดหา|จัดเตรียม|จัดประชุม|จัด|(?<!ขน)ส่ง(?!เสริม)|ประสาน(?:งาน)?|รวบรวม|ตรวจสอบ"
-    "|ติดตาม|ปรับปรุง|ปรับ|แก้ไข|นำเสนอ|เสนอ|รายงาน|สรุป|เตรียม|ทบทวน|ศึกษา|สำรวจ|แจ้ง|บันทึก|ตรวจ(?!ราชการ)"
-    "|ทำ|ดูแล|ดู|เร่ง|หารือ|คุย|ขุด|ลอก|ออก|ร่าง|เขียน|คำนวณ|ประเมิน|วาง|เก็บ|ติดตั้ง|ซ่อม|อบรม|ประชาสัมพันธ์"
+    "|ติดตาม|ปรับปรุง|ปรับ|แก้ไข|นำเสนอ|เสนอ|รายงาน|สรุป|เตรียม|ทบทวน|(?<!การ)ศึกษา|สำรวจ|แจ้ง|บันทึก|ตรวจ(?!ราชการ)"
+    "|ทำ|ดูแล|ดู|เร่ง|หารือ|คุย|ขุด|ลอก|ออก|ร่าง|เขียน|คำนวณ|ปิดรับ|เปิดรับ|ประเมิน|วาง|เก็บ|ติดตั้ง|ซ่อม|อบรม|ประชาสัมพันธ์"
     "|ตั้ง|ขยาย|เพิ่ม|ลด|ยกเลิก|ชี้แจง|เชิญ|นัด|ลงพื้นที่|ทดสอบ|พัฒนา|จ้าง|ขออนุมัติ|ทำหนังสือ"
     "|กำหนด|ยกร่าง|คัดเลือก|เลือก|ประมาณการ|ยืนยัน|เดินดู|เดินสำรวจ|เดินตรวจ|ประกาศ|ติดต่อ|สอบถาม|ติด|แก้|เคลียร์|โพสต์|เตือน|เจรจา|ต่อรอง|ถม|รื้อ|เปลี่ยน|ขอใบเสนอราคา|เวียน|สอบเทียบ|(?<!ผู้)นำ(?!เสนอ)"
 )
 # Between assignee and task: "ฝากกองคลังช่วยดู", "ให้สำนักการโยธาไปร่วมกันทำ", "รบกวนฝ่ายไอทีรับไป...".
-_HELPERS = re.compile(r"(?:ช่วย|รับไป|ไปร่วมกัน|ร่วมกัน|ไปนั่ง|ไป|กลับไป|ลอง)+")
+_HELPERS = re.compile(r"(?:ช่วยกัน|ช่วย|รับไป|ไปร่วมกัน|ร่วมกัน|ไปนั่ง|ไป|กลับไป|ลอง)+")
 _WHO_EXTRA = re.compile(r"^(?:ทาง|ท่าน(?=[ก-ฮ]{4}))|(?:ช่วย|รับไป|ไป|ได้|ด้วย|ทาง|ฝาก)+$")
 # What an assignee starts with: a unit or a person.
 # Bangkok's fifty districts, as their offices are named ("สำนักงานเขต" + the district).
@@ -748,6 +748,8 @@ ACRONYMS = {
     "สงป": "สำนักงบประมาณกรุงเทพมหานคร", "กฟน": "การไฟฟ้านครหลวง", "กปน": "การประปานครหลวง",
     # the state agencies that sit in the BMA's working groups
     "กทพ": "การทางพิเศษแห่งประเทศไทย", "รฟม": "การรถไฟฟ้าขนส่งมวลชนแห่งประเทศไทย", "ขสมก": "องค์การขนส่งมวลชนกรุงเทพ",
+    "รฟท": "การรถไฟแห่งประเทศไทย", "ททท": "การท่องเที่ยวแห่งประเทศไทย", "สตช": "สำนักงานตำรวจแห่งชาติ",
+    "บชน": "กองบัญชาการตำรวจนครบาล", "บกจร": "กองบังคับการตำรวจจราจร", "ปภ": "กรมป้องกันและบรรเทาสาธารณภัย",
 }
 # and as heard: "ส" and "ศ" sound alike ("ศปภ. รวบรวมรายชื่อ...")
 ACRONYMS |= {"ศ" + a[1:]: name for a, name in ACRONYMS.items() if a.startswith("ส")}
@@ -761,7 +763,7 @@ _EXPERTS = {f"{team}{name}": "คณะผู้เชี่ยวชาญ JICA
 def _full_name(who: str) -> str:
     """A unit said by its abbreviation ("สจส.", "ทางสพส") written by its full name."""
     bare = who.strip().removeprefix("ทาง").rstrip(". ")
-    return ACRONYMS.get(bare) or _EXPERTS.get(bare) or who
+    return ACRONYMS.get(bare.replace(".", "")) or _EXPERTS.get(bare) or who  # "บก.จร." is บกจร
 
 
 _WHO_STARTS = (
@@ -770,9 +772,11 @@ _WHO_STARTS = (
     "JICA", "ไจก้า", "ไจกา",
     "การ", "สถาบัน", "โรงเรียน", "สำนักงาน", "พี่", "น้อง", "นักวิชาการ", "นิติกร", "วิศวกร", "ผู้เชี่ยวชาญ",
     "สถานี", "บริษัท", "ที่ปรึกษา", "กรม", "ฝ่ายเลขา", "ประธาน", "รอง", "ประชาสัมพันธ์", *ACRONYMS,
+    "ตำรวจ", "โรงพยาบาล", "รพ.", "องค์การ", "บก.",  # the state's units in a working group
     # Bangkok's offices and districts, as chairs name them without "สำนัก"/"สำนักงานเขต"
     "โยธา", "อนามัย", "เทศกิจ", "พัสดุ", "คลัง", "การโยธา", "การระบายน้ำ", "ระบายน้ำ", "สิ่งแวดล้อม", "การจราจร",
-    "พัฒนาสังคม", "พัฒนาชุมชน", "วัฒนธรรม", "ป้องกันและบรรเทา", "ผังเมือง", "การแพทย์", "การศึกษา", "สวน", "ไอที", "นิติการ",
+    "พัฒนาสังคม", "พัฒนาชุมชน", "ยุทธศาสตร์", "วัฒนธรรม", "ป้องกันและบรรเทา", "ผังเมือง", "การแพทย์", "การศึกษา",
+    "สวน", "ไอที", "นิติการ",
     *_DISTRICTS, "ป้อมปราบ",  # (เขตป้อมปราบศัตรูพ่าย, as said short)
 )
 # Someone else's order reported ("ที่ประชุมจังหวัดให้ทุกอำเภอ..."): not this meeting's assignment.
@@ -790,6 +794,7 @@ _BARE_UNIT = re.compile(r"(?:ทาง)?(?:กอง|สำนัก|สำน�
 _JOINED = re.compile(r"(?:ร่วมกับ|กับ|และ|รวมทั้ง|รวมถึง|,)")
 _DEADLINE_WORD = re.compile(r"ภายใน|ก่อน|ไม่เกิน")
 _DEADLINE_AFTER = re.compile(r"^(?:ครับ|ค่ะ|นะ|แล้วก็|ก็|ขอ|เอา|ให้|ได้|ทำ|เสร็จ|แล้ว|ให้เสร็จ|ให้แล้วเสร็จ|\s)*(?:ภายใน|ก่อน)")
+_CAPACITY = re.compile(r"\s*ในฐานะ.*$")
 _ASSIGN_LEAD = 8  # key characters before the cue in a sentence that is only an assignment
 
 
@@ -801,7 +806,7 @@ def _who_like(who: str) -> bool:
     for the longer starts ("ถถาบัน" is "สถาบัน" misheard). Short starts must be the very letters:
     "ขนส่ง" sounds like "คณะ..." but is no committee."""
     k = fuzzy.key(who)[0]
-    if who.startswith(_WHO_STARTS) or re.match(r"[A-Za-z]", who):
+    if who.startswith(_WHO_STARTS) or re.match(r"[A-Za-z]", who) or flatten(who) in _written_units():
         return True
     if any(len(w) >= 4 and k.startswith(w) for w in _WHO_KEYS):
         return True
@@ -819,7 +824,7 @@ def _assign_cues(flat: str) -> list[fuzzy.Hit]:
                 before = flat[: hit.start].strip()
                 unit_next = _who_like(flat[hit.end:hit.end + 12]) and not before.endswith(_NOT_ASSIGN_AFTER) \
                     and not any(h.start < hit.start for h in hits) and not _ADDRESSED.match(before) \
-                    and not _REPORTED.search(before[-20:]) and not _SENT.search(before[-30:])
+                    and not _REPORTED.search(before[-20:]) and not _SENT.search(before[-45:])
                 if before and not before.endswith(_BARE_ASSIGN_AFTER) and not unit_next:
                     continue
                 if hits and _SENT.search(before[-25:]):
@@ -877,6 +882,7 @@ def actions_in(
         fronted = _fronted(flat[: cue.start]) if n == 0 and _VERB_FIRST.match(span.lstrip()) else None
         if fronted:  # "ส่วน สจส. ขอให้จัดเจ้าหน้าที่มาตรวจซ้ำ...": the unit named before the cue, the task after it
             span, cut = fronted + " " + span.lstrip(), len(fronted) + 1
+            helper = _HELPERS.match(span, cut) or helper
         left = _WHO_LAST.match(span) if n == 0 and not m and not helper else None
         task = re.sub(r"^(?:ส่วน|แล้วก็|แล้ว|ก็|ทีนี้|เรื่อง|\s)+", "", flat[: cue.start]).strip() if left else ""
         if left and _who_like(left["who"].strip()) and len(task) >= 4 and supported(written(task), task):
@@ -888,6 +894,7 @@ def actions_in(
         if cut < 2 or cut > 50:
             continue
         who = _WHO_EXTRA.sub("", written(span[:cut], cut=False)).strip()
+        who = _CAPACITY.sub("", who).strip() or who  # "สำนักการจราจรและขนส่ง ในฐานะฝ่ายเลขา": the unit
         task_from = helper.end() if helper and helper.start() == cut else cut
         task = re.sub(r"(?:และ|โดย|ด้วย|ด้วยนะ|นะ|เลย)$", "", written(span[task_from:])).strip()
         if _QUESTION_END.search(task):
@@ -964,6 +971,8 @@ def _addressed_due(name_from: int) -> re.Pattern[str]:
 
 
 _ADDRESSED_DUE = _addressed_due(0)
+# a deadline no date is known for, kept in the task as said: "ก่อนประชุมครั้งหน้า"
+_NEXT_MEETING = re.compile(r"ก่อน(?:การ|ที่จะ|จะ)?ประชุม(?:ครั้ง|คราว|รอบ)(?:หน้า|ต่อไป|ถัดไป)")
 # the same, the unit's name at least three letters past its first word ("กองจัดการคุณภาพน้ำ")
 _ADDRESSED_DUE_NAMED = _addressed_due(3)
 _LEAD_ONLY = re.compile(r"(?:งั้น|งัน|ถ้างั้น|โอเค|ครับ|ค่ะ|เอ่อ|อ่า|แล้วก็|แล้ว|ก็|ทีนี้|\s)+")
@@ -999,7 +1008,7 @@ def _addressed_at(
     m = _ADDRESSED.match(flat) or _ASIDE.match(flat)
     if m and _LEAD_ONLY.fullmatch(m["who"]):  # "งั้นช่วยพัฒนาสังคมทำตัวเลข...": the unit follows "ช่วย"
         return _addressed_at(flat[m.end():], meeting_date, loose, year)
-    if not m and due_date(flat, meeting_date, year)[1] is not None:
+    if not m and (due_date(flat, meeting_date, year)[1] is not None or _NEXT_MEETING.search(flat)):
         m = _ADDRESSED_DUE.match(flat)
         if m and _BARE_UNIT.fullmatch(m["who"].strip()):  # "กองจัดการคุณภาพน้ำส่ง...": จัดการ is in the name
             m = _ADDRESSED_DUE_NAMED.match(flat) or m
@@ -1306,7 +1315,10 @@ class _Splitter:
             parent = current.number.split(".")[0]
             head = next((d for d in drafts if d.number == parent), current)
             done = sum(1 for d in drafts if d.number.startswith(parent + "."))
-            if head.subs and done < head.subs and (cue.learned or (cue.meaning == "1") == (done == 0)):
+            # (or, none announced, the next after a sub-item: "เรื่องแรก ... เรื่องถัดไป ..." is 4.1 then 4.2)
+            announced = head.subs and done < head.subs
+            if (announced or not head.subs and done and cue.meaning == "next" and "." in current.number) \
+                    and (cue.learned or (cue.meaning == "1") == (done == 0)):
                 drafts.append(_Draft(f"{parent}.{done + 1}", BLANK, guessed=True))
                 drafts[-1].notes.append("เลขวาระย่อยกำหนดตามลำดับที่ได้ยิน โปรดตรวจสอบ")
                 return len(drafts) - 1
@@ -1580,7 +1592,7 @@ _ASKED = re.compile(r"(?:ไหม|มั้ย|หรือไม่|หรื�
 # Said to mean that nothing is resolved ("อันนี้แค่แจ้งไว้ ยังไม่ต้องมีมติอะไร") or settled, unless put off to a
 # later meeting ("ยังไม่สรุป ยกไปครั้งหน้า" is deferred).
 _NO_RESOLUTION = re.compile(r"ไม่ต้อง(?:มี|ลง)?มติ|ไม่(?:ได้)?มีมติ|ไม่ต้องตัดสิน"
-                            r"|(?:ไม่ได้ข้อยุติ|ยังไม่มีข้อยุติ|สรุปไม่ได้|ยังไม่สรุป)(?!.*(?:ยกไป|เลื่อน|(?:ครั้ง|คราว)หน้า))")
+                            r"|(?:ไม่ได้ข้อยุติ|ยังไม่มีข้อยุติ|สรุปไม่ได้|ยังไม่สรุป|ไม่ต้องสรุป)(?!.*(?:ยกไป|เลื่อน|(?:ครั้ง|คราว)หน้า))")
 
 
 def _learned_resolution(draft: _Draft, chances) -> tuple[str, list[int], list[int], float, str] | None:
@@ -1841,10 +1853,14 @@ def _written_units() -> dict[str, str]:
     """Every name a unit is said by (flattened) -> the unit's name as the minutes write it: its full
     name, a district's office ("บางรัก", "เขตบางรัก"), an abbreviation's office. A short name
     ("ระบายน้ำ", "เทศกิจ") stays as said: a district's meeting means its own ฝ่ายเทศกิจ by it."""
-    names = {flatten(n): n for n in _UNIT_NAMES} | {"ฝ่ายเลขา": "ฝ่ายเลขานุการ", "ศูนย์สาธารณสุข": "ศูนย์บริการสาธารณสุข"}
+    names = {flatten(n): n for n in _UNIT_NAMES} | {"ฝ่ายเลขา": "ฝ่ายเลขานุการ", "ศูนย์สาธารณสุข": "ศูนย์บริการสาธารณสุข",
+                                                    "เลขา": "ฝ่ายเลขานุการ", "เลขาฯ": "ฝ่ายเลขานุการ"}
     names |= {f"เขต{d}": f"สำนักงานเขต{d}" for d in _DISTRICTS} | {d: f"สำนักงานเขต{d}" for d in _DISTRICTS}
     names |= {"ป้อมปราบ": "สำนักงานเขตป้อมปราบศัตรูพ่าย", "เขตป้อมปราบ": "สำนักงานเขตป้อมปราบศัตรูพ่าย"}
     names |= {short: short for short in _WHO_STARTS[_WHO_STARTS.index("โยธา"):] if short not in names}
+    # Bangkok's hospitals by their own names ("ตากสิน", "รพ.ตากสิน"), the Erawan Centre as "เอราวัณ"
+    names |= {f"{lead}{n.removeprefix('โรงพยาบาล')}": n for n in _BMA_OFFICES if n.startswith("โรงพยาบาล")
+              for lead in ("", "รพ.", "รพ")} | {"เอราวัณ": "ศูนย์เอราวัณ"}
     return names | ACRONYMS | _EXPERTS
 
 
@@ -2006,6 +2022,13 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[
         if found and chances is not None and chances[part.seg, 2] < DOUBTED_TASK:
             found = []  # the model is sure no task is given here ("เชิญโยธาชี้แจง", "ฝ่ายเลขาส่งเวียนไปแล้ว")
         for who, task, due, score in found:
+            again = _restated(item.actions, who, task, part.segment.id)
+            if again:  # the secretary's recap of a task given before ("...และขอความร่วมมือ บก.จร. ประสาน..."): one task
+                again.assignee = max(again.assignee, who, key=len)  # the fuller name ("บก.จร." after "ตำรวจ")
+                if not _DEADLINE_WORD.search(again.task):  # (a deadline kept as said stays the one said)
+                    again.due = again.due or (due.isoformat() if due else None)
+                again.segment_ids.append(part.segment.id)
+                continue
             item.actions.append(Action(
                 assignee=who, task=task, due=due.isoformat() if due else None,
                 segment_ids=[part.segment.id], start=part.segment.start, end=part.segment.end,
@@ -2028,6 +2051,50 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[
     ]
     item.summary = " ".join(p.text for p in item.discussion)
     return item
+
+
+def _merge_recaps(items: list[AgendaItem], transcript: Transcript) -> None:
+    """A task restated in a recap of the whole meeting ("ฝ่ายเลขาขอทวนมตินะคะ วาระสี่จุดหนึ่ง ... ให้ฝ่ายเลขา
+    แจ้งเวียน...", and on in the speaker's next segments) is the task given in its own item, not a new one
+    in the item the recap falls in; nor are the recap's resolutions, item by item, that item's resolution."""
+    recaps: set[int] = set()
+    for before, s in zip([None, *transcript.segments], transcript.segments, strict=False):
+        if _RECAP.search(s.text) or before and before.id in recaps and before.speaker == s.speaker:
+            recaps.add(s.id)
+    text = {s.id: s.text for s in transcript.segments}
+    for item in items:
+        said = " ".join(text[i] for i in item.resolution_segment_ids)
+        if item.resolution and set(item.resolution_segment_ids) <= recaps and _ITEM_NAMED.search(flatten(said)):
+            item.resolution, item.resolution_segment_ids, item.resolution_confidence = None, [], None
+            item.resolution_start = item.resolution_end = None
+        for action in [a for a in item.actions if a.segment_ids[0] in recaps]:
+            before = [a for other in items if other is not item for a in other.actions
+                      if a.segment_ids[0] < action.segment_ids[0]]
+            again = _restated(before, action.assignee, action.task, action.segment_ids[0], recap=True)
+            if again:
+                if not _DEADLINE_WORD.search(again.task):
+                    again.due = again.due or action.due
+                again.segment_ids.append(action.segment_ids[0])
+                item.actions.remove(action)
+
+
+_RECAP = re.compile(r"ทวนมติ|ขอทวน|ทวนอีก|สรุปมติ")
+_ITEM_NAMED = re.compile(r"วาระ(?:ที่)?\s*(?:\d|" + NUMWORD + ")")
+_RESTATED = 70  # how alike (rapidfuzz partial ratio) a later task must be to an earlier one to repeat it
+
+
+def _restated(actions: list[Action], who: str, task: str, segment: int, recap: bool = False) -> Action | None:
+    """The task given earlier that this one, said in a later segment, repeats: the same unit (by its name
+    as said or as written) and the same work; in a recap, said shorter, two of its words the same."""
+    def same(earlier: str) -> bool:
+        if recap:
+            return len(set(content_words(earlier)) & set(content_words(task))) >= 2
+        return fuzz.partial_ratio(flatten(earlier), flatten(task)) >= _RESTATED
+
+    def unit(earlier: str) -> bool:  # "ตำรวจ" then "กองบังคับการตำรวจจราจร" (not สำนักการศึกษา after สำนักการจราจร...)
+        return flatten(earlier) in flatten(who) or flatten(who) in flatten(earlier)
+
+    return next((a for a in actions if segment not in a.segment_ids and unit(a.assignee) and same(a.task)), None)
 
 
 def _presiding(transcript: Transcript) -> set[str]:
@@ -2117,9 +2184,19 @@ _BMA_OFFICES = (
     "กองคลัง", "กองการเจ้าหน้าที่", "กองสารสนเทศภูมิศาสตร์", "กองวิศวกรรมจราจร", "กองโรงงานกำจัดมูลฝอย",
     "ฝ่ายเลขานุการ", "ฝ่ายพัสดุ", "ฝ่ายโยธา", "ฝ่ายรักษาความสะอาดและสวนสาธารณะ", "ฝ่ายเทศกิจ", "ฝ่ายสิ่งแวดล้อมและสุขาภิบาล",
     "ฝ่ายการคลัง", "ฝ่ายปกครอง", "ฝ่ายพัฒนาชุมชนและสวัสดิการสังคม", "ฝ่ายการศึกษา", "ฝ่ายรายได้", "ฝ่ายทะเบียน",
-    "ศูนย์บริการสาธารณสุข",
+    "ศูนย์บริการสาธารณสุข", "ศูนย์เอราวัณ", "โรงพยาบาลกลาง", "โรงพยาบาลตากสิน", "โรงพยาบาลเจริญกรุงประชารักษ์",
+    "โรงพยาบาลราชพิพัฒน์", "โรงพยาบาลสิรินธร", "โรงพยาบาลลาดกระบังกรุงเทพมหานคร", "โรงพยาบาลเวชการุณย์รัศมิ์",
 )
-_UNIT_NAMES = _BMA_OFFICES + tuple(f"สำนักงานเขต{d}" for d in _DISTRICTS)
+# The state's units that sit in Bangkok's working groups, as the minutes name them.
+_PARTNERS = (
+    "กองบังคับการตำรวจจราจร", "กองบัญชาการตำรวจนครบาล", "กองบังคับการตำรวจท่องเที่ยว", "สำนักงานตำรวจแห่งชาติ",
+    "กรมเจ้าท่า", "กรมทางหลวง", "กรมทางหลวงชนบท", "กรมควบคุมมลพิษ", "กรมทรัพยากรน้ำบาดาล", "กรมทรัพยากรน้ำ",
+    "กรมชลประทาน", "กรมอุตุนิยมวิทยา", "กรมศิลปากร", "กรมป้องกันและบรรเทาสาธารณภัย", "กรมการขนส่งทางบก",
+    "การไฟฟ้านครหลวง", "การประปานครหลวง", "การทางพิเศษแห่งประเทศไทย", "การรถไฟแห่งประเทศไทย",
+    "การรถไฟฟ้าขนส่งมวลชนแห่งประเทศไทย", "องค์การขนส่งมวลชนกรุงเทพ", "การท่องเที่ยวแห่งประเทศไทย",
+    "บริษัท กรุงเทพธนาคม จำกัด",
+)
+_UNIT_NAMES = _BMA_OFFICES + _PARTNERS + tuple(f"สำนักงานเขต{d}" for d in _DISTRICTS)
 _UNIT_FLAT = tuple(sorted((flatten(n) for n in _UNIT_NAMES), key=len, reverse=True))
 # ("ผ่าน" is left out as "งั้น" is: its key is that of "พัน", and "สองพันห้าร้อย" must stay a number.)
 _VOCABULARY = fuzzy.vocabulary(_CUE_WORDS, THAI_MONTHS, SPOKEN_MONTHS, [p for _, p in _STATED],
@@ -2177,6 +2254,7 @@ def run(transcript: Transcript, meeting: Meeting) -> Minutes:
     for index, draft in enumerate(drafts):
         segments = [s for seg, s in enumerate(transcript.segments) if owner.get(seg, 0) == index]
         items.append(_item(draft, segments, planned, presiding, meeting_date, year, chances))
+    _merge_recaps(items, transcript)
     missing = [i.number for i in items if not i.found]
     if missing:
         notes.append("ไม่พบในบันทึกเสียง: ระเบียบวาระที่ " + ", ".join(missing))
