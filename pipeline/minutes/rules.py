@@ -50,12 +50,14 @@ from pipeline.minutes.dates import (
 )
 from pipeline.minutes.summary import summary_indices, summary_limit
 from pipeline.minutes.text import (
+    NUMBER,
     NUMWORD,
     UNITS,
     agenda_number,
     content_words,
     flatten,
     sentences,
+    spoken_number,
     tokens,
     word_to_int,
     written,
@@ -1017,6 +1019,7 @@ def _addressed_at(
     if not m:
         return []
     who = _WHO_EXTRA.sub("", written(m["who"], cut=False)).strip()
+    who = re.sub(r"\s*(?:ขอให้|ขอ|ให้)$", "", who)  # "ขสมก. ขอให้ ช่วย...": the unit, then its handing-over word
     if not who or SUBJECT in who or _SELF.search(who) or _CLAUSE_IN_WHO.search(who) or len(who) > 30 \
             or re.match(r"(?:และ|ให้|ขอ|ฝาก|มอบ|ใคร|ท่านใด)", who) or _RELAYED.search(flat) \
             or not (_who_like(who) or loose and (len(who) <= 8 or len(who) <= 20 and flat[:m.end()].endswith("ช่วย"))):
@@ -2063,8 +2066,10 @@ def _merge_recaps(items: list[AgendaItem], transcript: Transcript) -> None:
             recaps.add(s.id)
     text = {s.id: s.text for s in transcript.segments}
     for item in items:
-        said = " ".join(text[i] for i in item.resolution_segment_ids)
-        if item.resolution and set(item.resolution_segment_ids) <= recaps and _ITEM_NAMED.search(flatten(said)):
+        said = flatten(" ".join(text[i] for i in item.resolution_segment_ids))
+        named = {spoken_number(m["number"]) for m in _ITEM_NAMED.finditer(said)}
+        if item.resolution and set(item.resolution_segment_ids) <= recaps and named - {item.number}:
+            # (a recap of this item alone, "สรุปมติวาระ 3.1 นะคะ ...", is its resolution restated)
             item.resolution, item.resolution_segment_ids, item.resolution_confidence = None, [], None
             item.resolution_start = item.resolution_end = None
         for action in [a for a in item.actions if a.segment_ids[0] in recaps]:
@@ -2079,7 +2084,7 @@ def _merge_recaps(items: list[AgendaItem], transcript: Transcript) -> None:
 
 
 _RECAP = re.compile(r"ทวนมติ|ขอทวน|ทวนอีก|สรุปมติ")
-_ITEM_NAMED = re.compile(r"วาระ(?:ที่)?\s*(?:\d|" + NUMWORD + ")")
+_ITEM_NAMED = re.compile(rf"วาระ(?:ที่)?\s*(?P<number>{NUMBER})")
 _RESTATED = 70  # how alike (rapidfuzz partial ratio) a later task must be to an earlier one to repeat it
 
 
@@ -2138,6 +2143,15 @@ def _presiding(transcript: Transcript) -> set[str]:
     others = {who: n for who, n in talk.items() if who not in addressing}
     if addressing and others and len(talk) > 2:
         found.add(max(others, key=others.get))
+    # and, only one found, whoever decides most: the chair whose cues and full resolutions were all
+    # misheard, beside a secretary who announces the items and talks as much ("ตามนั้นครับ ... เห็นฉอบนะครับ")
+    if len(found) == 1 and len(talk) > 2:
+        decides = {who: 0 for who in talk}
+        for segment in transcript.segments:
+            if segment.speaker:
+                decides[segment.speaker] += sum(decision(flatten(s)) is not None for s in sentences(segment.text))
+        if any(decides.values()):
+            found.add(max(decides, key=decides.get))
     return found
 
 
