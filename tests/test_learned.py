@@ -40,7 +40,7 @@ def test_the_shipped_weights_are_what_their_sets_train() -> None:
 
 
 def test_no_held_out_set_is_trained_on() -> None:
-    assert not {"frozen20", "frozen21"} & set(learned.TRAINING_SETS)
+    assert not {"frozen22", "frozen23"} & set(learned.TRAINING_SETS)
 
 
 def test_probabilities_are_one_row_per_segment() -> None:
@@ -213,9 +213,9 @@ def test_a_loose_decision_word_where_the_model_hears_no_ruling_is_no_resolution(
 
 
 def test_the_first_item_opens_where_the_model_leans_to_it_before_any_other() -> None:
-    # No cue word in "ผมมีแจ้งนิดเดียว ...": while no item is heard the model need only lean to an opening
+    # No cue word in "ผมแจ้งนิดเดียว ...": while no item is heard the model need only lean to an opening
     lines = [(_CHAIR, "สวัสดีครับทุกท่าน เริ่มประชุมกันเลยนะครับ วันนี้ผู้แทนมากันครบ"),
-             (_CHAIR, "ผมมีแจ้งนิดเดียว ท่านผู้ว่าจะลงพื้นที่ปลายเดือนนี้ มาดูเรื่องคลอง"),
+             (_CHAIR, "ผมแจ้งนิดเดียว ท่านผู้ว่าจะลงพื้นที่ปลายเดือนนี้ มาดูเรื่องคลอง"),
              (_CHAIR, "ครับ ทราบตามนี้"),
              (_CHAIR, "รายงานครั้งที่แล้ว สองทับหกเก้า มีแก้ไหมครับ"),
              (_MEMBER, "ไม่มีครับ"),

@@ -227,6 +227,9 @@ _IN_MEETING = tuple(fuzzy.phrase_key(w) for w in (
 _IN_MEETING_REACH = 60  # letters before the item in which it may be named ("ตามที่การประชุมครั้งที่หกทับสองห้าหกเก้า วาระ...")
 # An item asked to be taken first ("ขอเอาวาระสี่จุดสองขึ้นก่อนได้ไหมครับ", "เอาเรื่องแผงค้าขึ้นมาก่อนเลยได้ไหมครับ"):
 # a request, not its opening.
+# ("วาระที่สาม เรื่องสืบเนื่อง ครั้งนี้ไม่มีนะครับ ข้ามไปเลย" is not: an item announced, with nothing in it)
+_WITHDRAWN = re.compile(r"ถอน(?:เรื่อง|วาระ|ออก|ไป)|ขอถอน|ตัดออกจากวาระ|ไม่(?:ต้อง)?(?:นำเข้า|เข้า)?พิจารณา(?:ใน|วัน)")
+_WITHDRAWN_REACH = 90  # letters after an item's number in which its withdrawal is said
 _SWAP_ASKED = 16  # key letters after the number of an item asked to be swapped, at most, where it is only asked
 _SWAP_NOW = re.compile(r"(?:ถ้าอย่างนั้น|ถ้างั้น|งั้น|เพราะฉะนั้น)\s*(?:ฝ่ายเลขา)?\s*(?:จึง)?\s*(?:ขอ)?\s*สลับ")  # done, as agreed
 _SWAP_KEYS = tuple(fuzzy.phrase_key("สลับ" + w) for w in ("", "นำ", "เอา", "ยก"))
@@ -295,6 +298,8 @@ def _is_mention(flat: str, cue: Cue) -> bool:
         # (not "ขอสลับนำวาระ 4.2 ขึ้นก่อน ข้อเสนอให้เอกชน...": the item's title follows, it opens)
     if cue.meaning == "number" and _OF_PAST.match(flat, cue.end):
         return True  # "ตรงวาระสี่จุดหนึ่งของครั้งที่แล้ว ที่บันทึกว่า...": an earlier meeting's item
+    if cue.meaning == "number" and _WITHDRAWN.search(flat, cue.end, cue.end + _WITHDRAWN_REACH):
+        return True  # "วาระสี่จุดสี่ เรื่องไฟส่องสว่าง ... ขอถอนเรื่องออกไปก่อน": withdrawn, never discussed
     far = fuzzy.key(flat[max(0, cue.start - _IN_MEETING_REACH):cue.start])[0]
     return any(fuzzy.phrase_key(p) in near for p in _PAST) or any(w in far for w in _IN_MEETING)
 
@@ -1112,6 +1117,9 @@ class _Draft:
     implied: bool = False  # opened with its first sub-item heard, itself unannounced
     before: int = -1  # the draft heard before it opened
     weak_at: int | None = None  # the segment it was opened in, where only a weak cue opened it ("เรื่องที่สอง")
+    # said to be withdrawn ("วาระสี่จุดสี่ ... ขอถอนออกไปก่อน"): no next item, nor one by its words, nor opened
+    # by its number in the sentences that withdraw it
+    withdrawn: set[str] = field(default_factory=set)
 
     @property
     def title_flat(self) -> str:
@@ -1144,7 +1152,7 @@ def _by_content(drafts: list[_Draft], text: str, current: int, prefer: int | Non
     k = fuzzy.key(text)
     scored = []
     for i, d in enumerate(drafts):
-        if d.heard:
+        if d.heard or d.withdrawn:
             continue
         words = _title_words(d.title)
         if not words:
@@ -1173,7 +1181,25 @@ def _next_planned(drafts: list[_Draft], current: int, meaning: str) -> int | Non
         first = next((i for i, d in enumerate(drafts) if d.number.startswith(parent + ".")), None)
         return first if first is not None and not drafts[first].heard else None
     start = current + 1
-    return next((i for i in range(start, len(drafts)) if not drafts[i].heard), None)
+    return next((i for i in range(start, len(drafts)) if not drafts[i].heard and not drafts[i].withdrawn), None)
+
+
+_ITEM_NUMBER = re.compile(rf"วาระ(?:ที่)?\s*(?P<number>{NUMBER})")
+
+
+def _withdrawn(transcript: Transcript) -> dict[str, set[str]]:
+    """The items said to be withdrawn in a segment ("เรื่องที่สอง วาระสี่จุดสี่ ... ขอถอนเรื่องออกไปก่อน"):
+    number -> the segment's sentences (flat) that name it."""
+    out: dict[str, set[str]] = {}
+    for segment in transcript.segments:
+        flat = flatten(segment.text)
+        for m in _ITEM_NUMBER.finditer(flat):
+            if _WITHDRAWN.search(flat, m.end(), m.end() + _WITHDRAWN_REACH):
+                number = spoken_number(m["number"])
+                out.setdefault(number, set()).update(
+                    f for f in map(flatten, sentences(segment.text))
+                    if any(spoken_number(n["number"]) == number for n in _ITEM_NUMBER.finditer(f)))
+    return out
 
 
 _SUB_COUNT = re.compile(rf"มี\s*(?P<n>[2-9]|{UNITS})\s*(?:เรื่อง|รายการ|ประเด็น|วาระ)")
@@ -1256,6 +1282,8 @@ class _Splitter:
                 return self.current  # opened on the model's weak guess, its title said now ("มีเรื่องอื่นไหม")
             if cue.number:
                 index = _planned_index(drafts, cue.number)
+                if index is not None and flat in drafts[index].withdrawn:
+                    return None  # named as it is withdrawn
                 # a number only the model's opening has is read from a few letters ("ต่อ เรื่องหัวดับเพลิง" as
                 # "ห้า"): where the next item's title is said instead, it is the next item
                 after = _next_planned(drafts, self.current, "next")
@@ -2237,6 +2265,9 @@ def run(transcript: Transcript, meeting: Meeting) -> Minutes:
     transcript = heard_as_said(transcript)
     planned = bool(meeting.agenda)
     drafts = [_Draft(a.number, a.title) for a in meeting.agenda]
+    withdrawn = _withdrawn(transcript) if drafts else {}
+    for draft in drafts:
+        draft.withdrawn = withdrawn.get(draft.number, set())
     presiding = _presiding(transcript)
     if presiding and meeting.chair and meeting.chair.name:
         presiding.add(meeting.chair.name)
