@@ -63,14 +63,15 @@ def test_the_held_out_set_is_what_the_issue_asks_for() -> None:
 
 # (set, items, resolutions, assignments, invented at most) as text, transcript alone
 AS_TEXT = [
-    ("frozen21", 0.88, 0.85, 0.59, 2), ("frozen20", 0.92, 0.97, 0.75, 1),
-    ("frozen19", 0.92, 0.88, 0.74, 0), ("frozen18", 0.97, 0.91, 0.72, 2), ("frozen17", 0.97, 0.94, 0.97, 0),
-    ("frozen16", 0.97, 0.94, 0.93, 0), ("frozen15", 0.94, 0.91, 0.92, 0), ("frozen14", 0.97, 0.91, 0.93, 0),
-    ("frozen13", 0.94, 0.85, 0.80, 1), ("frozen12", 0.97, 0.97, 0.92, 1), ("frozen11", 0.97, 0.94, 0.89, 0),
-    ("frozen10", 0.94, 0.94, 0.89, 0), ("frozen9", 0.90, 0.88, 0.88, 0), ("frozen8", 0.94, 0.94, 0.80, 0),
-    ("frozen7", 0.92, 0.97, 0.97, 0), ("frozen6", 0.97, 0.94, 0.76, 1), ("frozen5", 0.97, 0.94, 0.84, 0),
-    ("frozen4", 0.94, 0.97, 0.93, 0), ("frozen3", 0.94, 0.97, 0.89, 0), ("frozen2", 0.97, 0.97, 0.92, 0),
-    ("frozen", 0.97, 0.97, 0.97, 0), ("dev", 0.97, 0.97, 0.97, 0),
+    ("frozen23", 0.88, 0.89, 0.85, 2), ("frozen22", 0.92, 0.94, 0.81, 0),
+    ("frozen21", 0.94, 0.88, 0.76, 1), ("frozen20", 0.92, 0.97, 0.88, 0), ("frozen19", 0.92, 0.97, 0.93, 0),
+    ("frozen18", 0.97, 0.94, 0.88, 0), ("frozen17", 0.97, 0.94, 0.97, 0), ("frozen16", 0.97, 0.94, 0.93, 0),
+    ("frozen15", 0.94, 0.94, 0.92, 0), ("frozen14", 0.97, 0.91, 0.93, 0), ("frozen13", 0.94, 0.85, 0.80, 1),
+    ("frozen12", 0.97, 0.97, 0.92, 1), ("frozen11", 0.97, 0.94, 0.89, 0), ("frozen10", 0.94, 0.94, 0.89, 0),
+    ("frozen9", 0.90, 0.88, 0.88, 0), ("frozen8", 0.94, 0.94, 0.80, 0), ("frozen7", 0.92, 0.97, 0.97, 0),
+    ("frozen6", 0.97, 0.94, 0.76, 1), ("frozen5", 0.97, 0.94, 0.92, 0), ("frozen4", 0.94, 0.97, 0.93, 0),
+    ("frozen3", 0.94, 0.97, 0.89, 0), ("frozen2", 0.97, 0.97, 0.92, 0), ("frozen", 0.97, 0.97, 0.97, 0),
+    ("dev", 0.97, 0.97, 0.97, 0),
 ]
 
 
@@ -85,14 +86,15 @@ def test_meetings_as_text(half: str, items: float, resolutions: float, actions: 
 
 # (set, items, resolutions, assignments, invented at most) at 10% CER, two corrupted copies each
 AT_10 = [
-    ("frozen21", 0.82, 0.78, 0.42, 5), ("frozen20", 0.86, 0.92, 0.53, 4),
-    ("frozen19", 0.84, 0.85, 0.69, 1), ("frozen18", 0.82, 0.77, 0.59, 5), ("frozen17", 0.92, 0.88, 0.73, 1),
-    ("frozen16", 0.91, 0.91, 0.67, 2), ("frozen15", 0.90, 0.85, 0.78, 1), ("frozen14", 0.90, 0.92, 0.64, 1),
-    ("frozen13", 0.93, 0.87, 0.61, 3), ("frozen12", 0.88, 0.95, 0.76, 2), ("frozen11", 0.89, 0.89, 0.74, 2),
-    ("frozen10", 0.94, 0.94, 0.66, 1), ("frozen9", 0.85, 0.82, 0.73, 1), ("frozen8", 0.93, 0.94, 0.61, 1),
-    ("frozen7", 0.88, 0.88, 0.60, 2), ("frozen6", 0.92, 0.88, 0.63, 3), ("frozen5", 0.94, 0.92, 0.59, 1),
-    ("frozen4", 0.90, 0.84, 0.58, 2), ("frozen3", 0.91, 0.92, 0.69, 1), ("frozen2", 0.95, 0.95, 0.77, 1),
-    ("frozen", 0.93, 0.93, 0.82, 1), ("dev", 0.93, 0.92, 0.83, 1),
+    ("frozen23", 0.86, 0.82, 0.63, 4), ("frozen22", 0.84, 0.77, 0.58, 2),
+    ("frozen21", 0.87, 0.87, 0.61, 2), ("frozen20", 0.86, 0.94, 0.70, 3), ("frozen19", 0.84, 0.95, 0.82, 1),
+    ("frozen18", 0.85, 0.88, 0.69, 1), ("frozen17", 0.92, 0.87, 0.73, 1), ("frozen16", 0.91, 0.89, 0.67, 2),
+    ("frozen15", 0.90, 0.87, 0.78, 1), ("frozen14", 0.90, 0.89, 0.66, 1), ("frozen13", 0.93, 0.84, 0.61, 3),
+    ("frozen12", 0.88, 0.95, 0.76, 2), ("frozen11", 0.89, 0.89, 0.74, 2), ("frozen10", 0.94, 0.94, 0.66, 1),
+    ("frozen9", 0.85, 0.82, 0.75, 1), ("frozen8", 0.93, 0.92, 0.61, 1), ("frozen7", 0.88, 0.88, 0.60, 2),
+    ("frozen6", 0.92, 0.88, 0.63, 3), ("frozen5", 0.94, 0.92, 0.67, 1), ("frozen4", 0.89, 0.84, 0.61, 2),
+    ("frozen3", 0.91, 0.92, 0.71, 1), ("frozen2", 0.95, 0.95, 0.77, 1), ("frozen", 0.93, 0.93, 0.82, 1),
+    ("dev", 0.93, 0.91, 0.87, 1),
 ]
 
 
@@ -114,10 +116,7 @@ def _every_meeting(misses: dict[str, str], meetings: list[score.Annotated] = EVE
 
 
 # Held-out misses, kept as measured: a planned item never discussed but reported as found.
-_NEVER_MISSES = {"frozen3/secretary": "the item never discussed is taken as found",
-                 "frozen20/votes": "4.4, withdrawn undiscussed but named as it is withdrawn, is taken as found",
-                 "frozen21/votes": "4.4, withdrawn undiscussed but named as it is withdrawn, is taken as found",
-                 "frozen18/secretary": "4.3, withdrawn undiscussed but named as it is withdrawn, is taken as found"}
+_NEVER_MISSES = {"frozen3/secretary": "the item never discussed is taken as found"}
 
 
 @pytest.mark.parametrize("meeting", _every_meeting(_NEVER_MISSES), ids=lambda m: m.name)
@@ -135,8 +134,11 @@ def test_the_planned_agenda_keeps_its_numbers_and_titles(meeting: score.Annotate
 
 # Held-out misses, kept as measured: an item discussed but not located with the planned agenda.
 _PLANNED_MISSES = {
+    "frozen23/bilingual": "item 4.3, taken first by a swap said as item 4 opens",
+    "frozen23/informal": "items 4.1, 4.2 and 4.3, the first taken out of order by its title",
+    "frozen22/casual": "items 4 to 4.3, opened by 'ข้อแรก' with no count announced",
+    "frozen22/informal": "item 4.2, taken first by its title",
     "frozen20/informal": "items 4, 4.1, 4.2 and 4.3", "frozen21/casual": "items 4.2 and 4.3",
-    "frozen21/informal": "item 4.2", "frozen21/votes": "item 4.3",
     "frozen19/informal": "items 4.1 and 4.2",
     "frozen10/bilingual": "item 4.2",
     "frozen9/informal": "item 4.1", "frozen7/votes": "item 4.3",
@@ -152,7 +154,10 @@ def test_every_planned_item_discussed_is_located(meeting: score.Annotated) -> No
 
 
 # Held-out misses, kept as measured: items taken out of order but not reported so.
-_ORDER_MISSES = {"frozen9/secretary": "4.2 taken before 4.1 not reported",
+_ORDER_MISSES = {"frozen23/bilingual": "4.3 taken first not located, so its turn is not seen",
+                 "frozen23/informal": "4.2 taken first not located, so its turn is not seen",
+                 "frozen22/informal": "4.2 taken first not located, so its turn is not seen",
+                 "frozen9/secretary": "4.2 taken before 4.1 not reported",
                  "frozen3/secretary": "4.1 not located, so its late turn is not seen"}
 
 

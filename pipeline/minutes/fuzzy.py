@@ -82,15 +82,13 @@ def find(phrase: str, text: str, text_key: tuple[str, list[int]] | None = None,
 def find_all(phrase: str, text: str, text_key: tuple[str, list[int]] | None = None,
              min_score: float | None = None) -> list[Hit]:
     """Every place `phrase` is said in `text`, in order, without overlaps (see `find`)."""
-    hits: list[Hit] = []
-    for m in re.finditer(re.escape(phrase), text):
-        hits.append(Hit(m.start(), m.end(), EXACT))
+    hits = [Hit(i, i + len(phrase), EXACT) for i in _occurrences(phrase, text)]
     k, where = text_key or key(text)
     p = phrase_key(phrase)
     if not p or not k:
         return hits
-    for m in re.finditer(re.escape(p), k):
-        _add(hits, Hit(where[m.start()], _mark_end(text, where[m.end() - 1] + 1), SOUND_ALIKE))
+    for i in _occurrences(p, k):
+        _add(hits, Hit(where[i], _mark_end(text, where[i + len(p) - 1] + 1), SOUND_ALIKE))
     threshold = _min_score(len(p)) if min_score is None else min_score
     if threshold >= 1.0 or len(k) < len(p) - 1:
         return sorted(hits, key=lambda h: h.start)
@@ -112,6 +110,17 @@ def find_all(phrase: str, text: str, text_key: tuple[str, list[int]] | None = No
             _add(hits, Hit(where[start], _mark_end(text, where[end - 1] + 1), min(similarity, SOUND_ALIKE - 0.01)))
         pos = end
     return sorted(hits, key=lambda h: h.start)
+
+
+def _occurrences(needle: str, text: str) -> list[int]:
+    """Where `needle` starts in `text`, left to right, without overlaps (as re.finditer finds a literal;
+    str.find, because the vocabulary's phrases are more than re's cache of compiled patterns holds)."""
+    out: list[int] = []
+    at = text.find(needle) if needle else -1
+    while at != -1:
+        out.append(at)
+        at = text.find(needle, at + len(needle))
+    return out
 
 
 def _mark_end(text: str, end: int) -> int:
