@@ -2056,9 +2056,7 @@ def _item(draft: _Draft, segments: list[Segment], planned: bool, presiding: set[
             again = _restated(item.actions, who, task, part.segment.id)
             if again:  # the secretary's recap of a task given before ("...และขอความร่วมมือ บก.จร. ประสาน..."): one task
                 again.assignee = max(again.assignee, who, key=len)  # the fuller name ("บก.จร." after "ตำรวจ")
-                if not _DEADLINE_WORD.search(again.task):  # (a deadline kept as said stays the one said)
-                    again.due = again.due or (due.isoformat() if due else None)
-                again.segment_ids.append(part.segment.id)
+                _repeats(again, due.isoformat() if due else None, part.segment.id)
                 continue
             item.actions.append(Action(
                 assignee=who, task=task, due=due.isoformat() if due else None,
@@ -2095,7 +2093,7 @@ def _merge_recaps(items: list[AgendaItem], transcript: Transcript) -> None:
     text = {s.id: s.text for s in transcript.segments}
     for item in items:
         said = flatten(" ".join(text[i] for i in item.resolution_segment_ids))
-        named = {spoken_number(m["number"]) for m in _ITEM_NAMED.finditer(said)}
+        named = {spoken_number(m["number"]) for m in _ITEM_NUMBER.finditer(said)}
         if item.resolution and set(item.resolution_segment_ids) <= recaps and named - {item.number}:
             # (a recap of this item alone, "สรุปมติวาระ 3.1 นะคะ ...", is its resolution restated)
             item.resolution, item.resolution_segment_ids, item.resolution_confidence = None, [], None
@@ -2105,15 +2103,20 @@ def _merge_recaps(items: list[AgendaItem], transcript: Transcript) -> None:
                       if a.segment_ids[0] < action.segment_ids[0]]
             again = _restated(before, action.assignee, action.task, action.segment_ids[0], recap=True)
             if again:
-                if not _DEADLINE_WORD.search(again.task):
-                    again.due = again.due or action.due
-                again.segment_ids.append(action.segment_ids[0])
+                _repeats(again, action.due, action.segment_ids[0])
                 item.actions.remove(action)
 
 
 _RECAP = re.compile(r"ทวนมติ|ขอทวน|ทวนอีก|สรุปมติ")
-_ITEM_NAMED = re.compile(rf"วาระ(?:ที่)?\s*(?P<number>{NUMBER})")
 _RESTATED = 70  # how alike (rapidfuzz partial ratio) a later task must be to an earlier one to repeat it
+
+
+def _repeats(earlier: Action, due: str | None, segment: int) -> None:
+    """`earlier` said again in `segment`: cited there too, and dated by it when it had no deadline
+    (a deadline kept as said stays the one said)."""
+    if not _DEADLINE_WORD.search(earlier.task):
+        earlier.due = earlier.due or due
+    earlier.segment_ids.append(segment)
 
 
 def _restated(actions: list[Action], who: str, task: str, segment: int, recap: bool = False) -> Action | None:
