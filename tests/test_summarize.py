@@ -518,6 +518,19 @@ def test_result_shape_and_input_untouched() -> None:
     # the secretary told to send a list to an office: the secretary is tasked, the office only receives it
     ("เลขาฯ ส่งรายชื่อ ร้านค้า ทั้งสี่สิบร้าน ให้สำนักอนามัย ตรวจ ภายในสองอาทิตย์ นะ", "2026-05-04",
      [("ฝ่ายเลขานุการ", "ส่งรายชื่อร้านค้าทั้งสี่สิบร้านให้สำนักอนามัยตรวจ", "2026-05-18")]),
+    # ministries' units by their short names, a name said in two with its dots, a person who speaks
+    # for a faculty (the faculty is tasked, its university written in full); the secretary giving the
+    # next meeting's date is no task, the secretary told to give it out is one
+    ("ขอกรมวิทย์ ฯ รับผลตรวจน้ำไปยืนยันอีกรอบนะครับ", "", [("กรมวิทยาศาสตร์การแพทย์", "รับผลตรวจน้ำไปยืนยันอีกรอบ", None)]),
+    ("ขอ อย. ส่งรายชื่อร้านที่ขึ้นทะเบียนแล้วมาด้วยครับ", "",
+     [("สำนักงานคณะกรรมการอาหารและยา", "ส่งรายชื่อร้านที่ขึ้นทะเบียนแล้วมา", None)]),
+    ("ฝาก บช. สอท. ช่วยส่งตัวอย่างข้อความหลอกลวงมาให้เลขานะครับ", "",
+     [("กองบัญชาการตำรวจสืบสวนสอบสวนอาชญากรรมทางเทคโนโลยี", "ส่งตัวอย่างข้อความหลอกลวงมาให้เลขา", None)]),
+    ("ขอให้ อาจารย์สมชาย ทางคณะวิศวะมหิดล ทำความเห็นเรื่องฐานรากมาครับ", "",
+     [("คณะวิศวะ มหาวิทยาลัยมหิดล", "ทำความเห็นเรื่องฐานรากมา", None)]),
+    ("ค่ะ ฝ่ายเลขา ขอนัด ประชุมครั้งหน้า วันจันทร์ที่ สิบห้า มิถุนา บ่ายสองโมง ค่ะ", "2026-05-04", []),
+    ("ฝ่ายเลขา ช่วยแจ้งกำหนดการประชุม ให้ทุกหน่วย ภายในวันศุกร์นี้", "",
+     [("ฝ่ายเลขานุการ", "แจ้งกำหนดการประชุมให้ทุกหน่วยภายในวันศุกร์นี้", None)]),
 ])
 def test_tasks_said_loosely_or_cut_short(said: str, date: str, actions: list[tuple[str, str, str]]) -> None:
     minutes = _one(said, date)
@@ -617,3 +630,19 @@ def test_sub_items_opened_without_numbers_and_an_item_left_open() -> None:
     ])
     assert [(i.number, i.opened_at, i.resolution_segment_ids) for i in minutes.agenda] == [
         ("1", 0.0, [1]), ("2", 5.0, []), ("3", 20.0, []), ("3.1", 20.0, [6]), ("3.2", 35.0, [9])]
+
+
+def test_a_chairs_closing_ruling_and_his_farewell() -> None:
+    # the chair's own announcement closed by "แค่นี้ครับ ทราบนะ" in the breath that opens the item is its
+    # resolution; "ขอบคุณครับ เจอกันเดือนหน้า" closes the meeting and resolves nothing
+    minutes = _said([
+        ("A", "สวัสดีครับ ได้ยินกันไหม เริ่มเลยนะครับ"),
+        ("A", "เรื่องแรก ผมแจ้งก่อน ท่านรองปลัดฯ ฝากขอบคุณทุกเขต ที่ช่วยกันเก็บขยะหลังงานวัด  แค่นี้ครับ ทราบนะ"),
+        ("B", "ทราบค่ะ"),
+        ("A", "ต่อไปเรื่องสืบเนื่อง ป้ายห้ามทิ้งขยะริมคลอง"),
+        ("C", "ติดครบแล้วสามสิบป้ายครับ"),
+        ("A", "ครับ ที่ประชุมรับทราบ"),
+        ("A", "มีใครมีเรื่องอื่นอีกไหม  ไม่มีนะ งั้นแค่นี้ ขอบคุณครับ เจอกันเดือนหน้า"),
+    ])
+    assert [(i.resolution_segment_ids, bool(i.resolution)) for i in minutes.agenda] == [
+        ([1], True), ([5], True), ([], False)]

@@ -757,7 +757,31 @@ ACRONYMS = {
     "กทพ": "การทางพิเศษแห่งประเทศไทย", "รฟม": "การรถไฟฟ้าขนส่งมวลชนแห่งประเทศไทย", "ขสมก": "องค์การขนส่งมวลชนกรุงเทพ",
     "รฟท": "การรถไฟแห่งประเทศไทย", "ททท": "การท่องเที่ยวแห่งประเทศไทย", "สตช": "สำนักงานตำรวจแห่งชาติ",
     "บชน": "กองบัญชาการตำรวจนครบาล", "บกจร": "กองบังคับการตำรวจจราจร", "ปภ": "กรมป้องกันและบรรเทาสาธารณภัย",
+    "บชสอท": "กองบัญชาการตำรวจสืบสวนสอบสวนอาชญากรรมทางเทคโนโลยี", "สอท": "กองบัญชาการตำรวจสืบสวนสอบสวนอาชญากรรมทางเทคโนโลยี",
+    "สปสช": "สำนักงานหลักประกันสุขภาพแห่งชาติ", "สสส": "สำนักงานกองทุนสนับสนุนการสร้างเสริมสุขภาพ",
+    "กสทช": "สำนักงานคณะกรรมการกิจการกระจายเสียง กิจการโทรทัศน์ และกิจการโทรคมนาคมแห่งชาติ",
+    "กฟภ": "การไฟฟ้าส่วนภูมิภาค", "กฟผ": "การไฟฟ้าฝ่ายผลิตแห่งประเทศไทย", "กคช": "การเคหะแห่งชาติ",
+    "บขส": "บริษัท ขนส่ง จำกัด",
 }
+# Short names of the state's units that would read as the start of common words without their marks
+# ("อย" starts "อยาก"): said with them, or whole ("กรมวิทย์ฯ").
+_STATE_SHORT = {
+    "อย": "สำนักงานคณะกรรมการอาหารและยา", "กรมวิทย์": "กรมวิทยาศาสตร์การแพทย์", "กรมวิทย์ฯ": "กรมวิทยาศาสตร์การแพทย์",
+    "ปศุสัตว์": "กรมปศุสัตว์", "กรมปศุ": "กรมปศุสัตว์", "กรมควบคุม": "กรมควบคุมโรค", "กรมปกครอง": "กรมการปกครอง",
+    "กรมขนส่ง": "กรมการขนส่งทางบก", "ขนส่งทางบก": "กรมการขนส่งทางบก", "กรมอุตุ": "กรมอุตุนิยมวิทยา",
+    "ประปา": "การประปานครหลวง", "การเคหะ": "การเคหะแห่งชาติ",
+}
+# Universities as chairs say them, after a faculty or alone ("คณะสัตวแพทย์จุฬาฯ").
+_UNIVERSITIES = {
+    "จุฬาฯ": "จุฬาลงกรณ์มหาวิทยาลัย", "จุฬา": "จุฬาลงกรณ์มหาวิทยาลัย", "มหิดล": "มหาวิทยาลัยมหิดล",
+    "ธรรมศาสตร์": "มหาวิทยาลัยธรรมศาสตร์", "เกษตรฯ": "มหาวิทยาลัยเกษตรศาสตร์", "เกษตรศาสตร์": "มหาวิทยาลัยเกษตรศาสตร์",
+    "นวมินทร์": "มหาวิทยาลัยนวมินทราธิราช", "นวมินทราธิราช": "มหาวิทยาลัยนวมินทราธิราช",
+    "มจธ": "มหาวิทยาลัยเทคโนโลยีพระจอมเกล้าธนบุรี", "สจล": "สถาบันเทคโนโลยีพระจอมเกล้าเจ้าคุณทหารลาดกระบัง",
+}
+_UNIVERSITY_AFTER = re.compile(
+    rf"(?<=\S)\s*(?P<u>{'|'.join(sorted(map(re.escape, _UNIVERSITIES), key=len, reverse=True))})\.?$")
+# A person named with the unit he speaks for ("อาจารย์หมอวิไลวรรณทางคณะสัตวแพทย์จุฬาฯ"): the unit is tasked.
+_ON_BEHALF = re.compile(r"(?<=\S)\s?ทาง\s?(?=(?:คณะ|กรม|กอง|สำนัก|ศูนย์|สถาบัน|มหาวิทยาลัย|โรงพยาบาล|บริษัท|การ)\S{2})")
 # and as heard: "ส" and "ศ" sound alike ("ศปภ. รวบรวมรายชื่อ...")
 ACRONYMS |= {"ศ" + a[1:]: name for a, name in ACRONYMS.items() if a.startswith("ส")}
 
@@ -769,8 +793,15 @@ _EXPERTS = {f"{team}{name}": "คณะผู้เชี่ยวชาญ JICA
 
 def _full_name(who: str) -> str:
     """A unit said by its abbreviation ("สจส.", "ทางสพส") written by its full name."""
+    who = who[_ON_BEHALF.search(who).end():] if _ON_BEHALF.search(who) else who
     bare = who.strip().removeprefix("ทาง").rstrip(". ")
-    return ACRONYMS.get(bare.replace(".", "")) or _EXPERTS.get(bare) or who  # "บก.จร." is บกจร
+    undotted = bare.replace(".", "").replace(" ", "")  # "บก.จร." is บกจร, "บช. สอท." บชสอท
+    named = ACRONYMS.get(undotted) or _STATE_SHORT.get(undotted) or _STATE_SHORT.get(bare) or _EXPERTS.get(bare)
+    if named:
+        return named
+    # "คณะสัตวแพทย์จุฬาฯ": the faculty of the university written in full (once)
+    university = None if any(u in who for u in _UNIVERSITIES.values()) else _UNIVERSITY_AFTER.search(who)
+    return f"{who[: university.start()].strip()} {_UNIVERSITIES[university['u']]}" if university else who
 
 
 _WHO_STARTS = (
@@ -779,7 +810,7 @@ _WHO_STARTS = (
     "JICA", "ไจก้า", "ไจกา",
     "การ", "สถาบัน", "โรงเรียน", "สำนักงาน", "พี่", "น้อง", "นักวิชาการ", "นิติกร", "วิศวกร", "ผู้เชี่ยวชาญ",
     "สถานี", "บริษัท", "ที่ปรึกษา", "กรม", "ฝ่ายเลขา", "ประธาน", "รอง", "ประชาสัมพันธ์", *ACRONYMS,
-    "ตำรวจ", "โรงพยาบาล", "รพ.", "องค์การ", "บก.",  # the state's units in a working group
+    "ตำรวจ", "โรงพยาบาล", "รพ.", "องค์การ", "บก.", "บช.", "อย.", "ปศุสัตว์", "มหาวิทยาลัย",  # the state's units
     # Bangkok's offices and districts, as chairs name them without "สำนัก"/"สำนักงานเขต"
     "โยธา", "อนามัย", "เทศกิจ", "พัสดุ", "คลัง", "การโยธา", "การระบายน้ำ", "ระบายน้ำ", "สิ่งแวดล้อม", "การจราจร",
     "พัฒนาสังคม", "พัฒนาชุมชน", "ยุทธศาสตร์", "วัฒนธรรม", "ป้องกันและบรรเทา", "ผังเมือง", "การแพทย์", "การศึกษา",
@@ -790,6 +821,8 @@ _WHO_STARTS = (
 _REPORTED = re.compile(r"ที่ประชุม|จังหวัด|กระทรวง|ผู้ว่า|ปลัด|ท่าน|สั่ง|นโยบาย|รัฐบาล|ครม|รัฐมนตรี|ซึ่ง")
 # "ได้ส่งรายงาน ... ให้ท่านกรรมการ": sent to, not tasked.
 _SENT = re.compile(r"ส่ง|แจ้ง|เสนอ|มอบ|คืน|โอน|เวียน|จ่าย")
+# "ส่งให้" heard without its tone mark ("สงให้ บก.จร."): sent to whoever follows
+_SENT_TO = re.compile(r"(?<![ก-ฮ])ส[่้]?ง$")
 # An assignee is a name, not a clause: "กรรมการทางอีเมลแล้วไม่มีท่านใดขอ" is not one.
 _CLAUSE_IN_WHO = re.compile(r"แล้ว|ไม่|ว่า|ซึ่ง|เพราะ|ถ้า|ครับ|ค่ะ|นะ|จะ|มีใคร|ตามที่|ประชุม")  # "การประชุมครั้งต่อไป..." too
 # A message passed on ("ผอเขตฝากมาว่า ... ให้ทุกฝ่าย..."): someone else's request, reported.
@@ -831,7 +864,8 @@ def _assign_cues(flat: str) -> list[fuzzy.Hit]:
                 before = flat[: hit.start].strip()
                 unit_next = _who_like(flat[hit.end:hit.end + 12]) and not before.endswith(_NOT_ASSIGN_AFTER) \
                     and not any(h.start < hit.start for h in hits) and not _ADDRESSED.match(before) \
-                    and not _REPORTED.search(before[-20:]) and not _SENT.search(before[-45:])
+                    and not _REPORTED.search(before[-20:]) and not _SENT.search(before[-45:]) \
+                    and not _SENT_TO.search(before)
                 if before and not before.endswith(_BARE_ASSIGN_AFTER) and not unit_next:
                     continue
                 if hits and _SENT.search(before[-25:]):
@@ -880,12 +914,15 @@ def actions_in(
         last = []
         # the first work verb after a whole name ("กองจัดการสิ่งปฏิกูล...": จัดการ is in the name, as is
         # ออกแบบ in "กองสำรวจและออกแบบ": a unit known by its full name is read whole)
-        named = next((len(n) for n in _UNIT_FLAT if span.lstrip().removeprefix("ทาง").startswith(n)), 0)
+        named = _named_length(span)
         m = next((v for v in re.finditer(rf"(?<!ที่)(?:{_ACTION_VERBS})", span)
                   if v.start() >= max(2, named) and not _BARE_UNIT.fullmatch(span[: v.start()].strip())), None)
         helper = next((h for h in _HELPERS.finditer(span)
                        if h.start() >= max(2, named) and not _BARE_UNIT.fullmatch(span[: h.start()].strip())), None)
         cut = min([p for p in (m and m.start(), helper and helper.start()) if p] or [named or len(span)])
+        if named and cut > named and _NAME_ENDS.match(span, named):
+            # "ขอกรมวิทย์ฯรับตัวอย่าง...": a unit's name the tables know ends where it is written to end
+            cut = named
         fronted = _fronted(flat[: cue.start]) if n == 0 and _VERB_FIRST.match(span.lstrip()) else None
         if fronted:  # "ส่วน สจส. ขอให้จัดเจ้าหน้าที่มาตรวจซ้ำ...": the unit named before the cue, the task after it
             span, cut = fronted + " " + span.lstrip(), len(fronted) + 1
@@ -935,6 +972,25 @@ def actions_in(
     return found
 
 
+def _named_length(span: str) -> int:
+    """How far into `span` a unit's name the tables know reaches ("ทางสำนักการโยธา...", "กรมวิทย์ฯ..."), or 0."""
+    bare = span.lstrip()
+    bare = bare.removeprefix("ทาง").lstrip()
+    lead = len(span) - len(bare)
+    return next((lead + len(n) for n in _said_names() if bare.startswith(n)), 0)
+
+
+@lru_cache(maxsize=1)
+def _said_names() -> tuple[str, ...]:
+    """Full names, and the short names written with a mark that ends them ("อย.", "กรมวิทย์ฯ"), longest first."""
+    said = [n for n in _written_units() if n in _UNIT_FLAT or n.endswith(("ฯ", "."))]
+    return tuple(sorted(said, key=len, reverse=True))
+
+
+# Where a known name ends and its task begins: after its mark, or at a work word ("...รับตัวอย่าง")
+_NAME_ENDS = re.compile(r"(?<=[ฯ.])|\s*(?:รับ|ไป)")
+
+
 # A task straight after the handing-over word: "ขอให้ไปร่วมตรวจรับพื้นที่...", "ฝากเดินดูหน่อย...".
 _VERB_FIRST = re.compile(rf"(?:{_HELPERS.pattern})?(?:{_ACTION_VERBS}|ร่วม)")
 
@@ -978,6 +1034,8 @@ def _addressed_due(name_from: int) -> re.Pattern[str]:
 
 
 _ADDRESSED_DUE = _addressed_due(0)
+# The secretary giving out the next meeting's date, of itself: a notice, not a task
+_NOTICE = re.compile(r"(?:ฝ่ายเลขา(?:นุการ)?|เลขา)ฯ?\s?(?:ขอ)?(?:นัด|แจ้ง(?:กำหนด)?(?:การ)?(?:ประชุม|นัด)|แจ้งวัน)")
 # a deadline no date is known for, kept in the task as said: "ก่อนประชุมครั้งหน้า"
 _NEXT_MEETING = re.compile(r"ก่อน(?:การ|ที่จะ|จะ)?ประชุม(?:ครั้ง|คราว|รอบ)(?:หน้า|ต่อไป|ถัดไป)")
 # the same, the unit's name at least three letters past its first word ("กองจัดการคุณภาพน้ำ")
@@ -1644,7 +1702,8 @@ def _learned_resolution(draft: _Draft, chances) -> tuple[str, list[int], list[in
     def closes(seg: int, segment: Segment) -> bool:  # nor does the meeting's close with no decision word in it, unless
         # the model is sure ("หมดแล้วนะ เลิก ขอบคุณครับ"; not "...ทุกท่านทราบนะครับ ... เลิกประชุม", "ทรไหมครับ ปิดประชุม")
         text = flatten(segment.text)
-        return bool(_ENDS.search(text)) and not _DECIDES.search(text) and chances[seg, 1] < _SURE_RULING
+        return bool(_ENDS.search(text)) and not _DECIDES.search(text) \
+            and (chances[seg, 1] < _SURE_RULING or _FAREWELL.search(text) is not None)
 
     def ruling(p: _Part) -> bool:  # "ใครมีข้อสังเกตไหมครับ" before "ถ้าไม่มี ผมถือว่าทุกท่านรับทราบ" is no part of it
         return not _ASKED.search(p.flat) and not _OPINION.search(p.flat)
@@ -1669,8 +1728,13 @@ def _learned_resolution(draft: _Draft, chances) -> tuple[str, list[int], list[in
 _CLOSE_AFTER = re.compile(r"\s*(?:ไม่มีอะไรแล้ว|ขอบคุณ|ปิด(?:การ)?ประชุม|ปิดเลย|เลิกประชุม)(?!.*(?:มติ|เห็นชอบ|อนุมัติ)).*$")
 _CLOSES = re.compile(r"ปิด(?:การ)?ประชุม|ขอบคุณ|เลิก|thank you", re.IGNORECASE)
 # the meeting's close (not "ขอบคุณค่ะ คือสรุปก็คือ...", a ruling left implicit): "...ออกจากห้องได้เลย เจอกันคราวหน้า"
-_ENDS = re.compile(r"ปิด(?:การ)?ประชุม|เลิก|ออกจากห้อง|เจอกัน(?:ใหม่)?(?:คราว|ครั้ง)หน้า|ไม่มีอะไรแล้ว")
+_ENDS = re.compile(r"ปิด(?:การ)?ประชุม|เลิก|ออกจากห้อง|เจอกัน(?:ใหม่)?(?:คราว|ครั้ง|เดือน|สัปดาห์|อาทิตย์)หน้า|ไม่มีอะไรแล้ว")
+_FAREWELL = re.compile(r"เจอกัน|พบกัน")  # "ขอบคุณครับ เจอกันเดือนหน้า": only the close, however sure the model
 _DECIDES = re.compile(r"ทราบ|เห็นชอบ|อนุมัติ|รับรอง|ผ่าน|มติ|เลื่อน|ตามนี้|ตามที่|agree|approve", re.IGNORECASE)
+
+
+_LAST_WORDS = 14  # characters from a decision word to the end of the chair's segment
+_ENDS_WITH_RULING = re.compile(r"(?:แค่นี้|แค่นั้น|เท่านี้)(?:ครับ|ค่ะ|นะ)*(?:รับ)?ทราบ(?:นะ|ครับ|ค่ะ|กัน)*$")
 
 
 def _decided(draft: _Draft, presiding: set[str], slack: float | None,
@@ -1684,13 +1748,18 @@ def _decided(draft: _Draft, presiding: set[str], slack: float | None,
         if not found:
             continue
         speaker = part.segment.speaker
-        if chances is not None and chances[part.seg, 1] < DOUBTED_RULING \
+        # the chair's last words, heard right, closing what he said ("...ต้องลงให้ถี่ขึ้น แค่นี้ครับ ทราบนะ")
+        said = flatten(part.segment.text)
+        last_word = slack is None and speaker in presiding and found.score >= fuzzy.EXACT \
+            and len(part.flat) - found.start <= _LAST_WORDS and said.endswith(part.flat) \
+            and _ENDS_WITH_RULING.search(said)
+        if chances is not None and chances[part.seg, 1] < DOUBTED_RULING and not last_word \
                 and (found.kind == "loose" or found.score < fuzzy.WEAK or slack is not None) \
                 and not (slack is None and speaker in presiding and _CLOSES.search(part.segment.text)
                          and found.score >= fuzzy.EXACT):
             continue  # a loose or misheard decision word where the model hears no ruling ("เห็นด้วยค่ะ แต่..."),
             # unless it is the chair's as he closes the meeting ("รับทราบครับ ขอบคุณทุกท่าน ปิดประชุมครับ")
-        if chances is not None and chances[part.seg, 1] < DOUBTED_RULING \
+        if chances is not None and chances[part.seg, 1] < DOUBTED_RULING and not last_word \
                 and (presiding and speaker not in presiding or chances[part.seg, 0] >= _SURE_OPENING):
             continue  # any decision a member says where the model hears no ruling is reported, not ruled
             # ("สวท. แจ้งครับ งานวิ่ง...ผู้จัดงาน ขอเลื่อนออกไป เป็นเดือนมีนาแทน"), and one in what the model is
@@ -1855,10 +1924,16 @@ def _tasks(flat: str, said: str, meeting_date: dt.date | None, notes: list[str],
     if cut and not first and second and len(second) > len(found):
         return second  # the tasks are all after the turn ("เราเดินห้าเขต...ส่วนจตุจักรให้...แล้วก็สจส...")
     notes += said_notes
+    handed = bool(found)  # with a handing-over word
     if not found and presides:
         found = addressed(flat, meeting_date, said, year) or _asked_from(flat, meeting_date, year)
+    guessed = False
     if not found and presides and chance is not None and chance >= LEARNED:
         found = _learned_actions(flat, meeting_date, year, chance)
+        guessed = bool(found)
+    if found and not handed and _NOTICE.search(flat):
+        return []  # "ฝ่ายเลขาขอนัดวันพฤหัสที่สิบเอ็ด...": the secretary giving out the next date, no one tasked
+    if guessed:
         for who, *_ in found:
             notes.append(f"การมอบหมายให้ \"{who}\" จับได้จากถ้อยคำที่ไม่ใช่คำมอบหมายที่รู้จัก โปรดตรวจสอบ")
     written_as = []
@@ -1892,6 +1967,7 @@ def _written_units() -> dict[str, str]:
     # Bangkok's hospitals by their own names ("ตากสิน", "รพ.ตากสิน"), the Erawan Centre as "เอราวัณ"
     names |= {f"{lead}{n.removeprefix('โรงพยาบาล')}": n for n in _BMA_OFFICES if n.startswith("โรงพยาบาล")
               for lead in ("", "รพ.", "รพ")} | {"เอราวัณ": "ศูนย์เอราวัณ"}
+    names |= {f"{short}{dot}": name for short, name in _STATE_SHORT.items() for dot in ("", ".")}
     return names | ACRONYMS | _EXPERTS
 
 
@@ -1917,6 +1993,8 @@ def _unit_written(who: str) -> tuple[str, bool]:
             return _written_units()[form], False
         if form in _WHO_STARTS:  # a word for who is tasked ("นิติกร"), not a unit's name misheard ("นิติการ")
             return _full_name(who), False
+    if _full_name(who) in _UNIT_NAMES:  # "บช. สอท.": an abbreviation said in two
+        return _full_name(who), False
     # a group of a unit named by the unit's abbreviation ("กลุ่มงานขนส่งมวลชน สจส", "วิศวกรรมจราจร สจส เรา"):
     # the group of that unit, written in full
     group = _GROUP_OF.search(bare)
@@ -2226,7 +2304,7 @@ _BMA_OFFICES = (
     "สำนักงานการต่างประเทศ", "สำนักงานคณะกรรมการข้าราชการกรุงเทพมหานคร", "สำนักงานตรวจสอบภายใน",
     "กองจัดการสิ่งปฏิกูลและมูลฝอย", "กองควบคุมอาคาร", "กองสำรวจและออกแบบ", "กองบำรุงรักษาทาง", "กองรายได้",
     "กองนโยบายและแผนงาน", "กองสวนสาธารณะ", "กองระบบคลอง", "กองการท่องเที่ยว", "กองควบคุมโรค", "กองการพยาบาล",
-    "กองคลัง", "กองการเจ้าหน้าที่", "กองสารสนเทศภูมิศาสตร์", "กองวิศวกรรมจราจร", "กองโรงงานกำจัดมูลฝอย",
+    "กองคลัง", "กองการเจ้าหน้าที่", "กองสารสนเทศภูมิศาสตร์", "กองวิศวกรรมจราจร", "กองโรงงานกำจัดมูลฝอย", "กองประชาสัมพันธ์",
     "ฝ่ายเลขานุการ", "ฝ่ายพัสดุ", "ฝ่ายโยธา", "ฝ่ายรักษาความสะอาดและสวนสาธารณะ", "ฝ่ายเทศกิจ", "ฝ่ายสิ่งแวดล้อมและสุขาภิบาล",
     "ฝ่ายการคลัง", "ฝ่ายปกครอง", "ฝ่ายพัฒนาชุมชนและสวัสดิการสังคม", "ฝ่ายการศึกษา", "ฝ่ายรายได้", "ฝ่ายทะเบียน",
     "ศูนย์บริการสาธารณสุข", "ศูนย์เอราวัณ", "โรงพยาบาลกลาง", "โรงพยาบาลตากสิน", "โรงพยาบาลเจริญกรุงประชารักษ์",
@@ -2239,7 +2317,15 @@ _PARTNERS = (
     "กรมชลประทาน", "กรมอุตุนิยมวิทยา", "กรมศิลปากร", "กรมป้องกันและบรรเทาสาธารณภัย", "กรมการขนส่งทางบก",
     "การไฟฟ้านครหลวง", "การประปานครหลวง", "การทางพิเศษแห่งประเทศไทย", "การรถไฟแห่งประเทศไทย",
     "การรถไฟฟ้าขนส่งมวลชนแห่งประเทศไทย", "องค์การขนส่งมวลชนกรุงเทพ", "การท่องเที่ยวแห่งประเทศไทย",
-    "บริษัท กรุงเทพธนาคม จำกัด",
+    "บริษัท กรุงเทพธนาคม จำกัด", "กรมวิทยาศาสตร์การแพทย์", "กรมปศุสัตว์", "กรมควบคุมโรค", "กรมอนามัย",
+    "กรมสุขภาพจิต", "กรมการปกครอง", "กรมส่งเสริมการปกครองท้องถิ่น", "กรมพัฒนาสังคมและสวัสดิการ", "กรมกิจการผู้สูงอายุ",
+    "กรมส่งเสริมคุณภาพสิ่งแวดล้อม", "กรมโยธาธิการและผังเมือง", "กรมประชาสัมพันธ์", "กรมธนารักษ์", "กรมบัญชีกลาง",
+    "กรมพัฒนาพลังงานทดแทนและอนุรักษ์พลังงาน", "กรมพัฒนาที่ดิน", "กรมส่งเสริมการเกษตร", "กรมป่าไม้", "กรมการค้าภายใน",
+    "กรมสรรพสามิต", "กรมการท่องเที่ยว", "กรมพลศึกษา", "กรมบังคับคดี", "กรมคุมประพฤติ", "กรมราชทัณฑ์",
+    "สำนักงานคณะกรรมการอาหารและยา", "สำนักงานหลักประกันสุขภาพแห่งชาติ", "สำนักงานกองทุนสนับสนุนการสร้างเสริมสุขภาพ",
+    "กองบัญชาการตำรวจสืบสวนสอบสวนอาชญากรรมทางเทคโนโลยี", "การไฟฟ้าส่วนภูมิภาค", "การไฟฟ้าฝ่ายผลิตแห่งประเทศไทย",
+    "การเคหะแห่งชาติ", "สถาบันพัฒนาองค์กรชุมชน", "การท่าเรือแห่งประเทศไทย", "บริษัท ขนส่ง จำกัด",
+    "สำนักงานพัฒนารัฐบาลดิจิทัล", "สำนักงานสถิติแห่งชาติ", "ศูนย์อำนวยการรักษาความปลอดภัยของกรุงเทพมหานคร",
 )
 _UNIT_NAMES = _BMA_OFFICES + _PARTNERS + tuple(f"สำนักงานเขต{d}" for d in _DISTRICTS)
 _UNIT_FLAT = tuple(sorted((flatten(n) for n in _UNIT_NAMES), key=len, reverse=True))
