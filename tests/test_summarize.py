@@ -646,3 +646,25 @@ def test_a_chairs_closing_ruling_and_his_farewell() -> None:
     ])
     assert [(i.resolution_segment_ids, bool(i.resolution)) for i in minutes.agenda] == [
         ([1], True), ([5], True), ([], False)]
+
+
+@pytest.mark.parametrize("said", [
+    "ระเบียบวาระที่สี่ เรื่องเพื่อพิจารณา มีสองเรื่อง เริ่มที่ สี้จุดหนึง การซ่อมประตูระบายน้ำ เชิญ สนน. ครับ",  # one sentence
+    "ต่อไป วาระสี่ เรื่องเพื่อพิจารณานะครับ  ยจุดหนึ่ง การซ่อมประตูระบายน้ำ เชิญ สนน. ครับ",  # its major number lost
+])
+def test_a_first_sub_item_heard_badly_after_its_item_opens(said: str) -> None:
+    minutes = _said([
+        ("A", "ระเบียบวาระที่สาม เรื่องสืบเนื่อง ไม่มีนะครับ"),
+        ("A", said),
+        ("B", "สนน. ครับ ประตูระบายน้ำชำรุดสองบานครับ"),
+    ])
+    assert [(i.number, i.opened_at) for i in minutes.agenda] == [("3", 0.0), ("4", 5.0), ("4.1", 5.0)]
+    assert any("4.1" in n or "ฟังไม่ชัด" in n for n in minutes.agenda[2].notes + minutes.notes)
+
+
+def test_a_swap_announced_after_an_item_opens_is_not_its_sub_item() -> None:
+    minutes = _said([
+        ("A", "ระเบียบวาระที่สี่ เรื่องเพื่อพิจารณา แต่ขออนุญาตสลับ เอาสี่จุดสองขึ้นก่อน ผู้แทนต้องกลับก่อนครับ"),
+        ("A", "สี่จุดสอง การต่อสัญญาเช่าที่จอดรถ เชิญครับ"),
+    ])
+    assert [(i.number, i.opened_at) for i in minutes.agenda] == [("4", 0.0), ("4.2", 5.0)]

@@ -449,7 +449,31 @@ def _sub_after(flat: str, k: str, where: list[int], inverse: list[int], cues: li
         if number and "." in number and (cue.number is None or number.startswith(cue.number + ".")) \
                 and not _MEASURE.match(flat[stop:]):
             found.append(Cue(where[at], stop, number, "number", score=cue.score, strong=cue.strong))
+        elif cue.number and (beyond := _sub_beyond(flat, k, where, at, cue.number)):
+            found.append(beyond)
     return found
+
+
+_SWAP_SAID = re.compile(r"สลับ|เอา|แต่|อนุญาต|ขอ|ขึ้นก่อน")
+_SUB_REACH = 42  # key letters after an item's number within which its first sub-item's may be said
+
+
+def _sub_beyond(flat: str, k: str, where: list[int], at: int, parent: str) -> Cue | None:
+    """The number of a sub-item of `parent` said after the parent's title, its own major number heard
+    wrong or lost ("ระเบียบวาระยสี่ เรื่องเพื่อพีจารณานะครับ ยจุดหนื่ง แผนการ..."): weak, a note."""
+    for point in re.finditer(_POINT, k[at: at + _SUB_REACH]):
+        i = at + point.start()
+        before = next((_part_at(k, j)[0] for j in range(max(at, i - 3), i) if _part_at(k, j)[1] == i), None)
+        before = None if before is None else str(before)
+        minor, end = _part_at(k, i + len(_POINT))
+        if minor is None and k.startswith(_ONE_CUT, i + len(_POINT)):  # "นึ่ง"
+            minor, end = 1, i + len(_POINT) + len(_ONE_CUT)
+        stop = _flat_end(where, end, len(flat))
+        if minor is None or not 1 <= minor <= 9 or before not in (None, parent) or _MEASURE.match(flat[stop:]) \
+                or _SWAP_SAID.search(flat[where[at] if at < len(where) else len(flat): stop + 12]):
+            return None  # "มีสองจุด...", "สี่จุดห้าล้านบาท", "...แต่ขอสลับ เอาสี่จุดสองขึ้นก่อน": not its opening
+        return Cue(where[max(at, i - 3)], stop, f"{parent}.{minor}", "number", score=0.7, strong=False)
+    return None
 
 
 def _opening_anchor(flat: str, k: str, where: list[int], inverse: list[int]) -> list[Cue]:
@@ -1427,6 +1451,15 @@ class _Splitter:
         drafts.append(draft)
         return len(drafts) - 1
 
+    def sub_beyond(self, flat: str) -> Cue | None:
+        """A sub-item's number, its major number misheard, said first in the sentence after the one
+        that opened its item (`_sub_beyond`)."""
+        if self.current < 0 or "." in self.drafts[self.current].number:
+            return None
+        k, where = fuzzy.key(flat)
+        return _sub_beyond(flat, k, where, _inverse(where, len(flat))[_SENTENCE_LEAD.match(flat).end()],
+                           self.drafts[self.current].number)
+
     def count_subs(self, said: str) -> None:
         """Note how many sub-items an item just opened announces ("มีสองเรื่อง")."""
         m = _SUB_COUNT.search(said)
@@ -1571,6 +1604,12 @@ class _Splitter:
                         self.open(target, cue, segment, flat)
                         bounds.append((cue.start, target, True))
                         opened = True
+                sub = self.sub_beyond(flat) if opened and len(bounds) == 1 else None
+                if sub is not None:  # "วาระยสี่ เรื่องเพื่อพีจารณานะครับ | ยจุดหนื่ง แผนการ...": its first sub-item
+                    target = self.locate(sub, flat, flat[sub.end:], segment.speaker, chance)
+                    if target is not None:
+                        self.open(target, sub, segment, flat)
+                        bounds.append((sub.start, target, True))
                 if n_sentence == learned_at and not opened:  # the model heard an opening the rules did not
                     cue = self.learned_cue(flat, chance)
                     # where the rules refused their own cues (an item said again, a mention) only a new
