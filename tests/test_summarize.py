@@ -668,3 +668,19 @@ def test_a_swap_announced_after_an_item_opens_is_not_its_sub_item() -> None:
         ("A", "สี่จุดสอง การต่อสัญญาเช่าที่จอดรถ เชิญครับ"),
     ])
     assert [(i.number, i.opened_at) for i in minutes.agenda] == [("4", 0.0), ("4.2", 5.0)]
+
+
+def test_tasks_asked_for_in_english() -> None:
+    # an expert asks a Bangkok office by its English name; the chair asks an expert by name; a question
+    # to no one named is no task
+    minutes = _said([
+        ("A", "ระเบียบวาระที่ 4.1 ระบบเตือนภัยน้ำท่วม"),
+        ("B", "for the pilot could the drainage department share the pump station records within three weeks"),
+        ("A", "Tanaka-san could you prepare the training plan by the end of next month ครับ"),
+        ("B", "could you please repeat the question"),
+    ], "2026-04-02")
+    (item,) = [i for i in minutes.agenda if i.number == "4.1"]
+    assert [(a.assignee, a.task, a.due) for a in item.actions] == [
+        ("สำนักการระบายน้ำ", "share the pump station records", "2026-04-23"),
+        ("คณะผู้เชี่ยวชาญ JICA", "prepare the training plan", "2026-05-31")]
+    assert all(a.confidence < fuzzy.WEAK for a in item.actions)  # the reviewer writes them in Thai

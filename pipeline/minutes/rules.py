@@ -1963,6 +1963,8 @@ def _tasks(flat: str, said: str, meeting_date: dt.date | None, notes: list[str],
     if cut and not first and second and len(second) > len(found):
         return second  # the tasks are all after the turn ("เราเดินห้าเขต...ส่วนจตุจักรให้...แล้วก็สจส...")
     notes += said_notes
+    if not found:
+        found = _asked_in_english(said or flat, meeting_date, year, presides)
     handed = bool(found)  # with a handing-over word
     if not found and presides:
         found = addressed(flat, meeting_date, said, year) or _asked_from(flat, meeting_date, year)
@@ -1982,6 +1984,67 @@ def _tasks(flat: str, said: str, meeting_date: dt.date | None, notes: list[str],
             notes.append(f"ชื่อหน่วยงานที่ได้รับมอบหมาย \"{who}\" ฟังไม่ชัด จึงเขียนเป็น \"{name}\" โปรดตรวจสอบ")
         written_as.append((name, *rest))
     return written_as
+
+
+# A request made in English, by a foreign expert or to one: "could the public works department send us
+# the soil boring logs ... within two weeks", "Morita-san please send us the course outline".
+_EN_VERBS = r"(?:send|prepare|provide|share|submit|revise|update|check|give|draft|make|arrange|organi[sz]e)\b"
+_EN_ASK = re.compile(
+    r"(?:\b(?P<name>[A-Za-z]+)[- ]san\b|\b(?:dr|mr|ms|mrs|doctor)\.?\s+(?P<titled>[A-Za-z]+))?"
+    r"[\s,]*(?:(?:ah|so|and)\s+)*"
+    r"(?:(?:could|can|would|will)\s+(?:you|the\s+(?P<unit>[a-z ]{3,40}?))\s+(?:please\s+)?|please\s+)"
+    rf"(?P<task>{_EN_VERBS}[^.?]*)", re.IGNORECASE)
+# Bangkok's offices as the experts call them
+_EN_UNITS = {
+    "public works": "สำนักการโยธา", "drainage": "สำนักการระบายน้ำ", "traffic": "สำนักการจราจรและขนส่ง",
+    "transport": "สำนักการจราจรและขนส่ง", "environment": "สำนักสิ่งแวดล้อม", "health": "สำนักอนามัย",
+    "medical": "สำนักการแพทย์", "education": "สำนักการศึกษา", "city planning": "สำนักผังเมือง",
+    "urban planning": "สำนักผังเมือง", "finance": "สำนักการคลัง", "budget": "สำนักงบประมาณกรุงเทพมหานคร",
+    "social development": "สำนักพัฒนาสังคม", "disaster": "สำนักป้องกันและบรรเทาสาธารณภัย",
+    "fire": "สำนักป้องกันและบรรเทาสาธารณภัย", "secretariat": "ฝ่ายเลขานุการ", "district office": "สำนักงานเขต",
+}
+_EN_DEADLINES = (
+    (r"within (?:a|one|1) (week|month|day)s?", {"week": "ภายในหนึ่งสัปดาห์", "month": "ภายในหนึ่งเดือน", "day": "ภายในหนึ่งวัน"}),
+    (r"within (two|three|four|five|six|seven|ten|fourteen|thirty|\d+) (weeks|months|days)", None),
+    (r"by the end of (this|next) month", {"this": "ภายในสิ้นเดือนนี้", "next": "ภายในสิ้นเดือนหน้า"}),
+)
+_EN_COUNTS = {"two": "สอง", "three": "สาม", "four": "สี่", "five": "ห้า", "six": "หก", "seven": "เจ็ด", "ten": "สิบ",
+              "fourteen": "สิบสี่", "thirty": "สามสิบ"}
+
+
+def _english_deadline(task: str) -> tuple[str, str | None]:
+    """An English deadline at the end of a request, as a Thai chair says it, and the task without it."""
+    for pattern, said in _EN_DEADLINES:
+        m = re.search(pattern, task, re.IGNORECASE)
+        if not m:
+            continue
+        if said is not None:
+            thai = said[m[1].lower()]
+        else:
+            unit = {"weeks": "สัปดาห์", "months": "เดือน", "days": "วัน"}[m[2].lower()]
+            thai = f"ภายใน{_EN_COUNTS.get(m[1].lower(), m[1])}{unit}"
+        return task[: m.start()].strip(), thai
+    return task, None
+
+
+def _asked_in_english(said: str, meeting_date: dt.date | None, year: MeetingYear | None,
+                      presides: bool) -> list[tuple[str, str, dt.date | None, float]]:
+    """A task asked for in English: of a Bangkok office the expert names, or by the chair of an expert he
+    names ("Suzuki-san could you send us..."), written as the experts' team. The task is kept as said, in
+    English, and is weak: the reviewer writes it in Thai."""
+    m = _EN_ASK.search(said)
+    if not m:
+        return []
+    unit = m["unit"] and next((name for en, name in _EN_UNITS.items() if en in m["unit"].lower()), None)
+    named = m["name"] or m["titled"]
+    if unit is None and not (named and presides):
+        return []
+    who = unit or _EXPERTS["JICA"]
+    task = re.sub(r"\s+(?:krub|ka|na|ครับ|ค่ะ|นะ)\s*$", "", m["task"].strip(), flags=re.IGNORECASE)
+    bare, deadline = _english_deadline(task)
+    due = due_date(deadline, meeting_date, year)[0] if deadline else None
+    task = bare if due else task  # the deadline kept as said when no date is known
+    return [(who, task, due, fuzzy.WEAK - 0.05)] if len(task) > 8 else []
 
 
 # A unit's name heard this like a known one (on the sound-alike keys, five letters or more), and
