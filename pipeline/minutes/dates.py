@@ -212,7 +212,9 @@ def _date_of(m: re.Match[str], meeting_date: dt.date | None, meeting_year: Meeti
     if meeting_date and meeting_year is None:
         meeting_year = MeetingYear(meeting_date.year, meeting_date.year)
     if m["year"] and year_misheard(m, meeting_year):
-        year = meeting_year.near
+        # the year of the meeting's number, unless it was misheard too: the deadlines said lie after it
+        own = meeting_year.own
+        year = own if own and meeting_year.near and abs(own - meeting_year.near) <= 1 else meeting_year.near
         if meeting_date and (month, day) < (meeting_date.month, meeting_date.day):
             year += 1
     elif m["year"] and _year(m["year"]) is not None:
