@@ -794,7 +794,8 @@ _STATE_SHORT = {
     "ปศุสัตว์": "กรมปศุสัตว์", "กรมปศุ": "กรมปศุสัตว์", "กรมควบคุม": "กรมควบคุมโรค", "กรมปกครอง": "กรมการปกครอง",
     "กรมขนส่ง": "กรมการขนส่งทางบก", "ขนส่งทางบก": "กรมการขนส่งทางบก", "กรมอุตุ": "กรมอุตุนิยมวิทยา",
     "ประปา": "การประปานครหลวง", "การเคหะ": "การเคหะแห่งชาติ", "สำนักงบ": "สำนักงบประมาณกรุงเทพมหานคร",
-    "สำนักงบฯ": "สำนักงบประมาณกรุงเทพมหานคร",
+    "สำนักงบฯ": "สำนักงบประมาณกรุงเทพมหานคร", "การไฟฟ้าฯ": "การไฟฟ้านครหลวง", "การไฟฟ้า": "การไฟฟ้านครหลวง",
+    "เนคเทค": "ศูนย์เทคโนโลยีอิเล็กทรอนิกส์และคอมพิวเตอร์แห่งชาติ",
 }
 # Universities as chairs say them, after a faculty or alone ("คณะสัตวแพทย์จุฬาฯ").
 _UNIVERSITIES = {
@@ -825,7 +826,8 @@ def _full_name(who: str) -> str:
     if named:
         return named
     # "คณะสัตวแพทย์จุฬาฯ": the faculty of the university written in full (once)
-    university = None if any(u in who for u in _UNIVERSITIES.values()) else _UNIVERSITY_AFTER.search(who)
+    university = None if any(u in who for u in _UNIVERSITIES.values()) or not who.startswith("คณะ") \
+        else _UNIVERSITY_AFTER.search(who)  # (not "สำนักงานเกษตรฯ": an office of the farm department)
     return f"{who[: university.start()].strip()} {_UNIVERSITIES[university['u']]}" if university else who
 
 
@@ -1458,8 +1460,9 @@ class _Splitter:
         if self.current < 0 or "." in self.drafts[self.current].number:
             return None
         k, where = fuzzy.key(flat)
-        return _sub_beyond(flat, k, where, _inverse(where, len(flat))[_SENTENCE_LEAD.match(flat).end()],
-                           self.drafts[self.current].number)
+        cue = _sub_beyond(flat, k, where, _inverse(where, len(flat))[_SENTENCE_LEAD.match(flat).end()],
+                          self.drafts[self.current].number)
+        return None if cue is None or _is_mention(flat, cue) else cue  # ("สี่จุดสี่ ... ขอถอนไปก่อน")
 
     def count_subs(self, said: str) -> None:
         """Note how many sub-items an item just opened announces ("มีสองเรื่อง")."""
