@@ -463,13 +463,14 @@ def _sub_beyond(flat: str, k: str, where: list[int], at: int, parent: str) -> Cu
     wrong or lost ("ระเบียบวาระยสี่ เรื่องเพื่อพีจารณานะครับ ยจุดหนื่ง แผนการ..."): weak, a note."""
     for point in re.finditer(_POINT, k[at: at + _SUB_REACH]):
         i = at + point.start()
-        before = next((_part_at(k, j)[0] for j in range(max(at, i - 3), i) if _part_at(k, j)[1] == i), None)
-        before = None if before is None else str(before)
+        # the major number said right before the point, if any
+        before = next((value for value, end in (_part_at(k, j) for j in range(max(at, i - 3), i)) if end == i), None)
         minor, end = _part_at(k, i + len(_POINT))
         if minor is None and k.startswith(_ONE_CUT, i + len(_POINT)):  # "นึ่ง"
             minor, end = 1, i + len(_POINT) + len(_ONE_CUT)
         stop = _flat_end(where, end, len(flat))
-        if minor is None or not 1 <= minor <= 9 or before not in (None, parent) or _MEASURE.match(flat[stop:]) \
+        if minor is None or not 1 <= minor <= 9 or before is not None and str(before) != parent \
+                or _MEASURE.match(flat[stop:]) \
                 or _SWAP_SAID.search(flat[where[at] if at < len(where) else len(flat): stop + 12]):
             return None  # "มีสองจุด...", "สี่จุดห้าล้านบาท", "...แต่ขอสลับ เอาสี่จุดสองขึ้นก่อน": not its opening
         return Cue(where[max(at, i - 3)], stop, f"{parent}.{minor}", "number", score=0.7, strong=False)
@@ -819,7 +820,8 @@ _EXPERTS = {f"{team}{name}": "คณะผู้เชี่ยวชาญ JICA
 
 def _full_name(who: str) -> str:
     """A unit said by its abbreviation ("สจส.", "ทางสพส") written by its full name."""
-    who = who[_ON_BEHALF.search(who).end():] if _ON_BEHALF.search(who) else who
+    if behalf := _ON_BEHALF.search(who):
+        who = who[behalf.end():]
     bare = who.strip().removeprefix("ทาง").rstrip(". ")
     undotted = bare.replace(".", "").replace(" ", "")  # "บก.จร." is บกจร, "บช. สอท." บชสอท
     named = ACRONYMS.get(undotted) or _STATE_SHORT.get(undotted) or _STATE_SHORT.get(bare) or _EXPERTS.get(bare)
@@ -1001,8 +1003,7 @@ def actions_in(
 
 def _named_length(span: str) -> int:
     """How far into `span` a unit's name the tables know reaches ("ทางสำนักการโยธา...", "กรมวิทย์ฯ..."), or 0."""
-    bare = span.lstrip()
-    bare = bare.removeprefix("ทาง").lstrip()
+    bare = span.lstrip().removeprefix("ทาง").lstrip()
     lead = len(span) - len(bare)
     return next((lead + len(n) for n in _said_names() if bare.startswith(n)), 0)
 
@@ -1792,10 +1793,9 @@ def _decided(draft: _Draft, presiding: set[str], slack: float | None,
             continue
         speaker = part.segment.speaker
         # the chair's last words, heard right, closing what he said ("...ต้องลงให้ถี่ขึ้น แค่นี้ครับ ทราบนะ")
-        said = flatten(part.segment.text)
         last_word = slack is None and speaker in presiding and found.score >= fuzzy.EXACT \
-            and len(part.flat) - found.start <= _LAST_WORDS and said.endswith(part.flat) \
-            and _ENDS_WITH_RULING.search(said)
+            and len(part.flat) - found.start <= _LAST_WORDS \
+            and (said := flatten(part.segment.text)).endswith(part.flat) and _ENDS_WITH_RULING.search(said)
         if chances is not None and chances[part.seg, 1] < DOUBTED_RULING and not last_word \
                 and (found.kind == "loose" or found.score < fuzzy.WEAK or slack is not None) \
                 and not (slack is None and speaker in presiding and _CLOSES.search(part.segment.text)
@@ -1969,7 +1969,7 @@ def _tasks(flat: str, said: str, meeting_date: dt.date | None, notes: list[str],
     notes += said_notes
     if not found:
         found = _asked_in_english(said or flat, meeting_date, year, presides)
-    handed = bool(found)  # with a handing-over word
+    handed = bool(found)  # with a handing-over word, or asked for in English
     if not found and presides:
         found = addressed(flat, meeting_date, said, year) or _asked_from(flat, meeting_date, year)
     guessed = False
@@ -2099,8 +2099,8 @@ def _unit_written(who: str) -> tuple[str, bool]:
             return _written_units()[form], False
         if form in _WHO_STARTS:  # a word for who is tasked ("นิติกร"), not a unit's name misheard ("นิติการ")
             return _full_name(who), False
-    if _full_name(who) in _UNIT_NAMES:  # "บช. สอท.": an abbreviation said in two
-        return _full_name(who), False
+    if (full := _full_name(who)) in _UNIT_NAMES:  # "บช. สอท.": an abbreviation said in two
+        return full, False
     # a group of a unit named by the unit's abbreviation ("กลุ่มงานขนส่งมวลชน สจส", "วิศวกรรมจราจร สจส เรา"):
     # the group of that unit, written in full
     group = _GROUP_OF.search(bare)
