@@ -44,6 +44,10 @@ _THIS = r"(?:นี้|นี(?![\u0e01-\u0e4e]))"  # "ศุกร์นี" to
 RELATIVE = re.compile(
     # "ให้เสร็จในสองอาทิตย์": "ใน" after what must be done by then says "within" too
     rf"(?:ภายใน|ไม่เกิน|(?<=เสร็จ)ใน|(?<=ทัน)ใน)(?:ระยะเวลา)?\s*{_N}\s*(?P<unit>วัน(?!ที่)|สัปดาห์|อาทิตย์|เดือน)"
+    # "ก่อนสิ้นเดือนเมษา", "ภายในสิ้นมีนา": a month as people say it, with or without "เดือน"
+    # (before the bare "สิ้นเดือน", which would take it for this month)
+    rf"|(?:ภายใน|ก่อน)(?:สิ้น)?(?:เดือน)?(?P<month_name>{'|'.join(THAI_MONTHS + SPOKEN_MONTHS)})"
+    rf"(?:\s*(?P<month_year>\d{{4}}))?"
     rf"|(?:ภายใน|ก่อน)(?P<end>สิ้น)?(?P<period>สัปดาห์|อาทิตย์|เดือน|ไตรมาส|ปีงบประมาณ|ปีงบ|ปี)(?P<which>{_THIS}|หน้า)"
     rf"|(?:ภายใน|ก่อน)(?P<end2>สิ้น)(?P<period2>สัปดาห์|อาทิตย์|เดือน|ไตรมาส|ปีงบประมาณ|ปีงบ|ปี)"
     rf"|(?:ภายใน|ก่อน)วัน(?P<weekday>{_WEEKDAY_NAMES})(?:ที่)?(?:สัปดาห์|อาทิตย์)?(?P<wwhich>{_THIS}|หน้า)?"
@@ -52,7 +56,6 @@ RELATIVE = re.compile(
     rf"|ภายใน(?:วัน)?(?P<day>พรุ่งนี้|วันนี้|นี้)"
     # "ไปดูให้หน่อย พรุ่งนี้เลยนะ": tomorrow said alone, as the deadline ends the sentence
     rf"|(?P<day2>พรุ่งนี้)(?=\s*(?:เลย|เช้า|นะ|ครับ|ค่ะ|คะ)*\s*$)"
-    rf"|(?:ภายใน|ก่อน)(?:สิ้น)?เดือน(?P<month_name>{'|'.join(THAI_MONTHS)})(?:\s*(?P<month_year>\d{{4}}))?"
     # "ภายใน"/"ก่อน" misheard or lost ("ให้แล้นสิ้นไตรมาสนี้"): an end of a period, or a weekday with
     # นี้/หน้า, still says when; a bare number of weeks does not (a duration, not a deadline)
     rf"|(?P<end3>สิ้น)(?P<period3>สัปดาห์|อาทิตย์|เดือน|ไตรมาส|ปีงบประมาณ|ปีงบ|ปี)(?P<which3>{_THIS}|หน้า)?"
@@ -90,7 +93,7 @@ def relative_date(m: re.Match[str], date: dt.date) -> dt.date:
     if m["day"] or m["day2"]:
         return date + dt.timedelta(days=1) if "พรุ่งนี้" in (m["day"], m["day2"]) else date
     if m["month_name"]:
-        month = THAI_MONTHS.index(m["month_name"]) + 1
+        month = _MONTH_FORMS[m["month_name"]]
         year = int(m["month_year"]) - BE_OFFSET if m["month_year"] else date.year + (month < date.month)
         return _month_end(dt.date(year, month, 1))
     period, which = m["period"] or m["period2"] or m["period3"], m["which"] or m["which3"] or "นี้"
@@ -139,6 +142,10 @@ def due_date(
     if m:
         return _date_of(m, meeting_date, year), m
     m = RELATIVE.search(text)
+    if m and not meeting_date and m["month_name"] and (m["month_year"] or year and year.own):
+        # "ก่อนสิ้นเดือนตุลา" with no meeting date: the month's end in the year the meeting says it is in
+        said_year = int(m["month_year"]) - BE_OFFSET if m["month_year"] else year.own
+        return _month_end(dt.date(said_year, _MONTH_FORMS[m["month_name"]], 1)), m
     if m:
         return (relative_date(m, meeting_date) if meeting_date else None), m
     return None, None
@@ -155,6 +162,8 @@ def dates_said(text: str, meeting_date: dt.date | None) -> list[dt.date]:
 
 def year_assumed(m: re.Match[str], meeting_date: dt.date | None) -> bool:
     """Whether a DUE match's year is the one the meeting says it is in, none being said or known."""
+    if meeting_date is None and m.groupdict().get("month_name"):  # a month's end ("ก่อนสิ้นเดือนตุลา")
+        return not m["month_year"]
     return meeting_date is None and bool(m.groupdict().get("month")) \
         and not (m["year"] and _year(m["year"]) is not None)  # (a RELATIVE match has no "month")
 

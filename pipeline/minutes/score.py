@@ -28,7 +28,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from pipeline.minutes.dates import DUE
+from pipeline.minutes.dates import DUE, RELATIVE
 from pipeline.minutes.text import flatten
 from pipeline.types import AgendaTitle, Meeting, Minutes, Transcript, from_dict
 
@@ -93,11 +93,15 @@ def _similar(expected: str, got: str | None, threshold: int) -> bool:
 
 
 def _no_year(said: str | None) -> bool:
-    """A day and month said without a year ("ภายในวันที่ 20 มีนาคม"): with no meeting date its year is
-    the one the meeting says it is in, or unknown. The annotations differ (some authors count it a
-    calendar date, others one that needs the meeting's date), so either answer is right."""
+    """A day and month, or a month's end, said without a year ("ภายในวันที่ 20 มีนาคม", "ก่อนสิ้นเดือนตุลา"):
+    with no meeting date its year is the one the meeting says it is in, or unknown. The annotations
+    differ (some authors count it a calendar date, others one that needs the meeting's date), so
+    either answer is right."""
     m = DUE.search(flatten(said)) if said else None
-    return bool(m and not m["year"])
+    if m:
+        return not m["year"]
+    month = RELATIVE.search(flatten(said)) if said else None
+    return bool(month and month["month_name"] and not month["month_year"])
 
 
 def score(meeting: Annotated, minutes: Minutes, planned: bool) -> Score:
