@@ -2201,6 +2201,9 @@ def _unit_prefixes() -> tuple[str, ...]:
     return tuple(sorted(_units_said() | {f"เขต{d}" for d in _DISTRICTS}, key=len, reverse=True))
 
 
+_OUR_SECRETARY = re.compile(r"(?:ฝ่าย)?เลขา(?:นุการ)?ฯ?\s?(?:ของ)?(?:เรา)?\s?(?:นี่แหละ|เนี่ย|นี่)?")
+
+
 def _trimmed(who: str) -> str:
     """An assignee read with the first words of its task ("โยธาเร่ง", "เขตพญาไทลองเปิดจุด"): the unit's
     name alone. A name joined to another ("กฟนกับกรุงเทพธนาคม") or one the tables do not end is kept."""
@@ -2208,6 +2211,12 @@ def _trimmed(who: str) -> str:
         return who
     name = next((f for f in _unit_prefixes() if who.startswith(f)), None)
     rest = who[len(name):] if name else ""
+    after = re.sub(r"^[.ฯ]?\s", "", rest) if name in ACRONYMS else rest
+    if after != rest and after.strip() and (not _who_like(after.strip()) and not _JOINED.match(after.strip())
+                                            or _OUR_SECRETARY.fullmatch(after.strip())):
+        # "สปท. ก", "สจส. ธออ": an abbreviation, then a word heard badly (no unit, no partner); "สปภ. เลขาเรา
+        # นี่แหละ": the unit, as the meeting's secretary
+        return name
     if not name or not rest or re.match(r"\s*(?:กับ|และ|ร่วมกับ|,|ฯ|\.)", rest) or len(name) < 3:
         return who
     if _of_unit(who):  # "ฝ่ายเลขา สำนักสิ่งแวดล้อม": a part named with its unit
