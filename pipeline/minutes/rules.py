@@ -792,7 +792,7 @@ ACRONYMS = {
     "สปท": "สำนักงานปกครองและทะเบียน", "สกจ": "สำนักงานการเจ้าหน้าที่", "สกค": "สำนักงานกฎหมายและคดี",
     "สตน": "สำนักงานตรวจสอบภายใน", "สลป": "สำนักงานเลขานุการปลัดกรุงเทพมหานคร",
     "สลผ": "สำนักงานเลขานุการผู้ว่าราชการกรุงเทพมหานคร", "ขบ": "กรมการขนส่งทางบก", "พอช": "สถาบันพัฒนาองค์กรชุมชน",
-    "ศบส": "ศูนย์บริการสาธารณสุข", "คพ": "กรมควบคุมมลพิษ", "ปค": "กรมการปกครอง",
+    "ศบส": "ศูนย์บริการสาธารณสุข", "พส": "สำนักพัฒนาสังคม", "คพ": "กรมควบคุมมลพิษ", "ปค": "กรมการปกครอง",
 }
 # Short names of the state's units that would read as the start of common words without their marks
 # ("อย" starts "อยาก"): said with them, or whole ("กรมวิทย์ฯ").
@@ -927,6 +927,8 @@ def _deadline(task: str, meeting_date: dt.date | None,
 
 
 _PARTICLE_LETTERS = 5
+# A first word alone, no one's name: "การจัดลำดับ..." read as "การ" tasked, "ผลตรวจรอบสอง..." as "ผล"
+_NO_ONE = {"การ", "ผู้", "งาน", "ส่วน", "หน่วย", "กลุ่ม", "คณะ", "สำนัก", "กอง", "ฝ่าย", "ผล", "เลื่อน"}
 _POLITE_END = re.compile(r"(?:ได้ไหม|ได้มั้ย|ให้หน่อย|หน่อย|ด้วย)+$")
 # A task said in Thai, then again in English for the experts: the minutes keep the Thai
 _ECHOED = re.compile(r"(?<=[\u0e01-\u0e4e]{8})\s+[A-Za-z][A-Za-z0-9 ,'-]{15,}$")
@@ -992,7 +994,7 @@ def actions_in(
         if _QUESTION_END.search(task):
             continue  # "...มีใครจะแก้ไขไหม": a question, not a task
         longest = max(len(p) for one in _split_who(who) for p in one.split(_WITH))
-        if not who or len(task) < 2 or SUBJECT in who or longest > 45 or _SELF.search(who) \
+        if not who or who in _NO_ONE or len(task) < 2 or SUBJECT in who or longest > 45 or _SELF.search(who) \
                 or _CLAUSE_IN_WHO.search(who) or _HEED.match(who):
             continue
         strong = fuzzy.phrase_key("ให้") != fuzzy.key(flat[cue.start:cue.end])[0]  # ขอให้, มอบหมาย, ฝาก...
