@@ -35,7 +35,8 @@ DIMENSIONS = 1 << 17
 WEIGHTS = Path(__file__).resolve().parent.parent / "weights" / "minutes-cues.npz"
 TRAINING_SETS = ("dev", "frozen", "frozen2", "frozen3", "frozen4", "frozen5", "frozen6", "frozen7", "frozen8",
                  "frozen9", "frozen10", "frozen11", "frozen12", "frozen13", "frozen14", "frozen15", "frozen16",
-                 "frozen17", "frozen18", "frozen19", "frozen20", "frozen21", "frozen22", "frozen23")
+                 "frozen17", "frozen18", "frozen19", "frozen20", "frozen21", "frozen22", "frozen23", "frozen24",
+                 "frozen25")
 NOISE_LEVELS = (0.05, 0.10, 0.20)  # one corrupted copy of every training meeting at each
 _EDGE = 25  # key letters at each end of a segment with features of their own
 _CONTEXT = 15  # key letters of the neighbouring segments
