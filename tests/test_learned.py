@@ -215,7 +215,7 @@ def test_a_loose_decision_word_where_the_model_hears_no_ruling_is_no_resolution(
 def test_the_first_item_opens_where_the_model_leans_to_it_before_any_other() -> None:
     # No cue word in "ผมแจ้งนิดเดียว ...": while no item is heard the model need only lean to an opening
     lines = [(_CHAIR, "สวัสดีครับทุกท่าน เริ่มประชุมกันเลยนะครับ วันนี้ผู้แทนมากันครบ"),
-             (_CHAIR, "ผมแจ้งนิดเดียว ท่านผู้ว่าจะลงพื้นที่ปลายเดือนนี้ มาดูเรื่องคลอง"),
+             (_CHAIR, "ผมแจ้งนิดเดียวครับ ท่านผู้ว่าจะลงพื้นที่ปลายเดือนนี้ มาดูเรื่องคลองกับเรื่องขยะ"),
              (_CHAIR, "ครับ ทราบตามนี้"),
              (_CHAIR, "รายงานครั้งที่แล้ว สองทับหกเก้า มีแก้ไหมครับ"),
              (_MEMBER, "ไม่มีครับ"),
