@@ -1789,6 +1789,10 @@ _NO_RESOLUTION = re.compile(r"ไม่ต้อง(?:มี|ลง)?มติ|�
                             r"|(?:ไม่ได้ข้อยุติ|ยังไม่มีข้อยุติ|สรุปไม่ได้|ยังไม่สรุป|ไม่ต้องสรุป)(?!.*(?:ยกไป|เลื่อน|(?:ครั้ง|คราว)หน้า))")
 
 
+_THANKS = re.compile(r"ขอบคุณ(?:มาก)?|ดี|โอเค|ครับ|ค่ะ|คะ|นะ|[ก-ฮ]?รับ|\s")
+_THANKS_LEFT = 4  # letters at most left of thanks heard badly
+
+
 def _learned_resolution(draft: _Draft, chances) -> tuple[str, list[int], list[int], float, str] | None:
     """The segment the learned model is surest states the item's resolution, as said: the rules
     know none of its words, so the reviewer is asked to write it in the register of minutes. A
@@ -1816,6 +1820,8 @@ def _learned_resolution(draft: _Draft, chances) -> tuple[str, list[int], list[in
     segments = [(chances[seg, 1], seg) for seg, parts in said.items()
                 if chances[seg, 1] >= LEARNED and chances[seg, 1] > chances[seg, 2]
                 and not _unsure(draft.parts[parts[0]].segment) and not closes(seg, draft.parts[parts[0]].segment)
+                # (nor thanks alone, a letter or two heard besides: "ดี ขอบคุณ ส คทรับ")
+                and len(_THANKS.sub("", flatten(draft.parts[parts[0]].segment.text))) > _THANKS_LEFT
                 and not any(spoils(draft.parts[i]) for i in parts)
                 and any(ruling(draft.parts[i]) for i in parts)]
     if not segments:
