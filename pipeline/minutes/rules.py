@@ -811,6 +811,8 @@ _UNIVERSITIES = {
     "นวมินทร์": "มหาวิทยาลัยนวมินทราธิราช", "นวมินทราธิราช": "มหาวิทยาลัยนวมินทราธิราช",
     "มจธ": "มหาวิทยาลัยเทคโนโลยีพระจอมเกล้าธนบุรี", "สจล": "สถาบันเทคโนโลยีพระจอมเกล้าเจ้าคุณทหารลาดกระบัง",
 }
+_UNIVERSITIES |= {f"ม.{short}": name for short, name in _UNIVERSITIES.items() if not short.startswith(("ม", "ส"))} | {
+    "ม.เกษตร": "มหาวิทยาลัยเกษตรศาสตร์"}
 _UNIVERSITY_AFTER = re.compile(
     rf"(?<=\S)\s*(?P<u>{'|'.join(sorted(map(re.escape, _UNIVERSITIES), key=len, reverse=True))})\.?$")
 # A person named with the unit he speaks for ("อาจารย์หมอวิไลวรรณทางคณะสัตวแพทย์จุฬาฯ"): the unit is tasked.
@@ -822,6 +824,11 @@ ACRONYMS |= {"ศ" + a[1:]: name for a, name in ACRONYMS.items() if a.startswith
 # The foreign experts as chairs call them ("ทีมไจก้า"), as the minutes name them.
 _EXPERTS = {f"{team}{name}": "คณะผู้เชี่ยวชาญ JICA" for team in ("", "ทีม", "ทีม ", "คณะ")
             for name in ("ไจก้า", "ไจกา", "JICA", "jica", "เจไอซีเอ")}
+
+
+_REGIONAL = re.compile(rf"(?P<unit>{'|'.join(ACRONYMS)})\.?\s?เขต\s?(?P<n>\d{{1,2}}|{NUMWORD})")
+_OFFICE_OF = re.compile(r"(?P<unit>.+) เขต \d{1,2}")  # a regional office written in full
+_POLICE_STATION = re.compile(r"สน\.\s?(?P<name>[ก-๙]{3,}(?:\s?\d)?)")
 
 
 def _full_name(who: str) -> str:
@@ -836,16 +843,21 @@ def _full_name(who: str) -> str:
     named = ACRONYMS.get(undotted) or _STATE_SHORT.get(undotted) or _STATE_SHORT.get(bare) or _EXPERTS.get(bare)
     if named:
         return named
-    # "คณะสัตวแพทย์จุฬาฯ": the faculty of the university written in full (once)
-    university = None if any(u in who for u in _UNIVERSITIES.values()) or not who.startswith("คณะ") \
+    if regional := _REGIONAL.fullmatch(bare):  # "สปสช. เขตสิบสาม": a unit's regional office
+        n = regional["n"]
+        return f"{ACRONYMS[regional['unit']]} เขต {n if n.isdigit() else word_to_int(n)}"
+    if police := _POLICE_STATION.fullmatch(bare):  # "สน. พลับพลาไชยหนึ่ง": a police station by its name
+        return f"สถานีตำรวจนครบาล{police['name']}"
+    # "คณะสัตวแพทย์จุฬาฯ", "อาจารย์ม.เกษตร": the faculty (or lecturer) of the university written in full (once)
+    university = None if any(u in who for u in _UNIVERSITIES.values()) or not who.startswith(("คณะ", "อาจารย์")) \
         else _UNIVERSITY_AFTER.search(who)  # (not "สำนักงานเกษตรฯ": an office of the farm department)
     return f"{who[: university.start()].strip()} {_UNIVERSITIES[university['u']]}" if university else who
 
 
 _WHO_STARTS = (
     "กอง", "สำนัก", "ฝ่าย", "งาน", "ศูนย์", "กลุ่ม", "ทีม", "หน่วย", "เขต", "นาย", "นาง", "น.ส.", "คุณ", "ท่าน",
-    "ผู้อำนวยการ", "ผอ", "เลขา", "ทุก", "อาจารย์", "ดร", "ผู้แทน", "เจ้าหน้าที่", "คณะ", "ผู้", "เจไอซีเอ", "jica",
-    "JICA", "ไจก้า", "ไจกา",
+    "ผู้อำนวยการ", "ผอ", "เลขา", "ทุก", "อาจารย์", "ดร", "ดอกเตอร์", "ด็อกเตอร์", "ผู้แทน", "เจ้าหน้าที่", "คณะ", "ผู้",
+    "เจไอซีเอ", "jica", "JICA", "ไจก้า", "ไจกา",
     "การ", "สถาบัน", "โรงเรียน", "สำนักงาน", "พี่", "น้อง", "นักวิชาการ", "นิติกร", "วิศวกร", "ผู้เชี่ยวชาญ",
     "สถานี", "บริษัท", "ที่ปรึกษา", "กรม", "ฝ่ายเลขา", "ประธาน", "รอง", "ประชาสัมพันธ์", *ACRONYMS,
     "ตำรวจ", "โรงพยาบาล", "รพ.", "องค์การ", "บก.", "บช.", "อย.", "ปศุสัตว์", "มหาวิทยาลัย",  # the state's units
@@ -2158,6 +2170,9 @@ def _unit_keys() -> tuple[tuple[str, str], ...]:
 _GROUP_OF = re.compile(rf"(?P<unit>{'|'.join(ACRONYMS)})\.?\s*(?:ของเรา|เรา)?$")
 
 
+_PART_AFTER = re.compile(rf"(?P<unit>{'|'.join(ACRONYMS)})\.?\s?(?P<part>(?:กอง|ฝ่าย|ศูนย์|กลุ่มงาน|กลุ่ม)[ก-๙]{{2,}})")
+
+
 def _unit_written(who: str) -> tuple[str, bool]:
     """`who` as the minutes write a unit (`_written_units`), and whether it was heard approximately:
     "ทางสยป." is สำนักยุทธศาสตร์และประเมินผล, "แลวเขตบางรัก" สำนักงานเขตบางรัก, "สำนัถการระบาน้รู้"
@@ -2178,6 +2193,10 @@ def _unit_written(who: str) -> tuple[str, bool]:
     group = _GROUP_OF.search(bare)
     if group and group.start() > 0:
         return f"{bare[: group.start()].strip()} {ACRONYMS[group['unit']]}", False
+    if _REGIONAL.fullmatch(bare) or (of := _OFFICE_OF.fullmatch(who.strip())) and of["unit"] in ACRONYMS.values():
+        return _full_name(who.strip()), False  # "สปสช. เขตสิบสาม": its regional office, not สปสช. heard approximately
+    if led := _PART_AFTER.fullmatch(bare):  # "สวท. กองกีฬา": the unit's part, the unit said first
+        return f"{led['part']} {ACRONYMS[led['unit']]}", False
     if of := _of_unit(bare):
         return f"{_unit_written(of[0])[0]} {_written_units()[of[1]]}", False
     for form in forms:
@@ -2219,6 +2238,8 @@ def _trimmed(who: str) -> str:
         return who
     name = next((f for f in _unit_prefixes() if who.startswith(f)), None)
     rest = who[len(name):] if name else ""
+    if _OFFICE_OF.fullmatch(who):
+        return who
     after = re.sub(r"^[.ฯ]?\s", "", rest) if name in ACRONYMS else rest
     if after != rest and after.strip() and (not _who_like(after.strip()) and not _JOINED.match(after.strip())
                                             or _OUR_SECRETARY.fullmatch(after.strip())):
