@@ -1,10 +1,10 @@
 """The minutes engine on meetings it was not written for, as text and as a speech model mishears it.
 
-tests/data/meetings/ holds one hundred and fifty-six annotated meetings in six chairing styles, written by
+tests/data/meetings/ holds one hundred and sixty-eight annotated meetings in six chairing styles, written by
 authors who read the reference, not the rules (see its README). `dev/` was tuned on; each `frozen*/` set
 was committed before a round of changes and scored once at its end, then tuned on and (through
-`frozen23/`) trained on by the learned cues (pipeline.minutes.learned), except `frozen24/` and
-`frozen25/`: scored once (at dac85fa), never trained on. Their figures at that scoring are the honest ones. The
+`frozen25/`) trained on by the learned cues (pipeline.minutes.learned), except `frozen26/` and
+`frozen27/`: scored once (at ff157a7), never trained on. Their figures at that scoring are the honest ones. The
 oracle is the annotation: where each item opens, where its resolution is said, who is given which
 task by when.
 
@@ -29,11 +29,11 @@ from pipeline.minutes.text import flatten
 from pipeline.types import AgendaTitle, Meeting, Segment, Transcript
 
 MEETINGS = Path(__file__).parent / "data" / "meetings"
-HELD_OUT = ("frozen25", "frozen24")
+HELD_OUT = ("frozen27", "frozen26")
 SETS = {name: score.load_set(MEETINGS / name) for name in (
-    *HELD_OUT, "frozen23", "frozen22", "frozen21", "frozen20", "frozen19", "frozen18", "frozen17", "frozen16",
-    "frozen15", "frozen14", "frozen13", "frozen12", "frozen11", "frozen10", "frozen9", "frozen8", "frozen7", "frozen6",
-    "frozen5", "frozen4", "frozen3", "frozen2", "frozen", "dev")}
+    *HELD_OUT, "frozen25", "frozen24", "frozen23", "frozen22", "frozen21", "frozen20", "frozen19", "frozen18",
+    "frozen17", "frozen16", "frozen15", "frozen14", "frozen13", "frozen12", "frozen11", "frozen10", "frozen9",
+    "frozen8", "frozen7", "frozen6", "frozen5", "frozen4", "frozen3", "frozen2", "frozen", "dev")}
 for _name, _set in SETS.items():
     for _m in _set:
         _m.name = f"{_name}/{_m.name}"
@@ -63,15 +63,16 @@ def test_the_held_out_set_is_what_the_issue_asks_for() -> None:
 
 # (set, items, resolutions, assignments, invented at most) as text, transcript alone
 AS_TEXT = [
-    ("frozen25", 0.92, 0.97, 0.50, 1), ("frozen24", 0.92, 0.91, 0.77, 0), ("frozen23", 0.92, 0.97, 0.93, 0),
-    ("frozen22", 0.92, 0.94, 0.89, 0), ("frozen21", 0.94, 0.88, 0.84, 1), ("frozen20", 0.92, 0.97, 0.88, 0),
-    ("frozen19", 0.92, 0.97, 0.93, 0), ("frozen18", 0.97, 0.94, 0.88, 0), ("frozen17", 0.97, 0.94, 0.97, 0),
-    ("frozen16", 0.97, 0.94, 0.97, 0), ("frozen15", 0.94, 0.94, 0.92, 0), ("frozen14", 0.97, 0.91, 0.93, 0),
-    ("frozen13", 0.94, 0.85, 0.80, 1), ("frozen12", 0.97, 0.97, 0.92, 1), ("frozen11", 0.97, 0.94, 0.89, 0),
-    ("frozen10", 0.94, 0.94, 0.89, 0), ("frozen9", 0.90, 0.88, 0.88, 0), ("frozen8", 0.94, 0.94, 0.80, 0),
-    ("frozen7", 0.92, 0.97, 0.97, 0), ("frozen6", 0.97, 0.94, 0.76, 1), ("frozen5", 0.97, 0.94, 0.92, 0),
-    ("frozen4", 0.94, 0.97, 0.93, 0), ("frozen3", 0.94, 0.97, 0.89, 0), ("frozen2", 0.97, 0.97, 0.92, 0),
-    ("frozen", 0.97, 0.97, 0.97, 0), ("dev", 0.97, 0.97, 0.97, 0),
+    ("frozen27", 0.92, 0.88, 0.82, 1), ("frozen26", 0.88, 0.88, 0.85, 1), ("frozen25", 0.94, 0.97, 0.93, 0),
+    ("frozen24", 0.90, 0.91, 0.85, 0), ("frozen23", 0.92, 0.97, 0.93, 0), ("frozen22", 0.97, 0.94, 0.93, 0),
+    ("frozen21", 0.94, 0.88, 0.84, 1), ("frozen20", 0.92, 0.97, 0.88, 0), ("frozen19", 0.94, 0.97, 0.93, 0),
+    ("frozen18", 0.97, 0.94, 0.88, 0), ("frozen17", 0.97, 0.94, 0.97, 0), ("frozen16", 0.97, 0.94, 0.97, 0),
+    ("frozen15", 0.94, 0.94, 0.92, 0), ("frozen14", 0.97, 0.91, 0.93, 0), ("frozen13", 0.94, 0.85, 0.80, 1),
+    ("frozen12", 0.97, 0.97, 0.97, 1), ("frozen11", 0.97, 0.94, 0.89, 0), ("frozen10", 0.94, 0.94, 0.89, 0),
+    ("frozen9", 0.90, 0.88, 0.88, 0), ("frozen8", 0.94, 0.94, 0.84, 0), ("frozen7", 0.92, 0.97, 0.97, 0),
+    ("frozen6", 0.97, 0.94, 0.80, 1), ("frozen5", 0.97, 0.94, 0.92, 0), ("frozen4", 0.94, 0.97, 0.93, 0),
+    ("frozen3", 0.94, 0.97, 0.89, 0), ("frozen2", 0.97, 0.97, 0.92, 0), ("frozen", 0.97, 0.97, 0.97, 0),
+    ("dev", 0.97, 0.97, 0.97, 0),
 ]
 
 
@@ -86,15 +87,16 @@ def test_meetings_as_text(half: str, items: float, resolutions: float, actions: 
 
 # (set, items, resolutions, assignments, invented at most) at 10% CER, two corrupted copies each
 AT_10 = [
-    ("frozen25", 0.87, 0.83, 0.33, 4), ("frozen24", 0.87, 0.83, 0.50, 1), ("frozen23", 0.90, 0.93, 0.69, 2),
-    ("frozen22", 0.87, 0.84, 0.64, 2), ("frozen21", 0.89, 0.87, 0.61, 2), ("frozen20", 0.87, 0.94, 0.70, 3),
-    ("frozen19", 0.88, 0.94, 0.82, 1), ("frozen18", 0.88, 0.88, 0.69, 1), ("frozen17", 0.92, 0.88, 0.73, 1),
-    ("frozen16", 0.91, 0.88, 0.71, 2), ("frozen15", 0.90, 0.87, 0.78, 1), ("frozen14", 0.90, 0.89, 0.66, 1),
-    ("frozen13", 0.93, 0.84, 0.61, 3), ("frozen12", 0.90, 0.95, 0.76, 2), ("frozen11", 0.89, 0.89, 0.74, 2),
-    ("frozen10", 0.94, 0.94, 0.66, 1), ("frozen9", 0.85, 0.82, 0.75, 1), ("frozen8", 0.93, 0.92, 0.61, 1),
-    ("frozen7", 0.89, 0.88, 0.60, 2), ("frozen6", 0.92, 0.88, 0.63, 3), ("frozen5", 0.95, 0.92, 0.67, 1),
-    ("frozen4", 0.89, 0.84, 0.61, 2), ("frozen3", 0.92, 0.92, 0.71, 1), ("frozen2", 0.95, 0.95, 0.79, 1),
-    ("frozen", 0.93, 0.93, 0.82, 1), ("dev", 0.93, 0.91, 0.87, 1),
+    ("frozen27", 0.87, 0.80, 0.54, 3), ("frozen26", 0.83, 0.81, 0.58, 3), ("frozen25", 0.91, 0.85, 0.68, 1),
+    ("frozen24", 0.88, 0.85, 0.66, 1), ("frozen23", 0.89, 0.93, 0.71, 2), ("frozen22", 0.88, 0.84, 0.68, 2),
+    ("frozen21", 0.89, 0.85, 0.61, 3), ("frozen20", 0.87, 0.94, 0.70, 3), ("frozen19", 0.90, 0.94, 0.80, 1),
+    ("frozen18", 0.88, 0.88, 0.69, 1), ("frozen17", 0.92, 0.87, 0.73, 1), ("frozen16", 0.91, 0.88, 0.71, 2),
+    ("frozen15", 0.90, 0.87, 0.78, 1), ("frozen14", 0.90, 0.89, 0.68, 1), ("frozen13", 0.93, 0.83, 0.61, 3),
+    ("frozen12", 0.90, 0.95, 0.80, 2), ("frozen11", 0.89, 0.89, 0.74, 2), ("frozen10", 0.94, 0.94, 0.66, 1),
+    ("frozen9", 0.85, 0.82, 0.75, 1), ("frozen8", 0.93, 0.92, 0.65, 1), ("frozen7", 0.89, 0.88, 0.60, 2),
+    ("frozen6", 0.92, 0.88, 0.65, 3), ("frozen5", 0.95, 0.92, 0.67, 1), ("frozen4", 0.89, 0.84, 0.61, 2),
+    ("frozen3", 0.92, 0.92, 0.71, 1), ("frozen2", 0.95, 0.95, 0.79, 1), ("frozen", 0.93, 0.93, 0.82, 1),
+    ("dev", 0.93, 0.92, 0.87, 1),
 ]
 
 
@@ -138,11 +140,13 @@ _PLANNED_MISSES = {
     "frozen24/informal": "item 4.2, taken first by its title", "frozen24/votes": "item 4.1",
     "frozen23/votes": "item 4.1, opened by 'เริ่มสี่จุดหนึ่ง' in the sentence that withdraws 4.4",
     "frozen23/bilingual": "item 4.3, taken first by a swap said as item 4 opens",
-    "frozen23/informal": "items 4.1, 4.2 and 4.3, the first taken out of order by its title",
+    "frozen27/bilingual": "item 4.2, taken first as the expert joins late",
+    "frozen26/votes": "item 4.1", "frozen26/informal": "item 5", "frozen26/casual": "item 4.3",
+    "frozen23/informal": "item 4.3, after the first taken out of order by its title",
     "frozen22/casual": "items 4 to 4.3, opened by 'ข้อแรก' with no count announced",
     "frozen22/informal": "item 4.2, taken first by its title",
-    "frozen20/informal": "items 4, 4.1, 4.2 and 4.3", "frozen21/casual": "items 4.2 and 4.3",
-    "frozen19/informal": "items 4.1 and 4.2",
+    "frozen20/informal": "items 4, 4.1, 4.2 and 4.3", "frozen21/casual": "item 4.3",
+    "frozen19/informal": "items 4, 4.1 and 4.2",
     "frozen10/bilingual": "item 4.2",
     "frozen9/informal": "item 4.1", "frozen7/votes": "item 4.3",
     "frozen3/secretary": "item 4.1, said with an earlier meeting's 4.1 in the same breath",
@@ -157,7 +161,11 @@ def test_every_planned_item_discussed_is_located(meeting: score.Annotated) -> No
 
 
 # Held-out misses, kept as measured: items taken out of order but not reported so.
-_ORDER_MISSES = {"frozen25/informal": "4.3 taken before 4.2 not reported",
+_ORDER_MISSES = {"frozen27/bilingual": "4.2 taken first not located, so its turn is not seen",
+                 "frozen27/informal": "4.2 taken before 4.1 not reported",
+                 "frozen26/bilingual": "4.3 taken before 4.2 not reported",
+                 "frozen26/informal": "4.2 taken before 4.1 not reported",
+                 "frozen25/informal": "4.3 taken before 4.2 not reported",
                  "frozen24/informal": "4.2 taken first not located, so its turn is not seen",
                  "frozen23/bilingual": "4.3 taken first not located, so its turn is not seen",
                  "frozen23/informal": "4.2 taken first not located, so its turn is not seen",
