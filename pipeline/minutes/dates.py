@@ -93,9 +93,7 @@ def relative_date(m: re.Match[str], date: dt.date) -> dt.date:
     if m["day"] or m["day2"]:
         return date + dt.timedelta(days=1) if "พรุ่งนี้" in (m["day"], m["day2"]) else date
     if m["month_name"]:
-        month = _MONTH_FORMS[m["month_name"]]
-        year = int(m["month_year"]) - BE_OFFSET if m["month_year"] else date.year + (month < date.month)
-        return _month_end(dt.date(year, month, 1))
+        return _month_end_said(m, date.year + (_MONTH_FORMS[m["month_name"]] < date.month))
     period, which = m["period"] or m["period2"] or m["period3"], m["which"] or m["which3"] or "นี้"
     ahead = which == "หน้า"
     if period in ("สัปดาห์", "อาทิตย์"):
@@ -108,6 +106,12 @@ def relative_date(m: re.Match[str], date: dt.date) -> dt.date:
     if period.startswith("ปีงบ"):
         return dt.date(date.year + (date.month >= 10) + ahead, 9, 30)
     return dt.date(date.year + ahead, 12, 31)
+
+
+def _month_end_said(m: re.Match[str], unsaid: int) -> dt.date:
+    """The end of the month a RELATIVE match names ("ก่อนสิ้นเดือนเมษา"), in the year said, else `unsaid`."""
+    year = int(m["month_year"]) - BE_OFFSET if m["month_year"] else unsaid
+    return _month_end(dt.date(year, _MONTH_FORMS[m["month_name"]], 1))
 
 
 def _add_months(date: dt.date, n: int) -> dt.date:
@@ -144,8 +148,7 @@ def due_date(
     m = RELATIVE.search(text)
     if m and not meeting_date and m["month_name"] and (m["month_year"] or year and year.own):
         # "ก่อนสิ้นเดือนตุลา" with no meeting date: the month's end in the year the meeting says it is in
-        said_year = int(m["month_year"]) - BE_OFFSET if m["month_year"] else year.own
-        return _month_end(dt.date(said_year, _MONTH_FORMS[m["month_name"]], 1)), m
+        return _month_end_said(m, year.own if year else 0), m
     if m:
         return (relative_date(m, meeting_date) if meeting_date else None), m
     return None, None

@@ -1005,7 +1005,8 @@ def actions_in(
         task = _ECHOED.sub("", task)  # "...ภายในวันที่สามสิบกันยา Could you send the template...": said again in English
         if _QUESTION_END.search(task):
             continue  # "...มีใครจะแก้ไขไหม": a question, not a task
-        longest = max(len(p) for one in _split_who(who) for p in one.split(_WITH))
+        ones = _split_who(who)
+        longest = max(len(p) for one in ones for p in one.split(_WITH))
         if not who or who in _NO_ONE or len(task) < 2 or SUBJECT in who or longest > 45 or _SELF.search(who) \
                 or _CLAUSE_IN_WHO.search(who) or _HEED.match(who):
             continue
@@ -1031,7 +1032,7 @@ def actions_in(
         if not task or not supported(who, flat) \
                 or not supported(task, span[task_from:]) and not supported(task, written(span[task_from:])):
             continue
-        last = [(_full_name(one), task, due, cue.score) for one in _split_who(who)]
+        last = [(_full_name(one), task, due, cue.score) for one in ones]
         found += last
     return found
 
@@ -1524,12 +1525,12 @@ class _Splitter:
 
     def first_taken(self, flat: str, start: int) -> Cue | None:
         """The first item for consideration taken up by its subject as they open, no number said
-        (`_FIRST_TAKEN`): weak, a note for the reviewer; with the agenda given, `sub_named` finds it."""
+        (`_FIRST_TAKEN`, from `start`): weak, a note for the reviewer; with the agenda given, `sub_named` finds it."""
         head = self.drafts[self.current] if self.current >= 0 else None
         if head is None or "." in head.number or not head.number.isdigit() or not _CONSIDER.search(head.cue_text) \
                 or any(d.number.startswith(head.number + ".") and d.heard for d in self.drafts):
             return None
-        m = _FIRST_TAKEN.search(flat, start + len(head.cue_text) if start or flat.find(head.cue_text) == 0 else start)
+        m = _FIRST_TAKEN.search(flat, start)
         if m is None:
             return None
         return Cue(m.start(), m.end(), f"{head.number}.1", "number", score=0.7, strong=False)
@@ -1679,10 +1680,9 @@ class _Splitter:
                         bounds.append((cue.start, target, True))
                         opened = True
                 sub = self.sub_beyond(flat) if opened and len(bounds) == 1 else None
-                if sub is None and opened and not self.planned:
-                    sub = self.first_taken(flat, bounds[-1][0] if len(bounds) > 1 else 0)
-                    if sub is not None:
-                        bounds = bounds[:1] if len(bounds) == 1 else bounds
+                if sub is None and opened and not self.planned:  # after the cue that opened it, in this sentence
+                    sub = self.first_taken(flat, bounds[-1][0] + len(self.drafts[self.current].cue_text)
+                                           if len(bounds) > 1 else 0)
                 if sub is not None:  # "วาระยสี่ เรื่องเพื่อพีจารณานะครับ | ยจุดหนื่ง แผนการ...": its first sub-item
                     target = self.locate(sub, flat, flat[sub.end:], segment.speaker, chance)
                     if target is not None:
