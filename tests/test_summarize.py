@@ -776,3 +776,64 @@ def test_tasks_asked_for_in_english() -> None:
         ("สำนักการระบายน้ำ", "share the pump station records", "2026-04-23"),
         ("คณะผู้เชี่ยวชาญ JICA", "prepare the training plan", "2026-05-31")]
     assert all(a.confidence < fuzzy.WEAK for a in item.actions)  # the reviewer writes them in Thai
+
+
+def test_items_heard_between_matters_arising_and_other_business_are_for_consideration() -> None:
+    # no number said at all: in the common scheme what is taken up after matters arising and before
+    # other business is item 4's sub-items, and other business is item 5
+    minutes = _said([
+        ("A", "เอาเรื่องแรกก่อนนะครับ ผมแจ้งว่าท่านรองผู้ว่าฯ จะมาเปิดงานเอง"),
+        ("A", "เรื่องนี้ทราบกันแล้วนะครับ"),
+        ("A", "ต่อไปก็รายงานการประชุมครั้งที่แล้วนะครับ"),
+        ("A", "มีใครแก้ไหม ไม่มี ผ่านนะครับ"),
+        ("A", "ขยับไปเรื่องถัดไป เรื่องที่ค้างจากครั้งก่อน ผลการสำรวจป้าย"),
+        ("B", "สำรวจครบแล้วครับ ชำรุดสิบสองป้าย"),
+        ("A", "โอเค ทราบกันแล้วนะ"),
+        ("A", "ขยับไปเรื่องถัดไป หน้าตาป้ายใหม่ สจส. ทำแบบมาแล้ว"),
+        ("B", "แบบเอพื้นเขียวตัวขาวครับ"),
+        ("A", "โอเค ถ้าไม่มีใครค้าน ก็ผ่านตามนี้นะครับ"),
+        ("A", "ขยับไปเรื่องถัดไป งบติดตั้ง"),
+        ("C", "ใช้งบเหลือจ่ายได้ค่ะ"),
+        ("A", "เอาตามนั้นนะครับ"),
+        ("A", "มีใครมีเรื่องอื่นอีกไหม"),
+        ("A", "ไม่มีนะ ขอบคุณครับ ปิดประชุมครับ"),
+    ])
+    assert [(i.number, i.opened_at, i.resolution_segment_ids) for i in minutes.agenda] == [
+        ("1", 0.0, [1]), ("2", 10.0, [3]), ("3", 20.0, [6]), ("4", 35.0, []), ("4.1", 35.0, [9]),
+        ("4.2", 50.0, [12]), ("5", 65.0, [])]
+    head = minutes.agenda[3]
+    assert head.title == "เรื่องเพื่อพิจารณา" and any("ตามแบบระเบียบวาระทั่วไป" in n for n in head.notes)
+    assert minutes.agenda[-1].title == "เรื่องอื่น ๆ"
+
+
+def test_an_item_heard_with_its_second_sub_item_holds_its_first() -> None:
+    # item 4 opened with no number ("เข้าเรื่องถัดไป"), then "วาระที่สี่จุดสอง": what item 4 held is 4.1
+    minutes = _said([
+        ("A", "ระเบียบวาระที่ 3 เรื่องสืบเนื่อง ผลการติดตั้งป้าย"),
+        ("B", "ติดตั้งครบแล้วครับ"),
+        ("A", "โอเค รับทราบนะครับ"),
+        ("A", "เข้าเรื่องถัดไปครับ เรื่องป้ายนำร่อง สจส. เล่าหน่อยครับ"),
+        ("B", "สจส. เสนอสิบป้ายครับ"),
+        ("A", "ถ้าไม่มีใครค้าน ก็ผ่านตามนี้นะครับ"),
+        ("A", "ต่อไป วาระที่สี่จุดสอง เรื่องไฟส่องป้าย"),
+        ("C", "ใช้ไฟโซลาร์ค่ะ"),
+        ("A", "ที่ประชุมเห็นชอบครับ"),
+    ])
+    assert [(i.number, i.opened_at, i.resolution_segment_ids) for i in minutes.agenda] == [
+        ("3", 0.0, [2]), ("4", 15.0, []), ("4.1", 15.0, [5]), ("4.2", 30.0, [8])]
+    assert any("วาระย่อย" in n for n in minutes.agenda[2].notes)
+
+
+def test_a_point_put_off_before_the_item_is_decided_is_not_its_resolution() -> None:
+    minutes = _said([
+        ("A", "ระเบียบวาระที่ 1 ประธานแจ้ง"),
+        ("A", "ท่านผู้ว่าฯ ถามมาว่าเมื่อไหร่จะใช้ได้ทุกตลาด อีกอันนึง เรื่องเลิกรับเงินสด อันนั้น พักไว้ก่อน วันนี้ไม่คุยนะครับ"),
+        ("A", "เรื่องนี้ ทราบกันแล้วนะครับ"),
+        ("A", "ระเบียบวาระที่ 2 เรื่องตลาดนัด"),
+        ("B", "ชาวบ้านขอทำตลาดนัดวันเสาร์ค่ะ"),
+        ("A", "ตลาดนัด ผมว่า พักไว้ก่อนนะครับ ยกไปคุยกันคราวหน้า"),
+    ])
+    first, second = minutes.agenda
+    assert (first.resolution_segment_ids, first.resolution) == ([2], "ที่ประชุมทราบกันแล้ว")
+    # (a deferral with no decision after it is the item's resolution)
+    assert second.resolution_segment_ids == [5] and "คราวหน้า" in second.resolution

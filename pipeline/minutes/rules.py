@@ -1864,7 +1864,7 @@ _ENDS_WITH_RULING = re.compile(r"(?:แค่นี้|แค่นั้น|เ
 
 def _decided(draft: _Draft, presiding: set[str], slack: float | None,
              only: set[int] | None = None, chances=None) -> tuple[str, list[int], list[int], float, str] | None:
-    best = None
+    heard = []
     parts = draft.parts
     for i, part in enumerate(parts):
         if only is not None and i not in only:
@@ -1914,11 +1914,16 @@ def _decided(draft: _Draft, presiding: set[str], slack: float | None,
         reported = _reported_ruling(parts, i, found, presiding)
         if reported is not None:
             text, used = reported[0] or text, [*used, *reported[1]]
-        rank = (found.strength, i)
-        if best is None or rank >= best[0]:
-            ids = sorted(dict.fromkeys(parts[j].segment.id for j in used))
-            best = (rank, text, ids, used, found.score, found.kind)
-    return None if best is None else best[1:]
+        ids = sorted(dict.fromkeys(parts[j].segment.id for j in used))
+        heard.append(((found.strength, i), text, ids, used, found.score, found.kind))
+    if not heard:
+        return None
+    best = max(heard, key=lambda h: h[0])
+    # a point put off ("อันนั้น พักไว้ก่อน วันนี้ไม่คุย", "ตลาดนัดพักไว้ก่อน") before the item is decided in a later
+    # sentence ("เรื่องนี้ ทราบกันแล้วนะ", "สวนผัก เอา ลุยได้เลย") is only a part of it: the later decision rules
+    later = [h for h in heard if best[-1] == "deferral" and h[-1] != "deferral" and h[0][1] > best[0][1]
+             and parts[h[0][1]].seg != parts[best[0][1]].seg]
+    return (max(later, key=lambda h: h[0]) if later else best)[1:]
 
 
 def _reported_ruling(parts: list[_Part], i: int, found: Decision, presiding: set[str]) -> tuple[str, list[int]] | None:
@@ -2487,6 +2492,48 @@ def _presiding(transcript: Transcript) -> set[str]:
     return found
 
 
+# The common five-item scheme (thai-minutes.md): items 1-3 are the chair's news, the report and matters
+# arising, the last is other business ("เรื่องอื่น ๆ"), and what lies between is item 4 and its sub-items.
+_ITEMS_BEFORE_CONSIDERATION = 3
+_CONSIDERATION, _OTHER_BUSINESS = "เรื่องเพื่อพิจารณา", "เรื่องอื่น ๆ"
+_FRAME_NOTE = "จัดเป็นเรื่องเพื่อพิจารณาและวาระย่อยตามแบบระเบียบวาระทั่วไป เพราะไม่ได้ยินเลขวาระ โปรดตรวจสอบ"
+_SUB_NOTE = "เลขวาระย่อยกำหนดตามลำดับที่ได้ยิน โปรดตรวจสอบ"
+
+
+def _in_frame(drafts: list[_Draft], owner: dict[int, int]) -> None:
+    """No agenda given, the items heard set in the common scheme, in place (`owner` kept pointing at them):
+    - items numbered in the order heard between matters arising and other business ("ขยับไป หน้าตาป้าย ...",
+      "มีใครมีเรื่องอื่นอีกไหม" as item 7) are the items for consideration, 4.1, 4.2 ..., and other business is 5;
+    - an item discussed for a while and then its second sub-item, its first never heard ("เข้าเรื่องถัดไป ..."
+      as 4, then "สี่จุดสอง"), holds its first sub-item."""
+    def insert(at: int, draft: _Draft) -> None:
+        drafts.insert(at, draft)
+        owner.update({seg: n + 1 for seg, n in owner.items() if n >= at})
+
+    numbers = [d.number for d in drafts]
+    run = [d for d in drafts if d.number.isdigit() and int(d.number) > _ITEMS_BEFORE_CONSIDERATION]
+    if len(run) >= 3 and not any("." in n for n in numbers) and all(d.guessed for d in run[:-1]) \
+            and run[-1].title == _OTHER_BUSINESS and numbers[: _ITEMS_BEFORE_CONSIDERATION] == ["1", "2", "3"]:
+        head = str(_ITEMS_BEFORE_CONSIDERATION + 1)
+        for n, d in enumerate(run[:-1], start=1):
+            d.number, d.notes = f"{head}.{n}", [_SUB_NOTE]
+        run[-1].number = str(_ITEMS_BEFORE_CONSIDERATION + 2)
+        at = drafts.index(run[0])
+        insert(at, _Draft(head, _CONSIDERATION, heard=True, opened_at=run[0].opened_at, order=run[0].order,
+                          implied=True, notes=[_FRAME_NOTE]))
+        return
+    for at, d in enumerate(drafts):
+        if "." in d.number or d.implied or not d.heard or d.number + ".2" not in numbers \
+                or d.number + ".1" in numbers or len({p.seg for p in d.parts}) < 2:
+            continue  # (an item announced, and then its second sub-item taken first, holds no first)
+        first = _Draft(d.number + ".1", BLANK, parts=d.parts, heard=True, opened_at=d.opened_at, order=d.order,
+                       guessed=True, notes=[_SUB_NOTE], score=d.score, cue_text=d.cue_text)
+        d.parts, d.implied = [], True
+        insert(at + 1, first)
+        owner.update({seg: at + 1 for seg, n in owner.items() if n == at})
+        return
+
+
 def _order_notes(drafts: list[_Draft]) -> list[str]:
     heard = [d for d in drafts if d.heard]
     by_time = sorted(heard, key=lambda d: d.order)
@@ -2600,6 +2647,8 @@ def run(transcript: Transcript, meeting: Meeting) -> Minutes:
         drafts[0].parts[:0] = opening
     if planned:
         notes.extend(_order_notes(drafts))
+    else:
+        _in_frame(drafts, owner)
     try:
         meeting_date = parse_date(meeting.date)
     except ValueError:
