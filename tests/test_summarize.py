@@ -15,6 +15,7 @@ from pipeline import minutes as summarize
 from pipeline.errors import MinutesError
 from pipeline.minutes import fuzzy
 from pipeline.minutes.check import supported
+from pipeline.minutes.rules import _presiding
 from pipeline.minutes.summary import extract_summary
 from pipeline.thaidate import BLANK, arabic_digits
 from pipeline.types import AgendaTitle, Meeting, Minutes, Segment, Transcript, dumps
@@ -804,6 +805,45 @@ def test_items_heard_between_matters_arising_and_other_business_are_for_consider
     head = minutes.agenda[3]
     assert head.title == "เรื่องเพื่อพิจารณา" and any("ตามแบบระเบียบวาระทั่วไป" in n for n in head.notes)
     assert minutes.agenda[-1].title == "เรื่องอื่น ๆ"
+
+
+def test_items_announced_by_their_scheme_titles_keep_their_own_numbers() -> None:
+    # "ต่อไปเป็นเรื่องเพื่อทราบ" and "เข้าสู่เรื่องเพื่อพิจารณา" name items 4 and 5 of their own: they are
+    # not sub-items of an implied item 4
+    minutes = _said([
+        ("A", "เอาเรื่องแรกก่อนนะครับ ผมแจ้งว่าท่านรองผู้ว่าฯ จะมาเปิดงานเอง"),
+        ("A", "เรื่องนี้ทราบกันแล้วนะครับ"),
+        ("A", "ต่อไปก็รายงานการประชุมครั้งที่แล้วนะครับ"),
+        ("A", "มีใครแก้ไหม ไม่มี ผ่านนะครับ"),
+        ("A", "ขยับไปเรื่องถัดไป เรื่องที่ค้างจากครั้งก่อน ผลการสำรวจป้าย"),
+        ("B", "สำรวจครบแล้วครับ ชำรุดสิบสองป้าย"),
+        ("A", "โอเค ทราบกันแล้วนะ"),
+        ("A", "ต่อไปเป็นเรื่องเพื่อทราบครับ สจส. แจ้งผลการประกวดแบบป้าย"),
+        ("B", "ได้แบบเอพื้นเขียวตัวขาวครับ"),
+        ("A", "ที่ประชุมรับทราบครับ"),
+        ("A", "เข้าสู่เรื่องเพื่อพิจารณาครับ งบติดตั้งป้ายใหม่"),
+        ("C", "ใช้งบเหลือจ่ายได้ค่ะ"),
+        ("A", "ถ้าไม่มีใครค้าน ก็ผ่านตามนี้นะครับ"),
+        ("A", "มีใครมีเรื่องอื่นอีกไหม"),
+        ("A", "ไม่มีนะ ขอบคุณครับ ปิดประชุมครับ"),
+    ])
+    assert [(i.number, i.title, i.resolution_segment_ids) for i in minutes.agenda][3:] == [
+        ("4", "เรื่องเพื่อทราบ", [9]), ("5", "เรื่องเพื่อพิจารณา", [12]), ("6", "เรื่องอื่น ๆ", [])]
+    assert not [i for i in minutes.agenda if "." in i.number]
+
+
+def test_a_secretary_who_addresses_the_chair_misheard_still_names_the_chair() -> None:
+    # "ท่านประทาน" is how a speech model writes "ท่านประธาน": the secretary still hands over to the chair,
+    # so the chair presides though he says no item cue of his own
+    segments = [Segment(id=i, start=5.0 * i, end=5.0 * i + 4, speaker=who, text=text) for i, (who, text) in enumerate([
+        ("S", "ระเบียบวาระที่ 1 เรื่องที่ประธานแจ้ง ขอเรียนเชิญท่านประทานค่ะ"),
+        ("C", "ครับ เดือนหน้าจะมีการตรวจราชการนะครับ ฝากทุกเขตเตรียมเอกสารให้พร้อม"),
+        ("M", "เขตบางรักรับไปครับ"),
+        ("S", "ระเบียบวาระที่ 2 รับรองรายงานการประชุม ฝ่ายเลขาส่งให้ทุกท่านแล้วค่ะ"),
+        ("S", "มีการแก้ไขหน้าสามหนึ่งจุดค่ะ ขอเรียนเชิญท่านประทานค่ะ"),
+        ("C", "ครับ มีใครจะแก้อีกไหมครับ"),
+    ])]
+    assert _presiding(Transcript(segments=segments)) == {"S", "C"}
 
 
 def test_an_item_heard_with_its_second_sub_item_holds_its_first() -> None:

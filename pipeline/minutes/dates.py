@@ -13,6 +13,8 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
+from pythainlp.util import num_to_thaiword
+
 from pipeline.minutes.text import NUMWORD, flatten, word_to_int
 from pipeline.thaidate import BE_OFFSET, DIGIT_WORDS, THAI_MONTHS, THAI_MONTHS_ABBR, THAI_WEEKDAYS
 
@@ -75,6 +77,10 @@ SPOKEN_DEADLINES = tuple(
        for which in ("นี้", "หน้า", "")]
     + [f"ภายใน{n}{unit}" for n in _SPAN_WORDS for unit in ("วัน", "สัปดาห์", "อาทิตย์", "เดือน")]
 )
+
+
+# A day of the month as said ("วันที่สามสิบเอ็ด"), for the engines to spell right when misheard ("วันทีอศามสิบเอ็ด").
+SPOKEN_DAYS = tuple(f"วันที่{num_to_thaiword(day)}" for day in range(1, 32))
 
 
 def relative_date(m: re.Match[str], date: dt.date) -> dt.date:

@@ -40,6 +40,7 @@ from pipeline.minutes.check import SUBJECT, supported
 from pipeline.minutes.dates import (
     DUE,
     RELATIVE,
+    SPOKEN_DAYS,
     SPOKEN_DEADLINES,
     SPOKEN_MONTHS,
     MeetingYear,
@@ -2476,7 +2477,8 @@ def _presiding(transcript: Transcript) -> set[str]:
         found.add(max(talk, key=talk.get))
     # a secretary who announces the items addresses the chair ("ขอเรียนเชิญท่านประธาน..."): the chair is
     # whoever else talks most, though he says no cue of his own
-    addressing = {s.speaker for s in transcript.segments if s.speaker in found and "ท่านประธาน" in flatten(s.text)}
+    addressing = {s.speaker for s in transcript.segments  # (heard badly too: "ท่านประทาน")
+                  if s.speaker in found and fuzzy.find("ท่านประธาน", flatten(s.text)) is not None}
     others = {who: n for who, n in talk.items() if who not in addressing}
     if addressing and others and len(talk) > 2:
         found.add(max(others, key=others.get))
@@ -2496,6 +2498,7 @@ def _presiding(transcript: Transcript) -> set[str]:
 # arising, the last is other business ("เรื่องอื่น ๆ"), and what lies between is item 4 and its sub-items.
 _ITEMS_BEFORE_CONSIDERATION = 3
 _CONSIDERATION, _OTHER_BUSINESS = "เรื่องเพื่อพิจารณา", "เรื่องอื่น ๆ"
+_SCHEME_TITLES = {written for _, _, written in _TITLES}  # an item announced so is framed already
 _FRAME_NOTE = "จัดเป็นเรื่องเพื่อพิจารณาและวาระย่อยตามแบบระเบียบวาระทั่วไป เพราะไม่ได้ยินเลขวาระ โปรดตรวจสอบ"
 _SUB_NOTE = "เลขวาระย่อยกำหนดตามลำดับที่ได้ยิน โปรดตรวจสอบ"
 
@@ -2513,7 +2516,8 @@ def _in_frame(drafts: list[_Draft], owner: dict[int, int]) -> None:
     numbers = [d.number for d in drafts]
     run = [d for d in drafts if d.number.isdigit() and int(d.number) > _ITEMS_BEFORE_CONSIDERATION]
     if len(run) >= 3 and not any("." in n for n in numbers) and all(d.guessed for d in run[:-1]) \
-            and run[-1].title == _OTHER_BUSINESS and numbers[: _ITEMS_BEFORE_CONSIDERATION] == ["1", "2", "3"]:
+            and not any(d.title in _SCHEME_TITLES for d in run[:-1]) and run[-1].title == _OTHER_BUSINESS \
+            and numbers[: _ITEMS_BEFORE_CONSIDERATION] == ["1", "2", "3"]:
         head = str(_ITEMS_BEFORE_CONSIDERATION + 1)
         for n, d in enumerate(run[:-1], start=1):
             d.number, d.notes = f"{head}.{n}", [_SUB_NOTE]
@@ -2601,7 +2605,8 @@ _UNIT_NAMES = _BMA_OFFICES + _PARTNERS + tuple(f"สำนักงานเข�
 _UNIT_FLAT = tuple(sorted((flatten(n) for n in _UNIT_NAMES), key=len, reverse=True))
 # ("ผ่าน" is left out as "งั้น" is: its key is that of "พัน", and "สองพันห้าร้อย" must stay a number.)
 _VOCABULARY = fuzzy.vocabulary(_CUE_WORDS, THAI_MONTHS, SPOKEN_MONTHS, [p for _, p in _STATED],
-                               [p for p in _LOOSE if p != "ผ่าน"], _DEFER, _LEAD_WORDS, _UNIT_NAMES, SPOKEN_DEADLINES)
+                               [p for p in _LOOSE if p != "ผ่าน"], _DEFER, _LEAD_WORDS, _UNIT_NAMES, SPOKEN_DEADLINES,
+                               SPOKEN_DAYS)
 
 
 def _bounds(text: str) -> set[int]:
