@@ -877,3 +877,28 @@ def test_a_point_put_off_before_the_item_is_decided_is_not_its_resolution() -> N
     assert (first.resolution_segment_ids, first.resolution) == ([2], "ที่ประชุมทราบกันแล้ว")
     # (a deferral with no decision after it is the item's resolution)
     assert second.resolution_segment_ids == [5] and "คราวหน้า" in second.resolution
+
+
+@pytest.mark.parametrize("said, assignee", [
+    # a body whose name holds "ว่า" ("ว่ายน้ำ") is a name, not a clause
+    ("แล้วก็ ขอทาง สมาคมกีฬาว่ายน้ำ ช่วยจัด อบรม ครูอาสา รุ่นแรก ให้ด้วย ครับ", "สมาคมกีฬาว่ายน้ำ"),
+    ("ส่วน ของการรถไฟ รบกวน การรถไฟ ล้อมรั้ว ให้เสร็จ ก่อนสิ้นไตรมาส นี้ ได้ไหมครับ", "การรถไฟ"),  # a works verb
+    # the office by its name since Bangkok's reorganisation; the space agency as said
+    ("ขอให้ สผม. ส่งเชปไฟล์ผังเมืองรวม ให้ทีมไจก้า ภายในศุกร์นี้ครับ", "สำนักการวางผังและพัฒนาเมือง"),
+    ("งั้น ขอให้ทาง จิสด้า ช่วยส่งชุดภาพแลนด์แซท ที่ครบแล้ว ให้ สสล. นะครับ",
+     "สำนักงานพัฒนาเทคโนโลยีอวกาศและภูมิสารสนเทศ (องค์การมหาชน)"),
+])
+def test_units_the_tables_lacked_are_given_their_tasks(said: str, assignee: str) -> None:
+    minutes = _said([("A", "ระเบียบวาระที่ 4 เรื่องเพื่อพิจารณา"), ("B", "ขอเสนอแผนงานครับ"), ("A", said)])
+    assert [a.assignee for i in minutes.agenda for a in i.actions] == [assignee]
+
+
+def test_a_unit_name_is_not_written_over_the_words_said_before_its_tail() -> None:
+    # "คู่มือ ให้ประชาสัมพันธ์" ends as "กองประชาสัมพันธ์" does, but says another word before it: it stays as said
+    minutes = _said([("A", "ระเบียบวาระที่ 4 เรื่องเพื่อพิจารณา"), ("B", "ต้องทำหนังสือขอข้อมูลครับ"),
+                     ("A", "แล้ว คพ. พอได้หนังสือ ช่วยส่งคีย์ กับคู่มือ ให้ประชาสัมพันธ์ด้วย")])
+    assert [(a.assignee, a.task) for i in minutes.agenda for a in i.actions] == \
+        [("กรมควบคุมมลพิษ", "ส่งคีย์กับคู่มือให้ประชาสัมพันธ์")]
+    # while a unit's name heard badly is still written right
+    assert "กองประชาสัมพันธ์" in fuzzy.canonical("ฝากกองประชาสัมพันท์ทำโปสเตอร์", (
+        "กองประชาสัมพันธ์",), {0, 3, 19, 24, 30})

@@ -156,6 +156,8 @@ def canonical(text: str, vocabulary: tuple[str, ...], bounds: set[int] | None = 
             continue
         if bounds is not None and len(phrase_key(phrase)) < 7 and not {hit.start, hit.end} <= bounds:
             continue
+        if bounds is not None and hit.score < SOUND_ALIKE and _other_word_before(text, hit, phrase, bounds):
+            continue
         # an exact phrase is kept unless the rewrite is longer, holds it whole and says it ("สิ่นเดือน" holds
         # "เดือน" and "สิ้นเดือน" says it; "สำนักงานเขตบางกะปิ ไปล" is not "สำนักงานเขตบางกอกใหญ่")
         if any(a < hit.end and hit.start < b and not (hit.start <= a and b <= hit.end and hit.end - hit.start > b - a
@@ -170,6 +172,19 @@ def canonical(text: str, vocabulary: tuple[str, ...], bounds: set[int] | None = 
         out += [text[pos:a], phrase]
         pos = b
     return "".join([*out, text[pos:]])
+
+
+def _other_word_before(text: str, hit: Hit, phrase: str, bounds: set[int]) -> bool:
+    """Whether `hit` is `phrase`'s tail said exactly after another word, not `phrase` misheard: it starts
+    inside a word ("คู่มือให้ประชาสัมพันธ์" is not "กองประชาสัมพันธ์"), or at one that has no letter of
+    the head it would replace ("ให้ประชาสัมพันธ์" is not "กรมประชาสัมพันธ์")."""
+    said = text[hit.start:hit.end]
+    for cut in sorted(b for b in bounds if hit.start < b < hit.end):
+        tail = said[cut - hit.start:]
+        if phrase.endswith(tail) and len(phrase_key(tail)) >= 5:
+            head, heard = phrase[: len(phrase) - len(tail)], said[: cut - hit.start]
+            return hit.start not in bounds or not set(phrase_key(head)) & set(phrase_key(heard))
+    return False
 
 
 def vocabulary(*groups: tuple[str, ...] | list[str]) -> tuple[str, ...]:
