@@ -1,10 +1,11 @@
 """The minutes engine on meetings it was not written for, as text and as a speech model mishears it.
 
-tests/data/meetings/ holds one hundred and sixty-eight annotated meetings in six chairing styles, written by
+tests/data/meetings/ holds one hundred and eighty annotated meetings in six chairing styles, written by
 authors who read the reference, not the rules (see its README). `dev/` was tuned on; each `frozen*/` set
 was committed before a round of changes and scored once at its end, then tuned on and (through
-`frozen25/`) trained on by the learned cues (pipeline.minutes.learned), except `frozen26/` and
-`frozen27/`: scored once (at ff157a7), never trained on. Their figures at that scoring are the honest ones. The
+`frozen25/`) trained on by the learned cues (pipeline.minutes.learned). `frozen26/` and `frozen27/` (scored
+once at ff157a7, then tuned on) and `frozen28/` and `frozen29/` (scored once at b4f7a3a, the held-out half
+of this release) were never trained on. Their figures at that scoring are the honest ones. The
 oracle is the annotation: where each item opens, where its resolution is said, who is given which
 task by when.
 
@@ -29,11 +30,12 @@ from pipeline.minutes.text import flatten
 from pipeline.types import AgendaTitle, Meeting, Segment, Transcript
 
 MEETINGS = Path(__file__).parent / "data" / "meetings"
-HELD_OUT = ("frozen27", "frozen26")
+HELD_OUT = ("frozen29", "frozen28")
 SETS = {name: score.load_set(MEETINGS / name) for name in (
-    *HELD_OUT, "frozen25", "frozen24", "frozen23", "frozen22", "frozen21", "frozen20", "frozen19", "frozen18",
-    "frozen17", "frozen16", "frozen15", "frozen14", "frozen13", "frozen12", "frozen11", "frozen10", "frozen9",
-    "frozen8", "frozen7", "frozen6", "frozen5", "frozen4", "frozen3", "frozen2", "frozen", "dev")}
+    *HELD_OUT, "frozen27", "frozen26", "frozen25", "frozen24", "frozen23", "frozen22", "frozen21", "frozen20",
+    "frozen19", "frozen18", "frozen17", "frozen16", "frozen15", "frozen14", "frozen13", "frozen12", "frozen11",
+    "frozen10", "frozen9", "frozen8", "frozen7", "frozen6", "frozen5", "frozen4", "frozen3", "frozen2", "frozen",
+    "dev")}
 for _name, _set in SETS.items():
     for _m in _set:
         _m.name = f"{_name}/{_m.name}"
@@ -63,6 +65,7 @@ def test_the_held_out_set_is_what_the_issue_asks_for() -> None:
 
 # (set, items, resolutions, assignments, invented at most) as text, transcript alone
 AS_TEXT = [
+    ("frozen29", 0.89, 0.86, 0.72, 0), ("frozen28", 0.93, 0.97, 0.78, 1),
     ("frozen27", 0.92, 0.88, 0.82, 1), ("frozen26", 0.88, 0.88, 0.85, 1), ("frozen25", 0.94, 0.97, 0.93, 0),
     ("frozen24", 0.90, 0.91, 0.85, 0), ("frozen23", 0.92, 0.97, 0.93, 0), ("frozen22", 0.97, 0.94, 0.93, 0),
     ("frozen21", 0.94, 0.88, 0.84, 1), ("frozen20", 0.92, 0.97, 0.88, 0), ("frozen19", 0.94, 0.97, 0.93, 0),
@@ -87,6 +90,7 @@ def test_meetings_as_text(half: str, items: float, resolutions: float, actions: 
 
 # (set, items, resolutions, assignments, invented at most) at 10% CER, two corrupted copies each
 AT_10 = [
+    ("frozen29", 0.90, 0.81, 0.51, 1), ("frozen28", 0.89, 0.83, 0.56, 5),
     ("frozen27", 0.87, 0.80, 0.54, 3), ("frozen26", 0.83, 0.81, 0.58, 3), ("frozen25", 0.91, 0.85, 0.68, 1),
     ("frozen24", 0.88, 0.85, 0.66, 1), ("frozen23", 0.89, 0.93, 0.71, 2), ("frozen22", 0.88, 0.84, 0.68, 2),
     ("frozen21", 0.89, 0.85, 0.61, 3), ("frozen20", 0.87, 0.94, 0.70, 3), ("frozen19", 0.90, 0.94, 0.80, 1),
@@ -136,6 +140,9 @@ def test_the_planned_agenda_keeps_its_numbers_and_titles(meeting: score.Annotate
 
 # Held-out misses, kept as measured: an item discussed but not located with the planned agenda.
 _PLANNED_MISSES = {
+    "frozen29/casual": "items 1 and 4.1, opened with no cue the rules or the model hear",
+    "frozen29/informal": "items 4, 4.1 and 4.2, opened in one breath and 4.2 taken first",
+    "frozen29/secretary": "item 4.1", "frozen28/casual": "item 4.1",
     "frozen25/informal": "item 5, opened with no cue the rules or the model hear",
     "frozen24/informal": "item 4.2, taken first by its title", "frozen24/votes": "item 4.1",
     "frozen23/votes": "item 4.1, opened by 'เริ่มสี่จุดหนึ่ง' in the sentence that withdraws 4.4",
@@ -161,7 +168,9 @@ def test_every_planned_item_discussed_is_located(meeting: score.Annotated) -> No
 
 
 # Held-out misses, kept as measured: items taken out of order but not reported so.
-_ORDER_MISSES = {"frozen27/bilingual": "4.2 taken first not located, so its turn is not seen",
+_ORDER_MISSES = {"frozen29/informal": "4.2 taken first not located, so its turn is not seen",
+                 "frozen28/informal": "4.3 taken before 4.1 not reported",
+                 "frozen27/bilingual": "4.2 taken first not located, so its turn is not seen",
                  "frozen27/informal": "4.2 taken before 4.1 not reported",
                  "frozen26/bilingual": "4.3 taken before 4.2 not reported",
                  "frozen26/informal": "4.2 taken before 4.1 not reported",
