@@ -13,6 +13,7 @@ import pytest
 from pipeline import minutes as drafting
 from pipeline import noise
 from pipeline.minutes import learned, score
+from pipeline.minutes.dates import months_heard
 from pipeline.minutes.rules import NO_OPINION, decision, heard_as_said
 from pipeline.minutes.text import flatten
 from pipeline.types import Meeting, Segment, Transcript
@@ -234,7 +235,23 @@ def test_the_first_item_opens_where_the_model_leans_to_it_before_any_other() -> 
     # the day's number words misheard: "ยี่สิบแปด" as "ยี่สิบแปต", "ยี่สิบเก้า" as "ยีสิบเก้า" (not the 19th)
     ("ฝากสิ่งแวดล้อมไปรวบรวมผลตรวจวัดกลิ่นมาประกอบด้วย ขอให้ได้ภายในวันที่ยี่สิบแปตธันวานะครับ", "2026-12-28"),
     ("ฝากสิ่งแวดล้อมไปรวบรวมผลตรวจวัดกลิ่นมาประกอบด้วย ขอให้ได้ภายในวันที่ยีสิบเก้าธันวานะครับ", "2026-12-29"),
+    # the month heard too badly for the cue words' rewrite, just after the deadline's day: still a month
+    ("ฝากสิ่งแวดล้อมไปรวบรวมผลตรวจวัดกลิ่นมาประกอบด้วย ให้แล้วเสร็จภายในวันที่ 15 ธันวแคม 2569", "2026-12-15"),
+    ("ฝากสิ่งแวดล้อมไปรวบรวมผลตรวจวัดกลิ่นมาประกอบด้วย ให้แล้วเสร็จภายในวันที่ 29 มกกคม 2570", "2027-01-29"),
 ])
 def test_a_deadline_said_loosely_or_misheard_dates_the_task(said: str, due: str) -> None:
     minutes = drafting.run(_said(_MISHEARD[:4] + [(_CHAIR, said)]), Meeting(date="2026-11-18"))
     assert [a.due for i in minutes.agenda for a in i.actions] == [due]
+
+
+@pytest.mark.parametrize("said, written", [
+    ("ให้แล้วเสร็จภายในวันที่ 15 ธันวแคม 2569", "ให้แล้วเสร็จภายในวันที่ 15 ธันวาคม 2569"),
+    ("ภายในวันที่ 10 ตุลคมนะครับ", "ภายในวันที่ 10 ตุลาคมนะครับ"),
+    # no month after the day, or one said right, or a month-like word with no deadline's day before it: as said
+    ("ภายในวันที่ 15 ของเดือนหน้า", "ภายในวันที่ 15 ของเดือนหน้า"),
+    ("ภายในวันที่สิบห้าธันวานะ", "ภายในวันที่สิบห้าธันวานะ"),
+    ("ก่อนวันที่ 5 ประชุมครั้งหน้า", "ก่อนวันที่ 5 ประชุมครั้งหน้า"),
+    ("เรื่องธันวแคมที่แล้ว", "เรื่องธันวแคมที่แล้ว"),
+])
+def test_a_deadline_s_month_heard_badly_is_written_as_the_month(said: str, written: str) -> None:
+    assert months_heard(said) == written

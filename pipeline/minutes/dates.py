@@ -14,7 +14,9 @@ import re
 from typing import NamedTuple
 
 from pythainlp.util import num_to_thaiword
+from rapidfuzz.distance import Levenshtein
 
+from pipeline.minutes.fuzzy import phrase_key
 from pipeline.minutes.text import NUMWORD, flatten, word_to_int
 from pipeline.thaidate import BE_OFFSET, DIGIT_WORDS, THAI_MONTHS, THAI_MONTHS_ABBR, THAI_WEEKDAYS
 
@@ -81,6 +83,31 @@ SPOKEN_DEADLINES = tuple(
 
 # A day of the month as said ("วันที่สามสิบเอ็ด"), for the engines to spell right when misheard ("วันทีอศามสิบเอ็ด").
 SPOKEN_DAYS = tuple(f"วันที่{num_to_thaiword(day)}" for day in range(1, 32))
+
+
+# A deadline's day said ("ภายในวันที่ 28 ", "ก่อนวันที่สิบห้า"): a month is said next, however badly it is heard.
+_DAY_SAID = re.compile(rf"(?:ภายใน|ก่อน|ไม่เกิน)\s*(?:วัน)?(?:ที่)?\s*(?<![\d.,])(?:\d{{1,2}}(?![\d.,])|{NUMWORD})\s*")
+_MONTH_KEYS = [(phrase_key(name), name) for name in THAI_MONTHS + SPOKEN_MONTHS]
+_MONTH_HEARD = 0.65  # the least likeness of the sound-alike keys for a month heard badly after a day
+
+
+def months_heard(text: str) -> str:
+    """`text` with a month heard too badly for the cue words' rewrite ("ภายในวันที่ 15 ธันวแคม", "28 มกกคม")
+    written as the month it is nearest to, where a deadline's day was just said and no month follows it
+    as said. (Nowhere else: away from a date "มกกคม" is no month.)"""
+    out, pos = [], 0
+    for m in _DAY_SAID.finditer(text):
+        at = m.end()
+        word = re.match("[\u0e01-\u0e4e]*", text[at:])[0]
+        if at < pos or DUE.match(text, m.start()) or len(word) < 4:
+            continue
+        best = max(((Levenshtein.normalized_similarity(phrase_key(word[:n]), key), -abs(n - len(name)), n, name)
+                    for key, name in _MONTH_KEYS
+                    for n in range(max(len(name) - 1, 4), min(len(name) + 1, len(word)) + 1)), default=None)
+        if best and best[0] >= _MONTH_HEARD:
+            out += [text[pos:at], best[3]]
+            pos = at + best[2]
+    return "".join([*out, text[pos:]])
 
 
 def relative_date(m: re.Match[str], date: dt.date) -> dt.date:

@@ -45,6 +45,7 @@ from pipeline.minutes.dates import (
     SPOKEN_MONTHS,
     MeetingYear,
     due_date,
+    months_heard,
     year_assumed,
     year_misheard,
     year_said,
@@ -1856,8 +1857,10 @@ def _learned_resolution(draft: _Draft, chances) -> tuple[str, list[int], list[in
 
 _CLOSE_AFTER = re.compile(r"\s*(?:ไม่มีอะไรแล้ว|ขอบคุณ|ปิด(?:การ)?ประชุม|ปิดเลย|เลิกประชุม)(?!.*(?:มติ|เห็นชอบ|อนุมัติ)).*$")
 _CLOSES = re.compile(r"ปิด(?:การ)?ประชุม|ขอบคุณ|เลิก|thank you", re.IGNORECASE)
-# the meeting's close (not "ขอบคุณค่ะ คือสรุปก็คือ...", a ruling left implicit): "...ออกจากห้องได้เลย เจอกันคราวหน้า"
-_ENDS = re.compile(r"ปิด(?:การ)?ประชุม|เลิก|ออกจากห้อง|เจอกัน(?:ใหม่)?(?:คราว|ครั้ง|เดือน|สัปดาห์|อาทิตย์)หน้า|ไม่มีอะไรแล้ว"
+# the meeting's close (not "ขอบคุณค่ะ คือสรุปก็คือ...", a ruling left implicit): "...ออกจากห้องได้เลย เจอกันคราวหน้า",
+# "ขอบคุณทุกคนนะครับ เจอกันหน้างาน ปิดแล้วนะครับ"
+_ENDS = re.compile(r"ปิด(?:การ)?ประชุม|ปิด(?:แล้ว|เลย)(?:นะ|ครับ|ค่ะ|คะ)*$|เลิก|ออกจากห้อง"
+                   r"|เจอกัน(?:ใหม่)?(?:คราว|ครั้ง|เดือน|สัปดาห์|อาทิตย์)หน้า|ไม่มีอะไรแล้ว"
                    r"|(?:วันนี้)?พอแค่นี้")
 # "ขอบคุณครับ เจอกันเดือนหน้า", "งั้นวันนี้ พอแค่นี้ ขอบคุณทุกคน": only the close, however sure the model
 _FAREWELL = re.compile(r"เจอกัน|พบกัน|ขอบคุณทุก(?:คน|ท่าน)")
@@ -2520,12 +2523,16 @@ def _in_frame(drafts: list[_Draft], owner: dict[int, int]) -> None:
 
     numbers = [d.number for d in drafts]
     run = [d for d in drafts if d.number.isdigit() and int(d.number) > _ITEMS_BEFORE_CONSIDERATION]
+    # (the items for consideration announced as such, "มาเรื่องที่ต้องตัดสินใจกันละ ...", open their first
+    # sub-item; an item announced by another title of the scheme, "ต่อไปเป็นเรื่องเพื่อทราบ", is an item of its own)
+    announced = run[1:-1] if run and run[0].title == _CONSIDERATION else run[:-1]
     if len(run) >= 3 and not any("." in n for n in numbers) and all(d.guessed for d in run[:-1]) \
-            and not any(d.title in _SCHEME_TITLES for d in run[:-1]) and run[-1].title == _OTHER_BUSINESS \
+            and not any(d.title in _SCHEME_TITLES for d in announced) and run[-1].title == _OTHER_BUSINESS \
             and numbers[: _ITEMS_BEFORE_CONSIDERATION] == ["1", "2", "3"]:
         head = str(_ITEMS_BEFORE_CONSIDERATION + 1)
         for n, d in enumerate(run[:-1], start=1):
             d.number, d.notes = f"{head}.{n}", [_SUB_NOTE]
+            d.title = BLANK if d.title == _CONSIDERATION else d.title
         run[-1].number = str(_ITEMS_BEFORE_CONSIDERATION + 2)
         at = drafts.index(run[0])
         insert(at, _Draft(head, _CONSIDERATION, heard=True, opened_at=run[0].opened_at, order=run[0].order,
@@ -2625,8 +2632,10 @@ def _bounds(text: str) -> set[int]:
 
 
 def heard_as_said(transcript: Transcript) -> Transcript:
-    """A copy whose segments have the cue words written right (`fuzzy.canonical`); ids and times kept."""
-    segments = [replace(s, text=fuzzy.canonical(s.text, _VOCABULARY, _bounds(s.text))) for s in transcript.segments]
+    """A copy whose segments have the cue words written right (`fuzzy.canonical`), and a deadline's month
+    heard badly (`months_heard`); ids and times kept."""
+    segments = [replace(s, text=months_heard(fuzzy.canonical(s.text, _VOCABULARY, _bounds(s.text))))
+                for s in transcript.segments]
     return replace(transcript, segments=segments)
 
 
