@@ -929,7 +929,7 @@ def test_the_items_for_consideration_announced_as_such_open_their_first_sub_item
     assert minutes.agenda[3].title == "เรื่องเพื่อพิจารณา" and minutes.agenda[4].title != "เรื่องเพื่อพิจารณา"
 
 
-def test_a_casual_close_is_no_resolution() -> None:
+def test_a_casual_close_is_no_resolution_and_opens_no_item() -> None:
     minutes = _said([
         ("A", "ระเบียบวาระที่ 5 เรื่องอื่น ๆ มีใครมีอะไรไหม"),
         ("B", "มีค่ะ เรื่องเบอร์โทรกลางค่ะ ปีนี้จะใช้เบอร์ไหนดีคะ"),
@@ -938,4 +938,4 @@ def test_a_casual_close_is_no_resolution() -> None:
         ("B", "ได้ค่ะ"),
         ("A", "โอเค ขอบคุณทุกคนนะครับ เจอกันหน้างาน ปิดแล้วนะครับ"),
     ])
-    assert [i.resolution_segment_ids for i in minutes.agenda if i.resolution] == [[3]]
+    assert [(i.number, i.resolution_segment_ids) for i in minutes.agenda] == [("5", [3])]

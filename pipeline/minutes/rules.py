@@ -1583,6 +1583,8 @@ class _Splitter:
         k = fuzzy.key(flats[at])[0]
         if decision(flats[at]) is not None:
             return None  # a decision the rules hear is no opening, whatever the model thinks
+        if not cued and _FAREWELL.search(whole := " ".join(flats)) and _ENDS.search(whole):
+            return None  # nor is the meeting's close ("ขอบคุณทุกคนนะครับ เจอกันหน้างาน ปิดแล้วนะครับ")
         lead = k[: k.find(_ITEM_WORD)]
         starts = self.opens[seg] >= _SURE_OPENING and len(lead) <= _ITEM_LEAD and _ITEM_WORD in k \
             and not lead.endswith(_MENTION_KEYS)  # "ตามที่รายงานไว้ในวาระที่ 3" names an item, opens none
