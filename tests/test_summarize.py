@@ -779,31 +779,41 @@ def test_tasks_asked_for_in_english() -> None:
     assert all(a.confidence < fuzzy.WEAK for a in item.actions)  # the reviewer writes them in Thai
 
 
-def test_items_heard_between_matters_arising_and_other_business_are_for_consideration() -> None:
+# Items 1 to 3 taken up with no number said, and other business and the close: the common scheme's frame.
+_ITEMS_1_TO_3 = [
+    ("A", "เอาเรื่องแรกก่อนนะครับ ผมแจ้งว่าท่านรองผู้ว่าฯ จะมาเปิดงานเอง"),
+    ("A", "เรื่องนี้ทราบกันแล้วนะครับ"),
+    ("A", "ต่อไปก็รายงานการประชุมครั้งที่แล้วนะครับ"),
+    ("A", "มีใครแก้ไหม ไม่มี ผ่านนะครับ"),
+    ("A", "ขยับไปเรื่องถัดไป เรื่องที่ค้างจากครั้งก่อน ผลการสำรวจป้าย"),
+    ("B", "สำรวจครบแล้วครับ ชำรุดสิบสองป้าย"),
+    ("A", "โอเค ทราบกันแล้วนะ"),
+]
+_OTHER_BUSINESS_THEN_CLOSE = [("A", "มีใครมีเรื่องอื่นอีกไหม"), ("A", "ไม่มีนะ ขอบคุณครับ ปิดประชุมครับ")]
+
+
+# the first of them taken up as the next matter, or as the items for consideration announced as such
+# ("มาเรื่องที่ต้องตัดสินใจกันละ": item 4 announced, its first sub-item taken up in the same breath)
+@pytest.mark.parametrize("opening", ["ขยับไปเรื่องถัดไป", "มาเรื่องที่ต้องตัดสินใจกันละ"])
+def test_items_heard_between_matters_arising_and_other_business_are_for_consideration(opening: str) -> None:
     # no number said at all: in the common scheme what is taken up after matters arising and before
     # other business is item 4's sub-items, and other business is item 5
     minutes = _said([
-        ("A", "เอาเรื่องแรกก่อนนะครับ ผมแจ้งว่าท่านรองผู้ว่าฯ จะมาเปิดงานเอง"),
-        ("A", "เรื่องนี้ทราบกันแล้วนะครับ"),
-        ("A", "ต่อไปก็รายงานการประชุมครั้งที่แล้วนะครับ"),
-        ("A", "มีใครแก้ไหม ไม่มี ผ่านนะครับ"),
-        ("A", "ขยับไปเรื่องถัดไป เรื่องที่ค้างจากครั้งก่อน ผลการสำรวจป้าย"),
-        ("B", "สำรวจครบแล้วครับ ชำรุดสิบสองป้าย"),
-        ("A", "โอเค ทราบกันแล้วนะ"),
-        ("A", "ขยับไปเรื่องถัดไป หน้าตาป้ายใหม่ สจส. ทำแบบมาแล้ว"),
+        *_ITEMS_1_TO_3,
+        ("A", f"{opening} หน้าตาป้ายใหม่ สจส. ทำแบบมาแล้ว"),
         ("B", "แบบเอพื้นเขียวตัวขาวครับ"),
         ("A", "โอเค ถ้าไม่มีใครค้าน ก็ผ่านตามนี้นะครับ"),
         ("A", "ขยับไปเรื่องถัดไป งบติดตั้ง"),
         ("C", "ใช้งบเหลือจ่ายได้ค่ะ"),
         ("A", "เอาตามนั้นนะครับ"),
-        ("A", "มีใครมีเรื่องอื่นอีกไหม"),
-        ("A", "ไม่มีนะ ขอบคุณครับ ปิดประชุมครับ"),
+        *_OTHER_BUSINESS_THEN_CLOSE,
     ])
     assert [(i.number, i.opened_at, i.resolution_segment_ids) for i in minutes.agenda] == [
         ("1", 0.0, [1]), ("2", 10.0, [3]), ("3", 20.0, [6]), ("4", 35.0, []), ("4.1", 35.0, [9]),
         ("4.2", 50.0, [12]), ("5", 65.0, [])]
     head = minutes.agenda[3]
     assert head.title == "เรื่องเพื่อพิจารณา" and any("ตามแบบระเบียบวาระทั่วไป" in n for n in head.notes)
+    assert minutes.agenda[4].title != "เรื่องเพื่อพิจารณา"
     assert minutes.agenda[-1].title == "เรื่องอื่น ๆ"
 
 
@@ -811,21 +821,14 @@ def test_items_announced_by_their_scheme_titles_keep_their_own_numbers() -> None
     # "ต่อไปเป็นเรื่องเพื่อทราบ" and "เข้าสู่เรื่องเพื่อพิจารณา" name items 4 and 5 of their own: they are
     # not sub-items of an implied item 4
     minutes = _said([
-        ("A", "เอาเรื่องแรกก่อนนะครับ ผมแจ้งว่าท่านรองผู้ว่าฯ จะมาเปิดงานเอง"),
-        ("A", "เรื่องนี้ทราบกันแล้วนะครับ"),
-        ("A", "ต่อไปก็รายงานการประชุมครั้งที่แล้วนะครับ"),
-        ("A", "มีใครแก้ไหม ไม่มี ผ่านนะครับ"),
-        ("A", "ขยับไปเรื่องถัดไป เรื่องที่ค้างจากครั้งก่อน ผลการสำรวจป้าย"),
-        ("B", "สำรวจครบแล้วครับ ชำรุดสิบสองป้าย"),
-        ("A", "โอเค ทราบกันแล้วนะ"),
+        *_ITEMS_1_TO_3,
         ("A", "ต่อไปเป็นเรื่องเพื่อทราบครับ สจส. แจ้งผลการประกวดแบบป้าย"),
         ("B", "ได้แบบเอพื้นเขียวตัวขาวครับ"),
         ("A", "ที่ประชุมรับทราบครับ"),
         ("A", "เข้าสู่เรื่องเพื่อพิจารณาครับ งบติดตั้งป้ายใหม่"),
         ("C", "ใช้งบเหลือจ่ายได้ค่ะ"),
         ("A", "ถ้าไม่มีใครค้าน ก็ผ่านตามนี้นะครับ"),
-        ("A", "มีใครมีเรื่องอื่นอีกไหม"),
-        ("A", "ไม่มีนะ ขอบคุณครับ ปิดประชุมครับ"),
+        *_OTHER_BUSINESS_THEN_CLOSE,
     ])
     assert [(i.number, i.title, i.resolution_segment_ids) for i in minutes.agenda][3:] == [
         ("4", "เรื่องเพื่อทราบ", [9]), ("5", "เรื่องเพื่อพิจารณา", [12]), ("6", "เรื่องอื่น ๆ", [])]
@@ -902,31 +905,6 @@ def test_a_unit_name_is_not_written_over_the_words_said_before_its_tail() -> Non
     # while a unit's name heard badly is still written right
     assert "กองประชาสัมพันธ์" in fuzzy.canonical("ฝากกองประชาสัมพันท์ทำโปสเตอร์", (
         "กองประชาสัมพันธ์",), {0, 3, 19, 24, 30})
-
-
-def test_the_items_for_consideration_announced_as_such_open_their_first_sub_item() -> None:
-    # "มาเรื่องที่ต้องตัดสินใจกันละ" announces item 4 and takes up its first sub-item in the same breath
-    minutes = _said([
-        ("A", "เอาเรื่องแรกก่อนนะครับ ผมแจ้งว่าท่านรองผู้ว่าฯ จะมาเปิดงานเอง"),
-        ("A", "เรื่องนี้ทราบกันแล้วนะครับ"),
-        ("A", "ต่อไปก็รายงานการประชุมครั้งที่แล้วนะครับ"),
-        ("A", "มีใครแก้ไหม ไม่มี ผ่านนะครับ"),
-        ("A", "ขยับไปเรื่องถัดไป เรื่องที่ค้างจากครั้งก่อน ผลการสำรวจป้าย"),
-        ("B", "สำรวจครบแล้วครับ ชำรุดสิบสองป้าย"),
-        ("A", "โอเค ทราบกันแล้วนะ"),
-        ("A", "มาเรื่องที่ต้องตัดสินใจกันละ หน้าตาป้ายใหม่ สจส. ทำแบบมาแล้ว"),
-        ("B", "แบบเอพื้นเขียวตัวขาวครับ"),
-        ("A", "โอเค ถ้าไม่มีใครค้าน ก็ผ่านตามนี้นะครับ"),
-        ("A", "ขยับไปเรื่องถัดไป งบติดตั้ง"),
-        ("C", "ใช้งบเหลือจ่ายได้ค่ะ"),
-        ("A", "เอาตามนั้นนะครับ"),
-        ("A", "มีใครมีเรื่องอื่นอีกไหม"),
-        ("A", "ไม่มีนะ ขอบคุณครับ ปิดประชุมครับ"),
-    ])
-    assert [(i.number, i.opened_at, i.resolution_segment_ids) for i in minutes.agenda] == [
-        ("1", 0.0, [1]), ("2", 10.0, [3]), ("3", 20.0, [6]), ("4", 35.0, []), ("4.1", 35.0, [9]),
-        ("4.2", 50.0, [12]), ("5", 65.0, [])]
-    assert minutes.agenda[3].title == "เรื่องเพื่อพิจารณา" and minutes.agenda[4].title != "เรื่องเพื่อพิจารณา"
 
 
 def test_a_casual_close_is_no_resolution_and_opens_no_item() -> None:
