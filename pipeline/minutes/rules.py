@@ -2534,7 +2534,8 @@ def _in_frame(drafts: list[_Draft], owner: dict[int, int]) -> None:
         head = str(_ITEMS_BEFORE_CONSIDERATION + 1)
         for n, d in enumerate(run[:-1], start=1):
             d.number, d.notes = f"{head}.{n}", [_SUB_NOTE]
-            d.title = BLANK if d.title == _CONSIDERATION else d.title
+            if d.title == _CONSIDERATION:  # the head implied below holds that title
+                d.title = BLANK
         run[-1].number = str(_ITEMS_BEFORE_CONSIDERATION + 2)
         at = drafts.index(run[0])
         insert(at, _Draft(head, _CONSIDERATION, heard=True, opened_at=run[0].opened_at, order=run[0].order,
