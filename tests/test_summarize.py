@@ -325,6 +325,16 @@ def test_due_dates(said: str, date: str, due: str | None) -> None:
     assert action.due == due
 
 
+def test_a_deadline_year_too_misheard_to_read_is_the_one_the_meeting_says_in_words() -> None:
+    # "สองห้าหกเก่า": the year's last digit heard with the wrong tone; the meeting says its year in words
+    # elsewhere ("ภายในสามสิบ มิถุนา สองห้าหกเก้า"), as speakers mostly do, and no date is given
+    minutes = _one("ขอให้กองคลัง ส่งรายงาน ภายในวันที่สิบห้าธันวาคมสองห้าหกเก่า นะครับ "
+                   "ส่วนแผนปี สองห้าหกเก้า ก็ว่ากันต่อ")
+    assert [a.due for a in minutes.agenda[0].actions] == ["2026-12-15"]
+    assert [a.due for a in _one("ขอให้กองคลัง ส่งรายงาน ภายในวันที่สิบห้าธันวาคมสองห้าหกเก่า นะครับ").agenda[0].actions] \
+        == [None]  # no year said anywhere: kept as said
+
+
 @pytest.mark.parametrize(("said", "date", "due"), [
     # the year cut short, or heard years before the meeting: the meeting's year, with a note
     ("ขอให้กองคลัง ส่งรายงาน ภายในวันที่ 15 ตุลาคม 256 นะครับ", "2026-09-10", "2026-10-15"),

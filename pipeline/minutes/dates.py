@@ -233,15 +233,22 @@ def _spoken_year(said: str) -> str:
     return "".join(str(DIGIT_WORDS.index(d)) for d in digits)
 
 
+# A B.E. year said in words as people say it ("สองห้าหกเก้า", "สองพันห้าร้อยหกสิบเก้า"), read like its digits.
+_YEAR_IN_WORDS = re.compile(rf"สองห้า(?:{_DIGIT}){{2}}|สองพันห้าร้อย(?:(?:{_DIGIT})?สิบ)?(?:เอ็ด|{_DIGIT})?")
+
+
 def year_said(text: str) -> MeetingYear:
     """The year (C.E.) a meeting is in, by its words: the B.E. year most said in it (the later of
-    two said as often), and the one of its number ("ครั้งที่ 4/2569", "ครั้งที่ 7 2569", "ครั้งที่3 ปี2569"
-    -> 2026). Only the number says when the meeting is: deadlines ("31 มีนาคม 2570") and fiscal
-    years ("ปีงบประมาณ 2570") lie after it by any amount."""
+    two said as often), in digits or in words ("สองห้าหกเก้า"), and the one of its number written in
+    digits ("ครั้งที่ 4/2569", "ครั้งที่ 7 2569", "ครั้งที่3 ปี2569" -> 2026). Only the number says when the
+    meeting is: deadlines ("31 มีนาคม 2570") and fiscal years ("ปีงบประมาณ 2570") lie after it by any
+    amount. (A number said in words, "ครั้งที่หนึ่งทับสองห้าหกเก้า", is not read as one: those meetings
+    name early-year deadlines of the next year, "สิบสาม กุมภา", with no year.)"""
     def most(years: list[int]) -> int | None:
         return max(set(years), key=lambda y: (years.count(y), y)) - BE_OFFSET if years else None
 
-    said = [int(y) for y in re.findall(r"(?<!\d)25[5-9]\d(?!\d)", text)]
+    in_digits = _YEAR_IN_WORDS.sub(lambda m: _spoken_year(m[0]), flatten(text))
+    said = [int(y) for y in re.findall(r"(?<!\d)25[5-9]\d(?!\d)", in_digits)]
     numbered = [int(y) for y in re.findall(r"ครั้งที่\s*\S{1,6}?\s*(?:/|\s|ปี)\s*(25[5-9]\d)(?!\d)", text)]
     return MeetingYear(most(said), most(numbered))
 
